@@ -1,0 +1,66 @@
+// Owns the command-line flag tables (typed against the options) and a small parser on node:util.parseArgs.
+
+import { parseArgs } from 'node:util';
+import type { ServeOptions } from '../config/options.js';
+
+/** One flag: long name, optional short letter, kind, help text, and the option it sets (or an explicit 'none'). */
+export interface FlagSpec<K extends string = string> {
+  readonly long: string;
+  readonly short?: string;
+  readonly kind: 'string' | 'boolean';
+  readonly help: string;
+  readonly option: K | 'none';
+  readonly valueName?: string;
+}
+
+/** Flags of `mlserve models serve`, with MLflow's names and defaults. */
+export const SERVE_FLAGS = [
+  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI: a local model directory or a file: URI. Required.' },
+  { long: 'port', short: 'p', kind: 'string', option: 'port', valueName: 'PORT', help: 'Port to listen on (env MLFLOW_PORT). Default 5000.' },
+  { long: 'host', short: 'h', kind: 'string', option: 'host', valueName: 'HOST', help: 'Interface to bind (env MLFLOW_HOST). Default 127.0.0.1; use 0.0.0.0 to accept remote clients.' },
+  { long: 'timeout', short: 't', kind: 'string', option: 'timeoutSeconds', valueName: 'SECONDS', help: 'Seconds before a request is answered 504 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). Default 60.' },
+  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers (env MLFLOW_MODELS_WORKERS). Default 1.' },
+  { long: 'max-body-size', kind: 'string', option: 'bodyLimitBytes', valueName: 'BYTES', help: 'Largest request body accepted; larger bodies get 413. Default 104857600 (100 MiB).' },
+  { long: 'env-manager', kind: 'string', option: 'envManager', valueName: 'NAME', help: "local | virtualenv | uv | conda. Only 'local' is meaningful for JavaScript models; others are accepted and run locally." },
+  { long: 'no-conda', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
+  { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
+  { long: 'enable-mlserver', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; mlserve has batching and workers built in.' },
+  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+] as const satisfies readonly FlagSpec<keyof ServeOptions>[];
+
+/** Options that every serve flag table must cover (compile-time check that no option lacks a flag). */
+type Covered = (typeof SERVE_FLAGS)[number]['option'];
+type MissingFlag = Exclude<keyof ServeOptions, Covered | 'schemaDetails'>;
+const _allOptionsHaveFlags: MissingFlag extends never ? true : never = true;
+void _allOptionsHaveFlags;
+
+/** Flags of `mlserve models predict`. */
+export const PREDICT_FLAGS = [
+  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI. Required.' },
+  { long: 'input-path', short: 'i', kind: 'string', option: 'inputPath', valueName: 'PATH', help: 'Input file; standard input when absent.' },
+  { long: 'output-path', short: 'o', kind: 'string', option: 'outputPath', valueName: 'PATH', help: 'Output file; standard output when absent.' },
+  { long: 'content-type', short: 't', kind: 'string', option: 'contentType', valueName: 'TYPE', help: 'json or csv. Default json.' },
+  { long: 'env-manager', kind: 'string', option: 'none', valueName: 'NAME', help: "Accepted for MLflow compatibility; only 'local' is meaningful." },
+  { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
+  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+] as const satisfies readonly FlagSpec[];
+
+/** Parsed flags: long name → value. */
+export type ParsedFlags = Record<string, string | boolean | undefined>;
+
+/** Parses argv against a flag table; unknown flags and missing values throw TypeError with node's message. */
+export function parseFlags(argv: readonly string[], table: readonly FlagSpec[]): ParsedFlags {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const f of table) options[f.long] = f.short ? { type: f.kind, short: f.short } : { type: f.kind };
+  const { values } = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
+  return values as ParsedFlags;
+}
+
+/** Help text for a command. */
+export function formatHelp(usage: string, summary: string, table: readonly FlagSpec[]): string {
+  const rows = table.map((f) => {
+    const name = `${f.short ? `-${f.short}, ` : '    '}--${f.long}${f.kind === 'string' ? ` ${f.valueName ?? 'VALUE'}` : ''}`;
+    return `  ${name.padEnd(34)} ${f.help}`;
+  });
+  return `Usage: ${usage}\n\n${summary}\n\nOptions:\n${rows.join('\n')}\n`;
+}

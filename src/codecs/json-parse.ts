@@ -1,0 +1,500 @@
+// Owns JSON request parsing with Python `json.loads` semantics (spec §2.1): encoding detection,
+// int/float distinction (float marks, bigints), NaN/Infinity, last-duplicate-wins, and Python's
+// error messages and positions.
+
+import { hasFloatMarks, isMarkedFloat, markFloat } from '../data/float-hint.js';
+import { isIndexKey, orderedKeys, recordKeyOrder } from './json-text.js';
+
+/** Maximum nesting of arrays and objects; deeper input is rejected instead of exhausting the stack. */
+export const MAX_JSON_DEPTH = 10_000;
+
+/** A body that is not valid JSON; `message` is Python's `JSONDecodeError` text. */
+export class JsonDecodeError extends Error {
+  /** Python's message without the position (`Expecting value`). */
+  readonly msg: string;
+  /** Character offset (code points, 0-based) of the problem; -1 for encoding errors. */
+  readonly pos: number;
+  /** 1-based line of `pos` (0 for encoding errors). */
+  readonly lineno: number;
+  /** 1-based column of `pos` (0 for encoding errors). */
+  readonly colno: number;
+  /** `syntax` for malformed JSON (Python's JSONDecodeError), `encoding` for undecodable bytes. */
+  readonly kind: 'syntax' | 'encoding';
+
+  constructor(msg: string, doc: string, index: number, kind: 'syntax' | 'encoding' = 'syntax') {
+    let pos = -1;
+    let lineno = 0;
+    let colno = 0;
+    if (kind === 'syntax') {
+      // Python counts code points; JS strings index UTF-16 units, so drop one per surrogate pair.
+      const prefix = doc.slice(0, index);
+      const nl = prefix.lastIndexOf('\n');
+      pos = index - countPairs(prefix);
+      lineno = countChar(prefix, 10) + 1;
+      colno = nl < 0 ? pos + 1 : index - nl - countPairs(prefix.slice(nl + 1));
+    }
+    super(kind === 'syntax' ? `${msg}: line ${lineno} column ${colno} (char ${pos})` : msg);
+    this.name = 'JSONDecodeError';
+    this.msg = msg;
+    this.pos = pos;
+    this.lineno = lineno;
+    this.colno = colno;
+    this.kind = kind;
+  }
+}
+
+function countPairs(s: string): number {
+  return s.match(/[\ud800-\udbff][\udc00-\udfff]/g)?.length ?? 0;
+}
+
+function countChar(s: string, code: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === code) n++;
+  return n;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A decoding failure, worded like Python's UnicodeDecodeError for bytes `start..end-1`. */
+function encodingError(codec: string, b: Uint8Array, start: number, end: number, reason: string): JsonDecodeError {
+  const where = end - start === 1 ? `byte 0x${b[start].toString(16).padStart(2, '0')} in position ${start}` : `bytes in position ${start}-${end - 1}`;
+  const name = codec.startsWith('utf-8') ? 'UTF-8' : codec.slice(0, 6).toUpperCase();
+  return new JsonDecodeError(`Request body is not valid ${name}: '${codec}' codec can't decode ${where}: ${reason}`, '', 0, 'encoding');
+}
+
+/** Python's `json.detect_encoding` on the first bytes. */
+function detectEncoding(b: Uint8Array): string {
+  const [b0, b1, b2, b3] = b;
+  if (b.length >= 4 && ((b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) || (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0))) return 'utf-32';
+  if (b.length >= 2 && ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe))) return 'utf-16';
+  if (b.length >= 3 && b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return 'utf-8-sig';
+  if (b.length >= 4) {
+    if (!b0) return b1 ? 'utf-16-be' : 'utf-32-be';
+    if (!b1) return b2 || b3 ? 'utf-16-le' : 'utf-32-le';
+  } else if (b.length === 2) {
+    if (!b0) return 'utf-16-be';
+    if (!b1) return 'utf-16-le';
+  }
+  return 'utf-8';
+}
+
+/** Decodes UTF-16/32 keeping lone surrogates (Python's `surrogatepass`); a BOM selects the byte order. */
+function decodeWide(b: Uint8Array, enc: string): string {
+  const unit = enc.startsWith('utf-32') ? 4 : 2;
+  let codec = enc;
+  let start = 0;
+  if (enc === 'utf-16' || enc === 'utf-32') {
+    codec = `${enc}-${b[0] === 0xff ? 'le' : 'be'}`;
+    start = unit;
+  }
+  const le = codec.endsWith('le');
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const codes: number[] = [];
+  let out = '';
+  let i = start;
+  for (; i + unit <= b.length; i += unit) {
+    const c = unit === 2 ? view.getUint16(i, le) : view.getUint32(i, le);
+    if (c > 0x10ffff) throw encodingError(codec, b, i, i + 4, 'code point not in range(0x110000)');
+    codes.push(c);
+    if (codes.length >= 4096) {
+      out += String.fromCodePoint(...codes);
+      codes.length = 0;
+    }
+  }
+  if (i < b.length) throw encodingError(codec, b, i, b.length, 'truncated data');
+  return out + String.fromCodePoint(...codes);
+}
+
+/** Python-style location of the first invalid UTF-8 sequence (surrogates pass, as with `surrogatepass`). */
+function utf8Problem(b: Uint8Array, from: number): { start: number; end: number; reason: string } | undefined {
+  for (let i = from; i < b.length; ) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (!n) return { start: i, end: i + 1, reason: 'invalid start byte' };
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k < n; k++) {
+      if (i + k >= b.length) return { start: i, end: b.length, reason: 'unexpected end of data' };
+      const x = b[i + k];
+      if (x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return { start: i, end: i + k, reason: 'invalid continuation byte' };
+    }
+    i += n;
+  }
+  return undefined;
+}
+
+/** Manual UTF-8 decoder used only when TextDecoder rejects the body: allows encoded surrogates. */
+function decodeUtf8Lenient(b: Uint8Array, codec: string): string {
+  // Python decodes utf-8-sig after dropping the BOM, so its positions start after it.
+  const body = codec === 'utf-8-sig' ? b.subarray(3) : b;
+  const problem = utf8Problem(body, 0);
+  if (problem) throw encodingError(codec === 'utf-8-sig' ? 'utf-8' : codec, body, problem.start, problem.end, problem.reason);
+  let out = '';
+  for (let i = 0; i < body.length; ) {
+    const c = body[i];
+    let cp: number;
+    if (c < 0x80) cp = body[i++];
+    else if (c < 0xe0) cp = ((c & 0x1f) << 6) | (body[i + 1] & 0x3f), (i += 2);
+    else if (c < 0xf0) cp = ((c & 0x0f) << 12) | ((body[i + 1] & 0x3f) << 6) | (body[i + 2] & 0x3f), (i += 3);
+    else cp = ((c & 0x07) << 18) | ((body[i + 1] & 0x3f) << 12) | ((body[i + 2] & 0x3f) << 6) | (body[i + 3] & 0x3f), (i += 4);
+    out += String.fromCodePoint(cp);
+  }
+  return out;
+}
+
+/** Bytes to text as Python's `json.loads(bytes)` decodes them. */
+function decodeBody(b: Uint8Array): string {
+  const enc = detectEncoding(b);
+  if (!enc.startsWith('utf-8')) return decodeWide(b, enc);
+  try {
+    return UTF8.decode(b); // strips a UTF-8 BOM, like Python's utf-8-sig
+  } catch {
+    return decodeUtf8Lenient(b, enc);
+  }
+}
+
+// Powers of ten that are exact doubles (Clinger's fast path for decimal -> binary).
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/** Hand-written scanner mirroring CPython's `_json.c` (same acceptance, messages and positions). */
+class Parser {
+  private readonly s: string;
+  private readonly n: number;
+  /** Index just past the last value parsed. */
+  private i = 0;
+  /** Set when the last value parsed was an integral float literal its container must mark. */
+  private floatFlag = false;
+
+  constructor(text: string) {
+    this.s = text;
+    this.n = text.length;
+  }
+
+  /**
+   * Iterative (explicit stack) so that nesting depth is bounded by MAX_JSON_DEPTH, not by the
+   * call stack. `keys[d]` is the pending key of an object level, null for an array level.
+   */
+  parseDocument(): unknown {
+    const s = this.s;
+    const stack: (unknown[] | Record<string, unknown>)[] = [];
+    const keys: (string | null)[] = [];
+    // Source key order of each object level, once it has an integer-like key (see orderedKeys).
+    const orders: (string[] | undefined)[] = [];
+    let i = this.ws(0);
+    let value: unknown;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 91 || c === 123) {
+        if (stack.length >= MAX_JSON_DEPTH) throw this.err(`Nesting deeper than ${MAX_JSON_DEPTH} levels`, i);
+        i = this.ws(i + 1);
+        if (c === 91) {
+          if (s.charCodeAt(i) !== 93) {
+            stack.push([]);
+            keys.push(null);
+            orders.push(undefined);
+            continue;
+          }
+          value = [];
+        } else {
+          if (s.charCodeAt(i) !== 125) {
+            stack.push({});
+            keys.push(this.key(i));
+            orders.push(undefined);
+            i = this.i;
+            continue;
+          }
+          value = {};
+        }
+        i++;
+      } else {
+        value = this.value(i);
+        i = this.i;
+      }
+      // Attach `value` to its container, then read `,` (next value) or closers (attach upwards).
+      for (;;) {
+        const d = stack.length - 1;
+        if (d < 0) {
+          const end = this.ws(i);
+          if (end !== this.n) throw this.err('Extra data', end);
+          return value;
+        }
+        const key = keys[d];
+        if (key === null) this.push(stack[d] as unknown[], value);
+        else {
+          const obj = stack[d] as Record<string, unknown>;
+          let order = orders[d];
+          if (order === undefined && isIndexKey(key)) {
+            order = orders[d] = Object.keys(obj); // no index keys yet: this is insertion order
+            recordKeyOrder(obj, order);
+          }
+          if (order !== undefined && !Object.hasOwn(obj, key)) order.push(key);
+          const next = this.set(obj, key, value);
+          if (next !== obj) {
+            stack[d] = next;
+            if (order !== undefined) recordKeyOrder(next, order);
+          }
+        }
+        i = this.ws(i);
+        const c2 = s.charCodeAt(i);
+        if (c2 === 44) {
+          i = this.ws(i + 1);
+          if (key !== null) {
+            keys[d] = this.key(i);
+            i = this.i;
+          }
+          break;
+        }
+        if (c2 !== (key === null ? 93 : 125)) throw this.err("Expecting ',' delimiter", i);
+        value = stack.pop();
+        keys.pop();
+        orders.pop();
+        i++;
+      }
+    }
+  }
+
+  private push(arr: unknown[], v: unknown): void {
+    if (this.floatFlag) {
+      markFloat(arr, arr.length);
+      this.floatFlag = false;
+    }
+    arr.push(v);
+  }
+
+  private set(obj: Record<string, unknown>, key: string, v: unknown): Record<string, unknown> {
+    if (this.floatFlag) {
+      this.floatFlag = false;
+      setProp(obj, key, v);
+      markFloat(obj, key);
+      return obj;
+    }
+    // A duplicate key replacing a marked float must drop the mark: rebuild (rare).
+    if (hasFloatMarks(obj) && isMarkedFloat(obj, key)) obj = withoutMark(obj, key);
+    setProp(obj, key, v);
+    return obj;
+  }
+
+  /** Reads `"key"` `:` at `i`; leaves `this.i` at the start of the value. */
+  private key(i: number): string {
+    if (this.s.charCodeAt(i) !== 34) throw this.err('Expecting property name enclosed in double quotes', i);
+    const key = this.string(i + 1);
+    i = this.ws(this.i);
+    if (this.s.charCodeAt(i) !== 58) throw this.err("Expecting ':' delimiter", i);
+    this.i = this.ws(i + 1);
+    return key;
+  }
+
+  private err(msg: string, index: number): JsonDecodeError {
+    return new JsonDecodeError(msg, this.s, index);
+  }
+
+  private ws(i: number): number {
+    const s = this.s;
+    for (let c; i < this.n && ((c = s.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9); i++);
+    return i;
+  }
+
+  /** A scalar (string, number, literal) at `i`; containers are handled by `parseDocument`. */
+  private value(i: number): unknown {
+    const s = this.s;
+    const c = s.charCodeAt(i); // NaN past the end: falls through to the error
+    if (c === 34) return this.string(i + 1);
+    if ((c >= 48 && c <= 57) || c === 45) {
+      if (c === 45 && s.startsWith('-Infinity', i)) return this.constant(-Infinity, i + 9);
+      return this.number(i);
+    }
+    if (c === 110 && s.startsWith('null', i)) return this.constant(null, i + 4);
+    if (c === 116 && s.startsWith('true', i)) return this.constant(true, i + 4);
+    if (c === 102 && s.startsWith('false', i)) return this.constant(false, i + 5);
+    if (c === 78 && s.startsWith('NaN', i)) return this.constant(NaN, i + 3);
+    if (c === 73 && s.startsWith('Infinity', i)) return this.constant(Infinity, i + 8);
+    throw this.err('Expecting value', i);
+  }
+
+  private constant<T>(v: T, end: number): T {
+    this.i = end;
+    return v;
+  }
+
+  /** `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`, as CPython's `_match_number_unicode`. */
+  private number(start: number): number | bigint {
+    const s = this.s;
+    const n = this.n;
+    let i = start;
+    let c = s.charCodeAt(i);
+    const neg = c === 45;
+    if (neg) c = s.charCodeAt(++i);
+    let mant = 0;
+    let digits = 0;
+    if (c === 48) {
+      i++;
+      digits = 1;
+    } else if (c >= 49 && c <= 57) {
+      do {
+        mant = mant * 10 + (c - 48);
+        digits++;
+      } while (++i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57);
+    } else {
+      throw this.err('Expecting value', start);
+    }
+    let isFloat = false;
+    let frac = 0;
+    if (i + 1 < n && s.charCodeAt(i) === 46 && (c = s.charCodeAt(i + 1)) >= 48 && c <= 57) {
+      isFloat = true;
+      i++;
+      do {
+        mant = mant * 10 + (c - 48);
+        frac++;
+      } while (++i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57);
+    }
+    let exp = 0;
+    if (i + 1 < n && ((c = s.charCodeAt(i)) === 101 || c === 69)) {
+      let j = i + 1;
+      c = s.charCodeAt(j);
+      const eneg = c === 45;
+      if (eneg || c === 43) j++;
+      const first = j;
+      for (; j < n && (c = s.charCodeAt(j)) >= 48 && c <= 57; j++) if (exp < 1e6) exp = exp * 10 + (c - 48);
+      if (j > first) {
+        isFloat = true;
+        if (eneg) exp = -exp;
+        i = j;
+      } else {
+        exp = 0; // no digits: the exponent is not part of the number (CPython backtracks)
+      }
+    }
+    this.i = i;
+    if (!isFloat) {
+      if (digits <= 15) return neg ? 0 - mant : mant; // 0 - 0 is +0: `-0` is the int 0
+      const text = s.slice(start, i);
+      const v = Number(text);
+      return Number.isSafeInteger(v) ? v : BigInt(text);
+    }
+    const e10 = exp - frac;
+    let v: number;
+    if (digits + frac <= 15 && e10 >= -22 && e10 <= 22) {
+      // Both operands are exact doubles, so one IEEE operation rounds correctly.
+      v = e10 < 0 ? mant / POW10[-e10] : mant * POW10[e10];
+      if (neg) v = -v;
+    } else {
+      v = Number(s.slice(start, i));
+    }
+    if (Number.isInteger(v)) this.floatFlag = true;
+    return v;
+  }
+
+  private string(start: number): string {
+    const s = this.s;
+    for (let i = start; i < this.n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 34) {
+        this.i = i + 1;
+        return s.slice(start, i);
+      }
+      if (c === 92) return this.escapedString(start, i);
+      if (c < 32) throw this.err('Invalid control character at', i);
+    }
+    throw this.err('Unterminated string starting at', start - 1);
+  }
+
+  private escapedString(start: number, i: number): string {
+    const s = this.s;
+    const n = this.n;
+    let out = '';
+    let run = start;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c === 34) {
+        this.i = i + 1;
+        return out + s.slice(run, i);
+      }
+      if (c < 32) throw this.err('Invalid control character at', i);
+      if (c !== 92) {
+        i++;
+        continue;
+      }
+      out += s.slice(run, i);
+      if (i + 1 >= n) break;
+      const e = s.charCodeAt(i + 1);
+      if (e === 117) {
+        if (i + 6 >= n) throw this.err('Invalid \\uXXXX escape', i + 1);
+        const hi = this.hex4(i + 2);
+        i += 6;
+        out += String.fromCharCode(hi);
+        // A high surrogate followed by `\u` + low surrogate is one character (CPython joins them).
+        if (hi >= 0xd800 && hi <= 0xdbff && i + 6 < n && s.charCodeAt(i) === 92 && s.charCodeAt(i + 1) === 117) {
+          const lo = this.hex4(i + 2);
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
+            out += String.fromCharCode(lo);
+            i += 6;
+          }
+        }
+      } else {
+        const ch = ESCAPES[e];
+        if (ch === undefined) throw this.err('Invalid \\escape', i);
+        out += ch;
+        i += 2;
+      }
+      run = i;
+    }
+    throw this.err('Unterminated string starting at', start - 1);
+  }
+
+  private hex4(i: number): number {
+    let v = 0;
+    for (let k = i; k < i + 4; k++) {
+      const c = this.s.charCodeAt(k);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d < 0) throw this.err('Invalid \\uXXXX escape', i - 1);
+      v = v * 16 + d;
+    }
+    return v;
+  }
+}
+
+const ESCAPES: (string | undefined)[] = [];
+ESCAPES[34] = '"';
+ESCAPES[92] = '\\';
+ESCAPES[47] = '/';
+ESCAPES[98] = '\b';
+ESCAPES[102] = '\f';
+ESCAPES[110] = '\n';
+ESCAPES[114] = '\r';
+ESCAPES[116] = '\t';
+
+/** Sets an own data property; `__proto__` must not reach the prototype setter. */
+function setProp(obj: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else obj[key] = v;
+}
+
+/** A copy of `obj` (same key order and marks) without the float mark on `key`. */
+function withoutMark(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const k of orderedKeys(obj)) {
+    setProp(copy, k, obj[k]);
+    if (k !== key && isMarkedFloat(obj, k)) markFloat(copy, k);
+  }
+  return copy;
+}
+
+/**
+ * Parses a request body like Python's `json.loads`. Integers become numbers (bigint beyond 2^53-1),
+ * integral float literals (`1.0`, `2e3`) are float-marked in their container, `NaN`/`Infinity`
+ * are accepted. Throws JsonDecodeError with Python's message and position, or (kind `encoding`)
+ * when the bytes cannot be decoded.
+ */
+export function parseJson(body: Uint8Array | string): unknown {
+  let text: string;
+  if (typeof body === 'string') {
+    if (body.charCodeAt(0) === 0xfeff) throw new JsonDecodeError('Unexpected UTF-8 BOM (decode using utf-8-sig)', body, 0);
+    text = body;
+  } else {
+    text = decodeBody(body);
+  }
+  return new Parser(text).parseDocument();
+}

@@ -1,0 +1,90 @@
+// Owns mlserve's options: their defaults, environment variables, validation and freezing.
+
+import { InvalidOptionsError } from '../errors.js';
+
+/** Options of `serve()` and `mlserve models serve`. */
+export interface ServeOptions {
+  /** Model URI (`-m`): a local path or `file:` URI. */
+  modelUri: string;
+  /** Interface to bind. @default '127.0.0.1' (env MLFLOW_HOST) */
+  host: string;
+  /** Port to bind; 0 picks a free one. @default 5000 (env MLFLOW_PORT) */
+  port: number;
+  /** Seconds a request may run before a 504; 0 means the default. @default 60 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT) */
+  timeoutSeconds: number;
+  /** Inference workers. @default 1 (env MLFLOW_MODELS_WORKERS) */
+  workers: number;
+  /** Largest request body accepted, in bytes (413 beyond). @default 104857600 (100 MiB, nginx's limit in MLflow's image) */
+  bodyLimitBytes: number;
+  /** Include schema details in enforcement errors. @default true (env MLFLOW_DISABLE_SCHEMA_DETAILS=true turns it off) */
+  schemaDetails: boolean;
+  /** Environment manager; only `local` is meaningful for JavaScript models. @default 'local' */
+  envManager: EnvManager;
+}
+
+/** MLflow's environment managers. */
+export type EnvManager = 'local' | 'virtualenv' | 'uv' | 'conda';
+/** The accepted values of `--env-manager`. */
+export const ENV_MANAGERS: readonly EnvManager[] = ['local', 'conda', 'virtualenv', 'uv'];
+
+/** Defaults of every option but the model URI. */
+export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze({
+  host: '127.0.0.1',
+  port: 5000,
+  timeoutSeconds: 60,
+  workers: 1,
+  bodyLimitBytes: 100 * 1024 * 1024,
+  schemaDetails: true,
+  envManager: 'local',
+});
+
+/** The environment variables mlserve reads, as a plain object. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the process environment (the only place mlserve does). */
+export function processEnv(): Env {
+  return process.env;
+}
+
+function envBool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim().toLowerCase();
+  if (t === 'true' || t === '1') return true;
+  if (t === 'false' || t === '0') return false;
+  return undefined;
+}
+
+function envInt(v: string | undefined): number | undefined {
+  return v === undefined || v.trim() === '' ? undefined : Number(v);
+}
+
+/**
+ * Merges explicit options over environment variables over DEFAULTS, validates everything at once
+ * (InvalidOptionsError lists every problem) and freezes the result.
+ */
+export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}): Readonly<ServeOptions> {
+  const timeoutGiven = given.timeoutSeconds;
+  const envTimeout = envInt(env.MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT);
+  const opts: ServeOptions = {
+    modelUri: given.modelUri,
+    host: given.host ?? env.MLFLOW_HOST ?? DEFAULTS.host,
+    port: given.port ?? envInt(env.MLFLOW_PORT) ?? DEFAULTS.port,
+    // MLflow uses `timeout or env_default`: 0 falls back (spec §1.8).
+    timeoutSeconds: timeoutGiven || envTimeout || DEFAULTS.timeoutSeconds,
+    workers: given.workers ?? envInt(env.MLFLOW_MODELS_WORKERS) ?? DEFAULTS.workers,
+    bodyLimitBytes: given.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
+    schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
+    envManager: given.envManager ?? DEFAULTS.envManager,
+  };
+  const problems: string[] = [];
+  if (!opts.modelUri) problems.push('A model URI is required (-m/--model-uri).');
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) problems.push(`Invalid port ${given.port ?? env.MLFLOW_PORT}: expected an integer from 0 to 65535.`);
+  if (!Number.isFinite(opts.timeoutSeconds) || opts.timeoutSeconds < 0) problems.push(`Invalid timeout ${opts.timeoutSeconds}: expected a number of seconds >= 0.`);
+  if (!Number.isInteger(opts.workers) || opts.workers < 1) problems.push(`Invalid workers ${opts.workers}: expected an integer >= 1.`);
+  if (!Number.isInteger(opts.bodyLimitBytes) || opts.bodyLimitBytes < 1) problems.push(`Invalid body limit ${opts.bodyLimitBytes}: expected a positive number of bytes.`);
+  if (!ENV_MANAGERS.includes(opts.envManager)) {
+    problems.push(`Invalid value for \`env_manager\`: ${opts.envManager}. Must be one of ['local', 'conda', 'virtualenv', 'uv']`);
+  }
+  if (problems.length) throw new InvalidOptionsError(problems);
+  return Object.freeze(opts);
+}

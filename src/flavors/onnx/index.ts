@@ -1,0 +1,117 @@
+// Owns the `onnx` flavor: loads MLflow ONNX model directories and runs them in a worker thread (spec §6.6).
+
+import { access } from 'node:fs/promises';
+import { isFrame } from '../../data/frame.js';
+import { ModelLoadError } from '../../errors.js';
+import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput, ModelParams } from '../types.js';
+import { buildFeeds, type InputInfo } from './feeds.js';
+import { outputFrame, outputRecord } from './outputs.js';
+import type { ValueInfo } from './protocol.js';
+import { readOnnxFlavorConf } from './session-options.js';
+import { type LoadedInfo, SessionClient } from './session-client.js';
+import { wireToTensor } from './wire-tensor.js';
+
+/** What a loaded ONNX model reports about itself. */
+export interface OnnxModelInfo {
+  /** Absolute path of the `.onnx` file. */
+  readonly modelFile: string;
+  /** Graph inputs and outputs in graph order. */
+  readonly inputs: readonly ValueInfo[];
+  readonly outputs: readonly ValueInfo[];
+  /** Execution providers in use (onnxruntime-node names, e.g. `['cpu']`). */
+  readonly providers: readonly string[];
+  /** Lines written to stderr at load (provider fallback, outputs onnxruntime-node cannot return). */
+  readonly notices: readonly string[];
+}
+
+/** A loaded ONNX model. */
+export interface LoadedOnnxModel extends LoadedFlavorModel {
+  readonly info: OnnxModelInfo;
+}
+
+/**
+ * The `onnx` flavor. `load` reads the flavor section (`data`, `onnx_session_options`,
+ * `providers`), starts a worker thread that creates the onnxruntime session, and fails with
+ * ModelLoadError when the file is missing or not a valid ONNX model. `predict` maps the input as
+ * MLflow does (see feeds.ts) and answers named Tensors, or a Frame for a Frame input (outputs.ts).
+ * `close` terminates the worker.
+ */
+export const onnxFlavor: ModelFlavor = {
+  name: 'onnx',
+  async load(ctx: FlavorLoadContext): Promise<LoadedOnnxModel> {
+    const config = readOnnxFlavorConf(ctx.modelPath, ctx.flavorConf);
+    try {
+      await access(config.modelFile);
+    } catch (cause) {
+      throw new ModelLoadError(`ONNX model file ${config.modelFile} (flavors.onnx.data in ${ctx.modelPath}/MLmodel) does not exist or cannot be read.`, { cause });
+    }
+    const client = new SessionClient(config);
+    let loaded: LoadedInfo;
+    try {
+      loaded = await client.start();
+    } catch (cause) {
+      await client.close();
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${why}`, { cause });
+    }
+    const problem = unusable(loaded);
+    if (problem) {
+      await client.close();
+      throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${problem}`);
+    }
+    const info = describeModel(config.modelFile, loaded);
+    for (const line of info.notices) process.stderr.write(`mlserve: ${line}\n`);
+    return new OnnxModel(client, info);
+  },
+};
+
+/** Why onnxruntime-node cannot serve the model at all, if it cannot. */
+function unusable(loaded: LoadedInfo): string | undefined {
+  const bad = loaded.inputs.filter((i) => !i.isTensor).map((i) => i.name);
+  if (bad.length) return `input(s) ${bad.join(', ')} are sequences or maps, which onnxruntime-node cannot feed.`;
+  if (!loaded.outputs.some((o) => o.isTensor)) return 'none of its outputs is a tensor, and onnxruntime-node returns only tensors.';
+  return undefined;
+}
+
+function describeModel(modelFile: string, loaded: LoadedInfo): OnnxModelInfo {
+  const notices = [...loaded.notices];
+  const skipped = loaded.outputs.filter((o) => !o.isTensor).map((o) => o.name);
+  if (skipped.length) {
+    // e.g. skl2onnx classifiers' ZipMap `output_probability` (a sequence of maps); MLflow would return it.
+    notices.push(`onnx model ${modelFile}: output(s) ${skipped.join(', ')} are sequences or maps, which onnxruntime-node cannot return; they are left out of predictions.`);
+  }
+  return { modelFile, inputs: loaded.inputs, outputs: loaded.outputs, providers: loaded.providers, notices };
+}
+
+class OnnxModel implements LoadedOnnxModel {
+  readonly info: OnnxModelInfo;
+  /** True when every input and output has a variable first dimension, so rows can be batched. */
+  readonly batchable: boolean;
+  readonly #client: SessionClient;
+  readonly #inputs: InputInfo[];
+  readonly #fetches: string[];
+
+  constructor(client: SessionClient, info: OnnxModelInfo) {
+    this.#client = client;
+    this.info = info;
+    this.#inputs = info.inputs.map((i) => ({ name: i.name, type: i.isTensor ? i.type : '' }));
+    this.#fetches = info.outputs.filter((o) => o.isTensor).map((o) => o.name);
+    this.batchable = [...info.inputs, ...info.outputs.filter((o) => o.isTensor)].every(
+      (v) => v.isTensor && v.shape.length > 0 && typeof v.shape[0] === 'string',
+    );
+  }
+
+  async predict(input: ModelInput, _params: ModelParams): Promise<unknown> {
+    // Params are accepted and unused, as in MLflow.
+    const feeds = buildFeeds(input, this.#inputs);
+    const wire = Object.fromEntries(Object.entries(feeds).map(([n, f]) => [n, f.wire]));
+    const owned = Object.values(feeds).filter((f) => f.owned).map((f) => f.wire);
+    const result = await this.#client.run(wire, this.#fetches, owned);
+    const tensors = this.#fetches.map((n) => wireToTensor(result[n]));
+    return isFrame(input) ? outputFrame(this.#fetches, tensors) : outputRecord(this.#fetches, tensors);
+  }
+
+  close(): Promise<void> {
+    return this.#client.close();
+  }
+}

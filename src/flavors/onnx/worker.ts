@@ -1,0 +1,99 @@
+// Owns the worker thread that holds one onnxruntime session and runs it off the HTTP thread.
+//
+// onnxruntime-node's `session.run` computes synchronously on the calling thread, so the session
+// lives here. Requests are answered one message per id (see protocol.ts); a failing load or run
+// answers with an error message and the worker stays up for the next request.
+
+import { parentPort } from 'node:worker_threads';
+import type * as Ort from 'onnxruntime-node';
+import { type FromWorker, type OrtType, type ToWorker, type ValueInfo, type WireData, type WireTensor, transferables } from './protocol.js';
+import { planProviders } from './providers.js';
+
+type OrtModule = typeof Ort;
+type Session = Ort.InferenceSession;
+
+let session: Session | undefined;
+let ort: OrtModule | undefined;
+
+const port = parentPort;
+if (!port) throw new Error('The ONNX session worker must run in a worker thread.');
+
+port.on('message', (msg: ToWorker) => {
+  void handle(msg).then(
+    (reply) => post(reply),
+    (err: unknown) => post({ kind: 'error', id: msg.id, error: flatten(err) }),
+  );
+});
+
+function post(msg: FromWorker): void {
+  const transfer = msg.kind === 'result' ? transferables(Object.values(msg.outputs)) : [];
+  port!.postMessage(msg, transfer);
+}
+
+function flatten(err: unknown): { name: string; message: string; stack?: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+  return { name: 'Error', message: String(err) };
+}
+
+async function handle(msg: ToWorker): Promise<FromWorker> {
+  switch (msg.kind) {
+    case 'load':
+      return load(msg);
+    case 'run':
+      return run(msg);
+  }
+}
+
+async function load(msg: Extract<ToWorker, { kind: 'load' }>): Promise<FromWorker> {
+  // Imported here, not at the top: the native addon loads only in threads that serve ONNX models.
+  ort ??= await import('onnxruntime-node');
+  const { modelFile, sessionOptions, providers: requested } = msg.config;
+  const plan = planProviders(requested);
+  const notices: string[] = [];
+  const create = (eps: string[]): Promise<Session> => ort!.InferenceSession.create(modelFile, { ...sessionOptions, executionProviders: eps });
+  let providers = [...plan.accelerators, 'cpu'];
+  let created: Session | undefined;
+  if (plan.accelerators.length) {
+    try {
+      created = await create(providers);
+    } catch (err) {
+      notices.push(`onnx model ${modelFile}: could not start ${plan.accelerators.join(', ')} (${(err as Error).message}); running on CPU.`);
+      providers = ['cpu'];
+    }
+  }
+  session = created ?? (await create(providers));
+  if (plan.unavailable.length) {
+    const on = providers.length > 1 ? providers.slice(0, -1).join(', ').toUpperCase() : 'CPU';
+    notices.push(`onnx model ${modelFile}: ${plan.unavailable.join(', ')} requested but not available to onnxruntime-node; running on ${on}.`);
+  }
+  return { kind: 'loaded', id: msg.id, inputs: session.inputMetadata.map(info), outputs: session.outputMetadata.map(info), providers, notices };
+}
+
+function info(m: Ort.InferenceSession.ValueMetadata): ValueInfo {
+  return m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false };
+}
+
+async function run(msg: Extract<ToWorker, { kind: 'run' }>): Promise<FromWorker> {
+  if (!session || !ort) throw new Error('The ONNX session is not loaded.');
+  const feeds: Record<string, Ort.Tensor> = {};
+  for (const [name, t] of Object.entries(msg.feeds)) {
+    feeds[name] = new ort.Tensor(t.type, t.data as never, t.dims);
+  }
+  const result = await session.run(feeds, msg.fetches);
+  const outputs: Record<string, WireTensor> = {};
+  for (const name of msg.fetches) {
+    const v = result[name] as Ort.Tensor;
+    outputs[name] = { type: v.type as OrtType, dims: [...v.dims], data: wireData(v) };
+  }
+  return { kind: 'result', id: msg.id, outputs };
+}
+
+function wireData(t: Ort.Tensor): WireData {
+  const d = t.data as unknown;
+  // Where the runtime has Float16Array, onnxruntime hands float16 out as one; mlserve keeps bit patterns.
+  if (t.type === 'float16' && !(d instanceof Uint16Array)) {
+    const v = d as { buffer: ArrayBuffer; byteOffset: number; length: number };
+    return new Uint16Array(v.buffer, v.byteOffset, v.length);
+  }
+  return d as WireData;
+}

@@ -1,0 +1,13 @@
+// Public API of mlserve: re-exports only.
+
+export { serve, type ServerHandle } from './serve.js';
+export { loadModel, type LoadedModel } from './model/load.js';
+export { resolveModelUri } from './uri/resolve.js';
+export { resolveServeOptions, DEFAULTS, type ServeOptions } from './config/options.js';
+export * from './errors.js';
+export { Frame, type Column } from './data/frame.js';
+export { Tensor } from './data/tensor.js';
+export type { DType } from './data/dtype.js';
+export type { ModelInput, ModelParams } from './flavors/types.js';
+export type { Signature, Schema, ColSpec, TensorSpec, ParamSpec, ColType } from './schema/types.js';
+export { VERSION } from './version.js';

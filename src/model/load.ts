@@ -1,0 +1,61 @@
+// Owns turning a model directory into a LoadedModel: read MLmodel, choose the flavor, load it.
+
+import { ModelLoadError, ServingError } from '../errors.js';
+import type { LoadedFlavorModel, ModelFlavor } from '../flavors/types.js';
+import type { Signature } from '../schema/types.js';
+import { readMLmodel, type MLmodel } from './mlmodel.js';
+
+/** Flavors mlserve can serve, in order of preference, loaded lazily (onnxruntime only when needed). */
+const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
+  js_function: async () => (await import('../flavors/js/index.js')).jsFunctionFlavor,
+  onnx: async () => (await import('../flavors/onnx/index.js')).onnxFlavor,
+};
+
+/** Names of the flavors this build can serve. */
+export const SUPPORTED_FLAVORS = Object.keys(FLAVORS);
+
+/** A model ready to serve. */
+export interface LoadedModel extends LoadedFlavorModel {
+  /** Absolute model directory. */
+  readonly path: string;
+  /** The flavor that serves it. */
+  readonly flavor: string;
+  readonly signature?: Signature;
+  readonly signatureFromTypeHint: boolean;
+  readonly mlmodel: MLmodel;
+  readonly batchable: boolean;
+  close(): Promise<void>;
+}
+
+/** Loads the model in `dir` with the first flavor mlserve supports. */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const mlmodel = await readMLmodel(dir);
+  const name = SUPPORTED_FLAVORS.find((f) => f in mlmodel.flavors);
+  if (!name) {
+    const found = Object.keys(mlmodel.flavors);
+    throw new ServingError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `No suitable flavor backend was found for the model. It has flavors [${found.join(', ')}]; mlserve serves [${SUPPORTED_FLAVORS.join(', ')}].`,
+    );
+  }
+  const flavor = await FLAVORS[name]();
+  let loaded: LoadedFlavorModel;
+  try {
+    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, signature: mlmodel.signature });
+  } catch (err) {
+    if (err instanceof ServingError) throw err;
+    throw new ModelLoadError(`Failed to load the ${name} model in ${mlmodel.path}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  }
+  return {
+    path: mlmodel.path,
+    flavor: name,
+    signature: mlmodel.signature,
+    signatureFromTypeHint: mlmodel.signatureFromTypeHint,
+    mlmodel,
+    batchable: loaded.batchable === true,
+    predict: (input, params) => loaded.predict(input, params),
+    close: async () => {
+      await loaded.close?.();
+    },
+  };
+}

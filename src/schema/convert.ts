@@ -1,0 +1,133 @@
+// Owns parse-time conversion of `inputs` / `instances` payloads with the signature (`_cast_schema_type`, spec §2.6–2.7, §3.3).
+
+import { BadRequestError } from '../errors.js';
+import { toNdarray, ConversionError } from '../data/ndarray.js';
+import { isTensor } from '../data/tensor.js';
+import { isPlainObject } from '../data/pytype.js';
+import type { DType } from '../data/dtype.js';
+import { EnforceError, DATATYPE_DTYPE } from './column-check.js';
+import { enforceValue } from './values.js';
+import type { ColSpec, Schema, TensorSpec } from './types.js';
+
+type Spec = ColSpec | TensorSpec;
+
+function isTensorSpec(spec: Spec): spec is TensorSpec {
+  return (spec as TensorSpec).dtype !== undefined;
+}
+
+function specDType(spec: Spec): DType | undefined {
+  if (isTensorSpec(spec)) return spec.dtype;
+  return spec.type.kind === 'scalar' ? DATATYPE_DTYPE[spec.type.type] : undefined;
+}
+
+function invalid(err: unknown): never {
+  if (err instanceof ConversionError || err instanceof EnforceError) throw new BadRequestError(`Invalid input. ${err.message}`, { cause: err });
+  throw err;
+}
+
+/** Converts one value with one spec (`convert_data_type`): numpy array of the spec dtype, or enforced Array/Object/Map. */
+export function convertWithSpec(value: unknown, spec: Spec | undefined): unknown {
+  try {
+    if (!spec) return toNdarray(value);
+    const dtype = specDType(spec);
+    if (dtype) return toNdarray(value, dtype);
+    const colSpec = spec as ColSpec;
+    if (colSpec.type.kind === 'any') return value;
+    return enforceValue(value, colSpec.type, colSpec.required);
+  } catch (err) {
+    return invalid(err);
+  }
+}
+
+function specsByName(schema: Schema): Map<string, Spec> {
+  return new Map((schema.specs as readonly Spec[]).filter((s) => s.name !== undefined).map((s) => [s.name as string, s]));
+}
+
+function convertObject(value: Record<string, unknown>, byName: Map<string, Spec> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = convertWithSpec(v, byName?.get(k));
+  return out;
+}
+
+/**
+ * Converts the value of `inputs` (or non-row `instances`) as MLflow's `_cast_schema_type` does:
+ * lists become numpy arrays, objects dicts of arrays, named single-spec lists `{name: list}`.
+ * Throws BadRequestError (`Invalid input. ...`).
+ */
+export function convertInputs(value: unknown, schema: Schema | undefined): unknown {
+  if (!schema) {
+    if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
+      return value.map((row) => convertObject(row as Record<string, unknown>, undefined));
+    }
+    if (isPlainObject(value)) return convertObject(value, undefined);
+    return convertWithSpec(value, undefined);
+  }
+  const specs = schema.specs as readonly Spec[];
+  const named = specs.every((s) => s.name !== undefined);
+  if (named && specs.length === 1 && Array.isArray(value) && !value.some(isPlainObject)) {
+    value = { [specs[0].name as string]: value };
+  }
+  if (isPlainObject(value)) {
+    if (!named) {
+      throw new BadRequestError(
+        "Invalid input. Failed to parse input data. This model contains an un-named  model signature which expects a single n-dimensional array or a single value as input, however, an input of type <class 'dict'> was found.",
+      );
+    }
+    return convertObject(value, specsByName(schema));
+  }
+  if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
+    const byName = named ? specsByName(schema) : undefined;
+    return value.map((row) => convertObject(row as Record<string, unknown>, byName));
+  }
+  return convertWithSpec(value, specs[0]);
+}
+
+/**
+ * Converts `instances`: a list whose first element is an object is pivoted from rows to columns
+ * (each column converted with its spec), then column lengths are checked; anything else is
+ * handled like `inputs`.
+ */
+export function convertInstances(value: unknown, schema: Schema | undefined): unknown {
+  let result: unknown;
+  if (Array.isArray(value) && value.length > 0 && isPlainObject(value[0])) {
+    const columns = new Map<string, unknown[]>();
+    for (const row of value) {
+      if (!isPlainObject(row)) throw new BadRequestError('Invalid input. Each instance must be an object when the first one is.');
+      for (const [k, v] of Object.entries(row)) {
+        let col = columns.get(k);
+        if (!col) columns.set(k, (col = []));
+        col.push(v);
+      }
+    }
+    const byName = schema ? specsByName(schema) : undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, vals] of columns) {
+      const spec = byName?.get(k);
+      out[k] = spec && !specDType(spec) ? vals.map((v) => convertWithSpec(v, spec)) : convertWithSpec(vals, spec);
+    }
+    result = out;
+  } else {
+    result = convertInputs(value, schema);
+  }
+  if (isPlainObject(result)) checkLengths(result, schema);
+  return result;
+}
+
+function lengthOf(v: unknown): number | undefined {
+  if (isTensor(v)) return v.shape.length === 0 ? undefined : v.shape[0];
+  return Array.isArray(v) ? v.length : undefined;
+}
+
+function checkLengths(result: Record<string, unknown>, schema: Schema | undefined): void {
+  let keys = Object.keys(result);
+  if (schema && schema.specs.every((s) => s.name !== undefined)) {
+    const eligible = new Set(
+      (schema.specs as readonly Spec[])
+        .filter((s) => isTensorSpec(s) || (s.required && s.type.kind !== 'array'))
+        .map((s) => s.name as string),
+    );
+    keys = keys.filter((k) => eligible.has(k));
+  }
+  const lengths = new Set(keys.map((k) => lengthOf(result[k])).filter((n) => n !== undefined));
+  if (lengths.size > 1) throw new BadRequestError('Invalid input. The length of values for each input/column name are not the same');
+}

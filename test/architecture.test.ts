@@ -1,0 +1,60 @@
+// Scans import statements under src/ and fails on an edge the STYLE guide's dependency graph does not allow.
+
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+/**
+ * Allowed imports per top-level module (a module may always import itself and errors.ts).
+ * pipeline/ is the protocol core shared by server/ and batch/ (MLServer's dataplane): it sits
+ * between them and runtime/codecs/schema.
+ */
+const ALLOWED: Record<string, string[]> = {
+  cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version'],
+  index: ['serve', 'server', 'batch', 'uri', 'config', 'model', 'data', 'flavors', 'schema', 'version', 'runtime'],
+  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'version'],
+  server: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],
+  batch: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],
+  pipeline: ['runtime', 'codecs', 'schema', 'model', 'flavors', 'data'],
+  runtime: ['model', 'flavors', 'schema', 'data'],
+  model: ['flavors', 'schema', 'data'],
+  codecs: ['schema', 'data'],
+  schema: ['data'],
+  flavors: ['data', 'schema'],
+  data: [],
+  config: [],
+  uri: ['config'],
+  version: [],
+  errors: [],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+function moduleOf(path: string): string {
+  const rel = relative(SRC, path).split(/[\\/]/);
+  return rel.length === 1 ? rel[0].replace(/\.ts$/, '') : rel[0];
+}
+
+it('src/ imports follow the dependency direction of STYLE.md', () => {
+  const violations: string[] = [];
+  for (const file of files(SRC)) {
+    const from = moduleOf(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+      const to = moduleOf(resolve(dirname(file), m[1].replace(/\.js$/, '.ts')));
+      if (to === from || to === 'errors') continue;
+      if (from === 'flavors' && m[0].includes('import type')) continue;
+      if (!(ALLOWED[from] ?? []).includes(to)) violations.push(`${relative(SRC, file)} imports ${m[1]} (${from} -> ${to})`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
