@@ -64,7 +64,7 @@ const KEY_ORDER = new WeakMap<object, string[]>();
 /** True for keys that JavaScript orders before all others (canonical array indices). */
 export function isIndexKey(k: string): boolean {
   const c = k.charCodeAt(0);
-  if (c < 48 || c > 57 || (c === 48 && k.length > 1) || k.length > 10) return false;
+  if (!(c >= 48 && c <= 57) || (c === 48 && k.length > 1) || k.length > 10) return false;
   for (let i = 1; i < k.length; i++) {
     const d = k.charCodeAt(i);
     if (d < 48 || d > 57) return false;
@@ -169,14 +169,20 @@ export class JsonWriter {
   private array(a: readonly unknown[]): void {
     this.enter(a);
     const marked = hasFloatMarks(a);
-    this.out += '[';
+    // Numbers are appended to a local string (the common all-numeric row stays in registers).
+    let out = this.out + '[';
     for (let i = 0; i < a.length; i++) {
-      if (i > 0) this.out += ', ';
+      if (i > 0) out += ', ';
       const x = a[i];
-      if (typeof x === 'number') this.out += numberJson(x, marked && isMarkedFloat(a, i));
-      else this.value(x);
+      if (typeof x === 'number') {
+        out += numberJson(x, marked && Number.isInteger(x) && isMarkedFloat(a, i));
+      } else {
+        this.out = out;
+        this.value(x);
+        out = this.out;
+      }
     }
-    this.out += ']';
+    this.out = out + ']';
     this.leave();
   }
 

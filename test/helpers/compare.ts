@@ -18,7 +18,8 @@ export function diffJson(expected: unknown, actual: unknown, path = '$', ctx?: [
     if (typeof actual !== 'number' && typeof actual !== 'bigint') return `${path}: expected number, got ${JSON.stringify(String(actual))}`;
     if (!close(Number(expected), Number(actual))) return `${path}: expected ${String(expected)}, got ${String(actual)}`;
     if (typeof expected === 'bigint' || typeof actual === 'bigint') {
-      if (BigInt(Math.trunc(Number(expected))) !== BigInt(Math.trunc(Number(actual))) && expected !== actual) return `${path}: expected ${expected}, got ${actual}`;
+      const exact = (v: number | bigint): bigint | undefined => (typeof v === 'bigint' ? v : Number.isInteger(v) ? BigInt(v) : undefined);
+      if (exact(expected) !== exact(actual)) return `${path}: expected ${expected}, got ${actual}`;
     }
     if (ctx && typeof expected === 'number' && typeof actual === 'number') {
       const ef = isFloatAt(ctx[0], ctx[2], expected);

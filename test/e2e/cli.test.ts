@@ -1,0 +1,139 @@
+// The built CLI end to end: exit codes, stdout, stderr and files.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeModel } from '../helpers/model-dir.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const BIN = join(ROOT, 'dist/src/cli/main.js');
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Runs the CLI to completion (with optional stdin). */
+function runCli(args: string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe('mlserve CLI', () => {
+  it('prints its version and help', async () => {
+    const v = await runCli(['--version']);
+    assert.equal(v.code, 0);
+    assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    assert.equal(v.stdout.trim(), pkg.version);
+    for (const args of [['--help'], ['models', 'serve', '--help'], ['models', 'predict', '--help']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /Usage: mlserve/);
+    }
+    const serveHelp = await runCli(['models', 'serve', '--help']);
+    for (const flag of ['--model-uri', '--port', '--host', '--timeout', '--workers', '--env-manager', '--no-conda', '--install-mlflow']) assert.ok(serveHelp.stdout.includes(flag), flag);
+  });
+
+  it('fails with exit 2 and a usage message for unknown flags and commands', async () => {
+    const a = await runCli(['models', 'serve', '--nope']);
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /nope/);
+    const b = await runCli(['models', 'deploy']);
+    assert.equal(b.code, 2);
+  });
+
+  it('rejects an invalid --env-manager with MLflow\'s message', async () => {
+    const r = await runCli(['models', 'serve', '-m', makeModel(), '--env-manager', 'abc']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Invalid value for `env_manager`: abc/);
+  });
+
+  it('exits non-zero naming MLmodel when the directory has none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlserve-empty-'));
+    const r = await runCli(['models', 'serve', '-m', dir, '-p', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Could not find an "MLmodel" configuration file/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('exits non-zero naming the file and the cause when the model fails to load', async () => {
+    const bad = makeModel({ source: 'export async function load() { throw new Error("weights missing"); }\nexport function predict(x) { return x; }\n' });
+    const r = await runCli(['models', 'serve', '-m', bad, '-p', '0']);
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.includes(join(bad, 'model.mjs')), r.stderr);
+    assert.match(r.stderr, /weights missing/);
+    const syntax = makeModel({ source: 'export function predict( {' });
+    const s = await runCli(['models', 'serve', '-m', syntax, '-p', '0']);
+    assert.equal(s.code, 1);
+    assert.match(s.stderr, /SyntaxError/);
+    const onnx = await runCli(['models', 'serve', '-m', join(ROOT, 'test/fixtures/onnx/invalid'), '-p', '0']);
+    assert.equal(onnx.code, 1);
+    assert.match(onnx.stderr, /model\.onnx/);
+  });
+
+  it('explains that other URI schemes are not supported yet', async () => {
+    const r = await runCli(['models', 'serve', '-m', 'models:/fraud@prod', '-p', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /scheme 'models:' are not supported/);
+  });
+
+  it('serves until SIGTERM and exits 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'models', 'serve', '-m', join(ROOT, 'examples/js-linear'), '-p', '0', '--no-conda'], { cwd: ROOT });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /at (http:\/\/\S+)/.exec(stderr);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error(stderr)));
+    });
+    assert.match(stderr, /--no-conda is accepted for MLflow compatibility and has no effect/);
+    const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"dataframe_records": [{"x1": 1, "x2": 1}], "params": {"bias": 1}}' });
+    assert.equal(await res.text(), '{"predictions": [0.5]}');
+    const code = await new Promise((resolve) => {
+      child.on('exit', resolve);
+      child.kill('SIGTERM');
+    });
+    assert.equal(code, 0);
+  });
+
+  it('predicts a JSON file to a file, and CSV from stdin to stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlserve-predict-'));
+    const input = join(dir, 'in put.json');
+    writeFileSync(input, '{"dataframe_split": {"columns": ["x1", "x2"], "data": [[1, 2], [3, 4]]}}');
+    const out = join(dir, 'out.json');
+    const r = await runCli(['models', 'predict', '-m', join(ROOT, 'examples/js-linear'), '-i', input, '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(out, 'utf8'), '{"predictions": [-3.5, -5.5]}');
+    const c = await runCli(['models', 'predict', '-m', join(ROOT, 'examples/js-linear'), '-t', 'csv'], 'x1,x2\n1,2\n');
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stdout, '{"predictions": [-3.5]}');
+  });
+
+  it('fails predict cleanly on bad input, a bad content type and a missing file', async () => {
+    const model = join(ROOT, 'examples/js-linear');
+    const dir = mkdtempSync(join(tmpdir(), 'mlserve-predict-'));
+    mkdirSync(join(dir, 'x'));
+    const out = join(dir, 'out.json');
+    const bad = await runCli(['models', 'predict', '-m', model, '-o', out], '{"dataframe_records": [{"x1": 1}]}');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Model is missing inputs \['x2'\]/);
+    assert.equal(existsSync(out), false);
+    const t = await runCli(['models', 'predict', '-m', model, '-t', 'invalid']);
+    assert.notEqual(t.code, 0);
+    assert.match(t.stderr, /Content type must be one of json or csv\./);
+    const missing = await runCli(['models', 'predict', '-m', model, '-i', 'in.json"; echo ThisIsABug! "']);
+    assert.notEqual(missing.code, 0);
+    assert.doesNotMatch(missing.stdout, /ThisIsABug/);
+  });
+});
