@@ -1,0 +1,42 @@
+// Owns `mlserve models serve`: flags to options, start the server, stop on SIGINT/SIGTERM.
+
+import { serve, type ServerHandle } from '../../serve.js';
+import { VERSION } from '../../version.js';
+import { processEnv, type ServeOptions } from '../../config/options.js';
+import { SERVE_FLAGS, formatHelp } from '../flags.js';
+import { UsageError, parse, intFlag, checkEnvManager, warn } from '../common.js';
+
+/** Help text of `models serve`. */
+export const SERVE_HELP = formatHelp(
+  'mlserve models serve -m <model-uri> [options]',
+  'Serve a model with an MLflow-compatible scoring server.',
+  SERVE_FLAGS,
+);
+
+/** Runs `models serve`; resolves with the exit code once the server has stopped. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const flags = parse(argv, SERVE_FLAGS);
+  if (flags.help) return void process.stdout.write(SERVE_HELP), 0;
+  if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${SERVE_HELP}`);
+  const given: Partial<ServeOptions> & { modelUri: string } = {
+    modelUri: flags['model-uri'] as string,
+    host: flags.host as string | undefined,
+    port: intFlag(flags, 'port'),
+    timeoutSeconds: intFlag(flags, 'timeout'),
+    workers: intFlag(flags, 'workers'),
+    bodyLimitBytes: intFlag(flags, 'max-body-size'),
+    envManager: checkEnvManager(flags, warn),
+  };
+  for (const k of Object.keys(given) as (keyof typeof given)[]) if (given[k] === undefined) delete given[k];
+  const handle: ServerHandle = await serve(given, processEnv());
+  warn(`mlserve ${VERSION}: serving ${handle.model.path} (${handle.model.flavor}) at ${handle.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      warn(`mlserve: ${signal} received, shutting down`);
+      handle.close().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
