@@ -6,6 +6,7 @@ import { inferPandasColumn, MISSING } from '../data/infer.js';
 import { isFloatAt } from '../data/float-hint.js';
 import { isPlainObject, pyClass } from '../data/pytype.js';
 import { strRepr } from '../data/pyrepr.js';
+import { orderedKeys } from '../data/key-order.js';
 
 class PandasError extends Error {}
 
@@ -36,7 +37,7 @@ function fromRowObjects(rows: readonly Record<string, unknown>[], labels?: reado
   else {
     const seen = new Set<string>();
     names = [];
-    for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) seen.add(k), names.push(k);
+    for (const r of rows) for (const k of orderedKeys(r)) if (!seen.has(k)) seen.add(k), names.push(k);
   }
   return names.map((name) => {
     const key = String(name);
@@ -55,7 +56,7 @@ function fromScalars(values: readonly unknown[], label: string | number = 0): Co
 
 /** Columns from `{column: values}` (DataFrame(dict)). */
 function fromColumnObject(data: Record<string, unknown>, labels?: readonly (string | number)[]): Column[] {
-  const names = labels ?? Object.keys(data);
+  const names = labels ?? orderedKeys(data);
   const lengths = new Set<number>();
   const cols = names.map((name) => {
     const v = data[String(name)];
@@ -79,7 +80,7 @@ function buildFrame(data: unknown, labels: readonly (string | number)[] | undefi
 }
 
 function keysRepr(obj: Record<string, unknown>): string {
-  return `{${Object.keys(obj).map(strRepr).join(', ')}}`;
+  return `{${orderedKeys(obj).map(strRepr).join(', ')}}`;
 }
 
 /** Decodes the value of `dataframe_split` (`{columns?, data, index?}`) into a Frame. */
@@ -88,7 +89,7 @@ export function decodeDataframeSplit(value: unknown): Frame {
     const got = Array.isArray(value) ? 'list' : `type ${pyClass(value)}`;
     throw new BadRequestError(`Invalid input. Dataframe split format must be a dictionary. Got ${got}.`);
   }
-  const keys = Object.keys(value);
+  const keys = orderedKeys(value);
   if (!('data' in value) || keys.some((k) => k !== 'data' && k !== 'columns' && k !== 'index')) {
     throw new BadRequestError(
       `Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got ${keysRepr(value)}.'`,

@@ -3,6 +3,7 @@
 import { type DType, type DTypeStorage, isFloat } from './dtype.js';
 import { cellToJs } from './cell.js';
 import { markFloat } from './float-hint.js';
+import { isIndexKey, recordKeyOrder } from './key-order.js';
 
 /** One column: a label (string, or a position for unnamed columns), a dtype and its values. */
 export interface Column<D extends DType = DType> {
@@ -67,7 +68,13 @@ export class Frame {
    */
   toRecords(): Record<string, unknown>[] {
     const rows: Record<string, unknown>[] = new Array(this.numRows);
-    for (let r = 0; r < this.numRows; r++) rows[r] = {};
+    const labels = this.columns;
+    const reordered = labels.some(isIndexKey);
+    for (let r = 0; r < this.numRows; r++) {
+      rows[r] = {};
+      // JavaScript would list integer-like labels first; keep the column order for the encoder.
+      if (reordered) recordKeyOrder(rows[r], labels);
+    }
     for (const c of this.cols) {
       const key = String(c.name);
       const float = isFloat(c.dtype);

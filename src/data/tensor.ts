@@ -1,6 +1,7 @@
 // Owns Tensor: an n-dimensional array (numpy's ndarray) with a dtype, a shape and row-major data.
 
-import { type DType, type DTypeStorage, allocate } from './dtype.js';
+import { type DType, type DTypeStorage, allocate, isFloat } from './dtype.js';
+import { markFloat } from './float-hint.js';
 import { cellToJs } from './cell.js';
 
 /** An n-dimensional array handed to and returned by models; numpy's ndarray counterpart. */
@@ -50,11 +51,17 @@ export class Tensor<D extends DType = DType> {
   toArray(): unknown {
     if (this.shape.length === 0) return this.at(0);
     let offset = 0;
+    const float = isFloat(this.dtype);
     const build = (dim: number): unknown[] => {
       const n = this.shape[dim];
       const out = new Array(n);
       if (dim === this.shape.length - 1) {
-        for (let i = 0; i < n; i++) out[i] = this.at(offset++);
+        for (let i = 0; i < n; i++) {
+          const v = this.at(offset++);
+          out[i] = v;
+          // Keep integral floats printing as floats (`1.0`) if the array is sent back.
+          if (float && Number.isInteger(v)) markFloat(out, i);
+        }
       } else {
         for (let i = 0; i < n; i++) out[i] = build(dim + 1);
       }

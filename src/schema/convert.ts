@@ -8,6 +8,7 @@ import type { DType } from '../data/dtype.js';
 import { EnforceError, DATATYPE_DTYPE } from './column-check.js';
 import { enforceValue } from './values.js';
 import type { ColSpec, Schema, TensorSpec } from './types.js';
+import { orderedKeys, recordKeyOrder } from '../data/key-order.js';
 
 type Spec = ColSpec | TensorSpec;
 
@@ -45,7 +46,8 @@ function specsByName(schema: Schema): Map<string, Spec> {
 
 function convertObject(value: Record<string, unknown>, byName: Map<string, Spec> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = convertWithSpec(v, byName?.get(k));
+  for (const k of orderedKeys(value)) out[k] = convertWithSpec(value[k], byName?.get(k));
+  if (Object.keys(out)[0] !== orderedKeys(value)[0]) recordKeyOrder(out, orderedKeys(value));
   return out;
 }
 
@@ -93,7 +95,8 @@ export function convertInstances(value: unknown, schema: Schema | undefined): un
     const columns = new Map<string, unknown[]>();
     for (const row of value) {
       if (!isPlainObject(row)) throw new BadRequestError('Invalid input. Each instance must be an object when the first one is.');
-      for (const [k, v] of Object.entries(row)) {
+      for (const k of orderedKeys(row)) {
+        const v = row[k];
         let col = columns.get(k);
         if (!col) columns.set(k, (col = []));
         col.push(v);

@@ -13,6 +13,7 @@ import { enforceValue } from './values.js';
 import { schemaRepr } from './repr.js';
 import { enforceTensorSchema } from './enforce-tensor.js';
 import type { ColSpec, Schema } from './types.js';
+import { orderedKeys } from '../data/key-order.js';
 
 /** Options of enforcement. */
 export interface EnforceOptions {
@@ -97,7 +98,7 @@ function toFrame(input: unknown, schema: Extract<Schema, { kind: 'columns' }>): 
   if (isTensor(input)) return new Frame(tensorColumns(input));
   if (isScalarLike(input)) return new Frame([columnFromCells(0, [input])]);
   if (isPlainObject(input)) {
-    const entries = Object.entries(input);
+    const entries = orderedKeys(input).map((k) => [k, input[k]] as [string, unknown]);
     const nested = schema.specs.some((s) => s.type.kind === 'array' || s.type.kind === 'object');
     const allScalar = entries.every(([, v]) => isScalarLike(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
     if (nested || allScalar) {
@@ -122,7 +123,7 @@ function toFrame(input: unknown, schema: Extract<Schema, { kind: 'columns' }>): 
     if (input.length && input.every(isPlainObject)) {
       const names: string[] = [];
       const seen = new Set<string>();
-      for (const row of input as Record<string, unknown>[]) for (const k of Object.keys(row)) if (!seen.has(k)) seen.add(k), names.push(k);
+      for (const row of input as Record<string, unknown>[]) for (const k of orderedKeys(row)) if (!seen.has(k)) seen.add(k), names.push(k);
       return new Frame(
         names.map((k) => columnFromCells(k, (input as Record<string, unknown>[]).map((r) => (k in r ? r[k] : MISSING)), input as object[])),
         input.length,

@@ -235,6 +235,10 @@ const ITEMS: Item[] = [
   { id: '129b', model: 'E0', body: '{"inputs": ["é", "😀", "tab\\t"]}', status: 200, exact: '{"predictions": ["\\u00e9", "\\ud83d\\ude00", "tab\\t"]}' },
   { id: '130', model: 'Bytes', body: '{"inputs": [1]}', status: 200, exact: `{"predictions": ["${'eHh4'.repeat(19)}\\n${'eHh4'.repeat(1)}\\n"]}` },
   { id: '131', model: 'Throws', body: '{"inputs": [1]}', status: 400, code: 'BAD_REQUEST', contains: ['Encountered an unexpected error while evaluating the model. Verify that the serialized input Dataframe is compatible with the model for inference.'] },
+  { id: 'order-1', model: 'E0', body: '{"dataframe_records": [{"b": 1, "1": 2}]}', status: 200, exact: '{"predictions": [{"b": 1, "1": 2}]}' },
+  { id: 'order-2', model: 'E0', body: '{"inputs": {"b": [1], "1": [2]}}', status: 200, exact: '{"predictions": {"b": [1], "1": [2]}}' },
+  { id: 'order-3', model: 'L1', body: '{"prompt": "p", "9": 1}', status: 200, exact: '{"model_input": {"prompt": "p", "9": 1}, "params": {}}' },
+  { id: 'order-4', model: 'E0p', body: '{"dataframe_records": [{"b": 1, "1": 2}]}', status: 200, exact: '{"predictions": {"params": null}}' },
   { id: '133', model: 'SetOut', body: '{"inputs": [1]}', status: 500, code: 'INTERNAL_ERROR' },
 ];
 
