@@ -192,9 +192,9 @@ export class TemporarilyUnavailableError extends ServingError {
 }
 
 /** An inference worker died while holding the request (503). */
-export class WorkerCrashedError extends ServingError {
+export class WorkerCrashedError extends TemporarilyUnavailableError {
   constructor(message = 'The inference worker serving this request exited unexpectedly; the request was not completed. Retry it.') {
-    super('TEMPORARILY_UNAVAILABLE', message);
+    super(message, 1);
     this.name = 'WorkerCrashedError';
   }
 }

@@ -16,7 +16,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 const ALLOWED: Record<string, string[]> = {
   cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version'],
   index: ['serve', 'server', 'batch', 'uri', 'config', 'model', 'data', 'flavors', 'schema', 'version', 'runtime'],
-  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'version'],
+  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'version'],
   server: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],
   batch: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],
   pipeline: ['runtime', 'codecs', 'schema', 'model', 'flavors', 'data'],

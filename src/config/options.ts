@@ -12,8 +12,19 @@ export interface ServeOptions {
   port: number;
   /** Seconds a request may run before a 504; 0 means the default. @default 60 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT) */
   timeoutSeconds: number;
-  /** Inference workers. @default 1 (env MLFLOW_MODELS_WORKERS) */
+  /**
+   * Inference workers; 0 picks from the machine: one per core for JavaScript models, 1 for ONNX
+   * (onnxruntime already uses every core). @default 0 (env MLFLOW_MODELS_WORKERS)
+   */
   workers: number;
+  /** Merge concurrent requests into one model call when the model can batch. @default true */
+  batching: boolean;
+  /** Most rows in one merged model call. @default 1024 */
+  maxBatchSize: number;
+  /** Extra wait in ms to gather a fuller batch when a worker is free; 0 never waits. @default 0 */
+  maxBatchDelayMs: number;
+  /** Most requests waiting for a worker; beyond it, 503 with Retry-After. @default 1000 */
+  maxQueue: number;
   /** Largest request body accepted, in bytes (413 beyond). @default 104857600 (100 MiB, nginx's limit in MLflow's image) */
   bodyLimitBytes: number;
   /** Include schema details in enforcement errors. @default true (env MLFLOW_DISABLE_SCHEMA_DETAILS=true turns it off) */
@@ -32,7 +43,11 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   host: '127.0.0.1',
   port: 5000,
   timeoutSeconds: 60,
-  workers: 1,
+  workers: 0,
+  batching: true,
+  maxBatchSize: 1024,
+  maxBatchDelayMs: 0,
+  maxQueue: 1000,
   bodyLimitBytes: 100 * 1024 * 1024,
   schemaDetails: true,
   envManager: 'local',
@@ -72,6 +87,10 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     // MLflow uses `timeout or env_default`: 0 falls back (spec §1.8).
     timeoutSeconds: timeoutGiven || envTimeout || DEFAULTS.timeoutSeconds,
     workers: given.workers ?? envInt(env.MLFLOW_MODELS_WORKERS) ?? DEFAULTS.workers,
+    batching: given.batching ?? DEFAULTS.batching,
+    maxBatchSize: given.maxBatchSize ?? DEFAULTS.maxBatchSize,
+    maxBatchDelayMs: given.maxBatchDelayMs ?? DEFAULTS.maxBatchDelayMs,
+    maxQueue: given.maxQueue ?? DEFAULTS.maxQueue,
     bodyLimitBytes: given.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
     schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
     envManager: given.envManager ?? DEFAULTS.envManager,
@@ -80,7 +99,10 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   if (!opts.modelUri) problems.push('A model URI is required (-m/--model-uri).');
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) problems.push(`Invalid port ${given.port ?? env.MLFLOW_PORT}: expected an integer from 0 to 65535.`);
   if (!Number.isFinite(opts.timeoutSeconds) || opts.timeoutSeconds < 0) problems.push(`Invalid timeout ${opts.timeoutSeconds}: expected a number of seconds >= 0.`);
-  if (!Number.isInteger(opts.workers) || opts.workers < 1) problems.push(`Invalid workers ${opts.workers}: expected an integer >= 1.`);
+  if (!Number.isInteger(opts.workers) || opts.workers < 0) problems.push(`Invalid workers ${opts.workers}: expected an integer >= 1 (0 picks from the cores).`);
+  if (!Number.isInteger(opts.maxBatchSize) || opts.maxBatchSize < 1) problems.push(`Invalid max batch size ${opts.maxBatchSize}: expected an integer >= 1.`);
+  if (!Number.isFinite(opts.maxBatchDelayMs) || opts.maxBatchDelayMs < 0) problems.push(`Invalid max batch delay ${opts.maxBatchDelayMs}: expected milliseconds >= 0.`);
+  if (!Number.isInteger(opts.maxQueue) || opts.maxQueue < 1) problems.push(`Invalid max queue ${opts.maxQueue}: expected an integer >= 1.`);
   if (!Number.isInteger(opts.bodyLimitBytes) || opts.bodyLimitBytes < 1) problems.push(`Invalid body limit ${opts.bodyLimitBytes}: expected a positive number of bytes.`);
   if (!ENV_MANAGERS.includes(opts.envManager)) {
     problems.push(`Invalid value for \`env_manager\`: ${opts.envManager}. Must be one of ['local', 'conda', 'virtualenv', 'uv']`);

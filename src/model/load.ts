@@ -5,6 +5,8 @@ import type { LoadedFlavorModel, ModelFlavor } from '../flavors/types.js';
 import type { Signature } from '../schema/types.js';
 import { readMLmodel, type MLmodel } from './mlmodel.js';
 
+export { readMLmodel, type MLmodel };
+
 /** Flavors mlserve can serve, in order of preference, loaded lazily (onnxruntime only when needed). */
 const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
   js_function: async () => (await import('../flavors/js/index.js')).jsFunctionFlavor,
@@ -13,6 +15,31 @@ const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
 
 /** Names of the flavors this build can serve. */
 export const SUPPORTED_FLAVORS = Object.keys(FLAVORS);
+
+/** Flavors whose inference already runs off the main thread (each instance owns a worker). */
+const OFF_THREAD = new Set(['onnx']);
+
+/** The flavor mlserve will use for a model, and how it runs. */
+export interface FlavorChoice {
+  readonly name: string;
+  /** True when one instance already runs inference off the main thread. */
+  readonly offThread: boolean;
+  /** The flavor's MLmodel section. */
+  readonly conf: Readonly<Record<string, unknown>>;
+}
+
+/** Chooses the first flavor mlserve supports; throws MLflow's error when there is none. */
+export function chooseFlavor(mlmodel: MLmodel): FlavorChoice {
+  const name = SUPPORTED_FLAVORS.find((f) => f in mlmodel.flavors);
+  if (!name) {
+    const found = Object.keys(mlmodel.flavors);
+    throw new ServingError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `No suitable flavor backend was found for the model. It has flavors [${found.join(', ')}]; mlserve serves [${SUPPORTED_FLAVORS.join(', ')}].`,
+    );
+  }
+  return { name, offThread: OFF_THREAD.has(name), conf: mlmodel.flavors[name] ?? {} };
+}
 
 /** A model ready to serve. */
 export interface LoadedModel extends LoadedFlavorModel {
@@ -30,14 +57,7 @@ export interface LoadedModel extends LoadedFlavorModel {
 /** Loads the model in `dir` with the first flavor mlserve supports. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const mlmodel = await readMLmodel(dir);
-  const name = SUPPORTED_FLAVORS.find((f) => f in mlmodel.flavors);
-  if (!name) {
-    const found = Object.keys(mlmodel.flavors);
-    throw new ServingError(
-      'RESOURCE_DOES_NOT_EXIST',
-      `No suitable flavor backend was found for the model. It has flavors [${found.join(', ')}]; mlserve serves [${SUPPORTED_FLAVORS.join(', ')}].`,
-    );
-  }
+  const { name } = chooseFlavor(mlmodel);
   const flavor = await FLAVORS[name]();
   let loaded: LoadedFlavorModel;
   try {

@@ -1,6 +1,6 @@
 // Owns the MLflow scoring pipeline shared by the server and the predict command: content type, decode, enforce, predict, encode (spec §1.5).
 
-import { ServingError } from '../errors.js';
+import { DeadlineExceededError, ServingError, TemporarilyUnavailableError } from '../errors.js';
 import { parseContentType } from '../codecs/content-type.js';
 import { decodeJsonRequest } from '../codecs/mlflow-json.js';
 import { decodeCsvRequest } from '../codecs/mlflow-csv.js';
@@ -9,7 +9,7 @@ import type { DecodeContext, DecodedRequest } from '../codecs/types.js';
 import { enforceInput, inputStr } from '../schema/enforce.js';
 import { enforceParams } from '../schema/params.js';
 import type { Signature } from '../schema/types.js';
-import type { Predictor } from '../runtime/types.js';
+import type { PredictOptions, Predictor } from '../runtime/types.js';
 import type { ModelParams } from '../flavors/types.js';
 
 /** What the pipeline needs to know about the served model. */
@@ -38,7 +38,7 @@ export function decodeRequest(contentType: string | undefined, body: Uint8Array,
 }
 
 /** Enforces the signature and params, runs the model, and returns the JSON answer text. */
-export async function score(decoded: DecodedRequest, ctx: ScoringContext): Promise<string> {
+export async function score(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
   let input: unknown;
   let params: ModelParams;
   try {
@@ -50,10 +50,12 @@ export async function score(decoded: DecodedRequest, ctx: ScoringContext): Promi
   }
   let output: unknown;
   try {
-    output = await ctx.predictor.predict(input, params);
+    output = await ctx.predictor.predict(input, params, options);
   } catch (err) {
-    // Model failures that are not MLflow errors already became ModelExecutionError in the predictor.
-    if (err instanceof ServingError && err.name !== 'ModelExecutionError' && err.name !== 'WorkerCrashedError') throw withPredictPrefix(err, decoded);
+    // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
+    // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text.
+    const serverCondition = err instanceof TemporarilyUnavailableError || err instanceof DeadlineExceededError || (err as Error)?.name === 'ModelExecutionError';
+    if (err instanceof ServingError && !serverCondition) throw withPredictPrefix(err, decoded);
     throw err;
   }
   return encodePredictions(output, !decoded.unwrapped);

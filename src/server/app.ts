@@ -51,6 +51,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
 
   const invocations = (req: IncomingMessage, res: ServerResponse): void => {
     let done = false;
+    const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(() => {
       if (done) return;
       done = true;
@@ -65,7 +66,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     };
     const contentType = req.headers['content-type'];
     readBody(req, options.bodyLimitBytes)
-      .then((body) => score(decodeRequest(contentType, body, options.scoring), options.scoring))
+      .then((body) => score(decodeRequest(contentType, body, options.scoring), options.scoring, { deadline }))
       .then(
         (text) => finish({ status: 200, contentType: JSON_TYPE, body: text }),
         (err) => {

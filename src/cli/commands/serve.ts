@@ -4,7 +4,7 @@ import { serve, type ServerHandle } from '../../serve.js';
 import { VERSION } from '../../version.js';
 import { processEnv, type ServeOptions } from '../../config/options.js';
 import { SERVE_FLAGS, formatHelp } from '../flags.js';
-import { UsageError, parse, intFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, numberFlag, checkEnvManager, warn } from '../common.js';
 
 /** Help text of `models serve`. */
 export const SERVE_HELP = formatHelp(
@@ -24,6 +24,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     port: intFlag(flags, 'port'),
     timeoutSeconds: intFlag(flags, 'timeout'),
     workers: intFlag(flags, 'workers'),
+    maxBatchSize: intFlag(flags, 'max-batch-size'),
+    maxBatchDelayMs: numberFlag(flags, 'max-batch-delay-ms'),
+    maxQueue: intFlag(flags, 'max-queue'),
+    batching: flags['no-batching'] ? false : undefined,
     bodyLimitBytes: intFlag(flags, 'max-body-size'),
     envManager: checkEnvManager(flags, warn),
   };

@@ -1,0 +1,100 @@
+// Owns server child processes for benchmarks: CPU pinning with taskset, start-up until a URL is printed, CPU time, stop.
+
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { readProcessCpuMs } from './_cpu.js';
+
+/** How the server child and the load generator are placed on CPUs. */
+export interface Pinning {
+  /** CPU for server children, or undefined when running unpinned. */
+  readonly serverCpu?: number;
+  /** One line for the report: what was pinned where, or why nothing was. */
+  readonly description: string;
+}
+
+/**
+ * Pins this process (all its threads, so the load generator) to CPU 1 and reserves CPU 0 for server
+ * children, when taskset exists and both CPUs are usable; otherwise says why it runs unpinned.
+ */
+export function pinLoadGenerator(enabled: boolean): Pinning {
+  if (!enabled) return { description: 'unpinned (--no-pin): server and load generator share CPUs, figures are noisier' };
+  if (availableParallelism() < 2) return { description: 'unpinned (fewer than 2 CPUs available): figures are noisier' };
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return { description: 'unpinned (taskset not available or CPUs 0/1 not usable): figures are noisier' };
+  }
+  return { serverCpu: 0, description: 'pinned with taskset: server child on CPU 0, load generator on CPU 1' };
+}
+
+/** A started server child. */
+export interface ServerChild {
+  /** Base URL the child printed, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  readonly pid: number;
+  /** User + system CPU milliseconds the child has used so far, or undefined where /proc is missing. */
+  cpuMs(): number | undefined;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const URL_PATTERN = /(http:\/\/[\w.[\]:-]+:\d+)/;
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Spawns `node <args>` (under `taskset -c CPU` when pinned) and resolves once it prints a URL on stderr.
+ * Rejects with the child's stderr if it exits first or prints nothing within `timeoutMs`.
+ */
+export function startServerChild(label: string, nodeArgs: readonly string[], pinning: Pinning, timeoutMs = 20_000): Promise<ServerChild> {
+  const [command, args] =
+    pinning.serverCpu === undefined
+      ? [process.execPath, [...nodeArgs]]
+      : ['taskset', ['-c', String(pinning.serverCpu), process.execPath, ...nodeArgs]];
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => running.delete(child));
+  let stderr = '';
+  let settled = false;
+  return new Promise((resolve, reject) => {
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${label}: ${why}\n--- stderr ---\n${stderr.slice(-4000)}`));
+    };
+    const timer = setTimeout(() => fail(`printed no URL within ${timeoutMs} ms`), timeoutMs);
+    child.once('error', (err) => fail(`could not start (${err.message})`));
+    const onEarlyExit = (code: number | null, signal: string | null): void =>
+      fail(`exited before it was ready (code ${code}, signal ${signal})`);
+    child.once('exit', onEarlyExit);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      // Keep draining (and keep a tail for error reports) so a chatty server never blocks on a full pipe.
+      stderr = (stderr + chunk).slice(-16_000);
+      const match = URL_PATTERN.exec(stderr);
+      if (!match || settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.off('exit', onEarlyExit);
+      const pid = child.pid!;
+      resolve({
+        url: match[1]!,
+        pid,
+        cpuMs: () => readProcessCpuMs(pid),
+        async stop(graceMs = 5000) {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGTERM');
+          const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          await exited;
+          clearTimeout(kill);
+        },
+      });
+    });
+  });
+}

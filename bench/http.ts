@@ -1,0 +1,189 @@
+// Answers one question: how close is mlserve's /invocations to a bare node:http server for a 1-row request? Prints mlserve/bare req/s per connection count.
+
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cpus } from 'node:os';
+import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
+import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
+
+const USAGE = `Usage: node dist/bench/http.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--smoke] [--profile DIR]
+
+  --rounds N         rounds, median taken over them (default 3)
+  --duration S       measured seconds per connection level (default 3)
+  --warmup S         unmeasured seconds before each level (default 1)
+  --connections L    comma-separated connection counts (default 1,16,64)
+  --no-pin           don't pin the server to CPU 0 and the load generator to CPU 1
+  --smoke            1 round, 0.5 s per level: checks the script runs, not for figures
+  --profile DIR      run the mlserve child under --cpu-prof, writing .cpuprofile files to DIR`;
+
+const REQUEST_BODY = '{"dataframe_split": {"columns": ["x"], "data": [[1.0]]}}';
+const EXPECTED_BODY = '{"predictions": [{"x": 1.0}]}';
+
+/** Median CPU (fraction of one) used by other processes during measurement above which the report warns. */
+const OTHER_LOAD_WARNING = 0.25;
+
+/** Load-generator CPU (fraction of one) from which req/s measures the client rather than the servers. */
+const CLIENT_SATURATED = 0.9;
+
+type Variant = 'bare' | 'mlserve';
+
+interface Settings {
+  readonly rounds: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly connections: readonly number[];
+  readonly pin: boolean;
+  readonly profileDir?: string;
+}
+
+function positive(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function parseSettings(argv: string[]): Settings | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      'no-pin': { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const connections = (values.connections ?? '1,16,64').split(',').map((c) => Math.round(positive('connections', c.trim(), 1)));
+  return {
+    rounds: values.smoke ? 1 : Math.round(positive('rounds', values.rounds, 3)),
+    durationMs: (values.smoke ? 0.5 : positive('duration', values.duration, 3)) * 1000,
+    warmupMs: (values.smoke ? 0.2 : positive('warmup', values.warmup, 1)) * 1000,
+    connections,
+    pin: !values['no-pin'],
+    profileDir: values.profile,
+  };
+}
+
+function childArgs(variant: Variant, settings: Settings): string[] {
+  if (variant === 'bare') return [fileURLToPath(new URL('./_bare-server.js', import.meta.url))];
+  const profile = settings.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] : [];
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  // dist/bench/ -> repository root: the model directory is read from the sources, not dist/.
+  const model = fileURLToPath(new URL('../../test/conformance/models/echo_optional', import.meta.url));
+  return [...profile, cli, 'models', 'serve', '-m', model, '-p', '0'];
+}
+
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => (Number.isNaN(n) ? '-' : n < 1 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
+const pct = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n * 100)}%`);
+
+function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Starts a fresh child for `variant`, runs every connection level against it, stops it. */
+async function measureVariant(variant: Variant, settings: Settings, pinning: Pinning): Promise<LoadResult[]> {
+  const child = await startServerChild(variant, childArgs(variant, settings), pinning);
+  try {
+    const target: LoadTarget = {
+      url: child.url,
+      path: '/invocations',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(REQUEST_BODY),
+      expectStatus: 200,
+      expectBody: EXPECTED_BODY,
+    };
+    await probe(target);
+    const results: LoadResult[] = [];
+    for (const connections of settings.connections) {
+      const r = await runLoad(target, { connections, warmupMs: settings.warmupMs, durationMs: settings.durationMs, serverCpuMs: child.cpuMs });
+      const perReq = r.serverCpuUsPerReq === undefined ? '-' : `${r.serverCpuUsPerReq.toFixed(0)} µs/req`;
+      console.log(
+        `  ${variant.padEnd(7)} ${String(connections).padStart(3)} conn: ${count(r.reqPerSec).padStart(7)} req/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms` +
+          `  server CPU ${pct(r.serverCpu)} (${perReq})  load generator CPU ${pct(r.clientCpu)}  others ${pct(r.otherCpu)}  checked ${count(r.verified)} ok, ${r.errors} bad`,
+      );
+      for (const sample of r.errorSamples) console.log(`    bad answer: ${sample}`);
+      results.push(r);
+    }
+    return results;
+  } finally {
+    await child.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const settings = parseSettings(process.argv.slice(2));
+  if (!settings) {
+    console.log(USAGE);
+    return 0;
+  }
+  const pinning = pinLoadGenerator(settings.pin);
+  console.log(`http: mlserve /invocations (echo model, 1-row dataframe_split) vs bare node:http, closed loop over keep-alive connections`);
+  console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ${pinning.description}`);
+  console.log(
+    `${settings.rounds} round(s) x ${settings.connections.join('/')} connections, ${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per level`,
+  );
+
+  const results: Record<Variant, LoadResult[][]> = { bare: [], mlserve: [] };
+  for (let round = 0; round < settings.rounds; round++) {
+    // Alternate the order so neither variant always runs on a warmer (or hotter) machine.
+    const order: Variant[] = round % 2 === 0 ? ['bare', 'mlserve'] : ['mlserve', 'bare'];
+    console.log(`round ${round + 1}/${settings.rounds} (${order.join(' then ')})`);
+    for (const variant of order) results[variant].push(await measureVariant(variant, settings, pinning));
+  }
+
+  console.log('');
+  settings.connections.forEach((connections, level) => {
+    const of = (variant: Variant, pick: (r: LoadResult) => number | undefined): number =>
+      median(results[variant].map((round) => pick(round[level]!) ?? NaN));
+    const ml = { rps: of('mlserve', (r) => r.reqPerSec), p50: of('mlserve', (r) => r.p50Ms), p99: of('mlserve', (r) => r.p99Ms) };
+    const bare = { rps: of('bare', (r) => r.reqPerSec), p50: of('bare', (r) => r.p50Ms), p99: of('bare', (r) => r.p99Ms) };
+    const cpuMl = of('mlserve', (r) => r.serverCpuUsPerReq);
+    const cpuBare = of('bare', (r) => r.serverCpuUsPerReq);
+    console.log(
+      `${connections} connection${connections === 1 ? '' : 's'}: mlserve ${count(ml.rps)} req/s (p50 ${ms(ml.p50)} ms, p99 ${ms(ml.p99)} ms)` +
+        ` vs bare ${count(bare.rps)} req/s (p50 ${ms(bare.p50)} ms, p99 ${ms(bare.p99)} ms)` +
+        ` → ${(ml.rps / bare.rps).toFixed(2)}x of bare (median of ${settings.rounds} round${settings.rounds === 1 ? '' : 's'})`,
+    );
+    if (!Number.isNaN(cpuMl) && !Number.isNaN(cpuBare)) {
+      console.log(`    server CPU per request: mlserve ${cpuMl.toFixed(0)} µs vs bare ${cpuBare.toFixed(0)} µs → ${(cpuMl / cpuBare).toFixed(2)}x`);
+    }
+    const client = Math.max(of('mlserve', (r) => r.clientCpu), of('bare', (r) => r.clientCpu));
+    if (client >= CLIENT_SATURATED) {
+      console.log(
+        `    load generator at ${pct(client)} of its CPU: req/s is capped by the client, not the servers; compare server CPU per request instead`,
+      );
+    }
+  });
+
+  const others = median([...results.bare, ...results.mlserve].flat().map((r) => r.otherCpu ?? NaN));
+  if (others > OTHER_LOAD_WARNING) {
+    console.log(`\nWARNING: other processes used a median ${pct(others)} of a CPU while measuring; the figures are unreliable, rerun on a quiet machine`);
+  }
+
+  const bad = (['mlserve', 'bare'] as const).map((v) => [v, results[v].flat().reduce((n, r) => n + r.errors, 0)] as const);
+  const failed = bad.filter(([, n]) => n > 0);
+  if (failed.length > 0) {
+    console.log(`\nFAILED: bad answers (${failed.map(([v, n]) => `${v}: ${n}`).join(', ')}); the figures above measure errors, not serving`);
+    return 1;
+  }
+  console.log(`\nall answers were 200 with the expected body`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,142 @@
+// Owns adaptive batching: concurrent requests are merged into one model call while the model is busy.
+//
+// A request is dispatched at once when a model slot is free, so a lone request never waits. While
+// every slot is busy, requests queue; when a slot frees, compatible queued requests (same merge key
+// and params) are merged up to `maxBatchSize` rows. A failed merged call is retried request by
+// request so that only the request that caused the error fails.
+
+import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
+import type { ModelParams } from '../flavors/types.js';
+import type { PredictOptions, Predictor } from './types.js';
+import { mergeInputs, mergeKey, rowCount, splitOutput } from './merge.js';
+
+/** Batcher settings. */
+export interface BatcherOptions {
+  /** Most rows in one merged call. @default 1024 */
+  maxBatchSize: number;
+  /** Extra wait (ms) to gather a fuller batch when a slot is free; 0 dispatches at once. @default 0 */
+  maxBatchDelayMs: number;
+  /** Model calls that may run at once (the worker count). @default 1 */
+  concurrency: number;
+  /** Most requests waiting; beyond it requests get 503 with Retry-After. @default 1000 */
+  maxQueue: number;
+  /** False keeps every request in its own model call (queueing and backpressure still apply). @default true */
+  merge?: boolean;
+  /** Called with each merged call's size, for metrics. */
+  onBatch?: (requests: number, rows: number) => void;
+}
+
+interface Pending {
+  input: unknown;
+  params: ModelParams;
+  key: string | undefined;
+  rows: number;
+  deadline?: number;
+  enqueuedAt: number;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+/** Params after enforcement are plain JSON-like values: a stable string tells equal ones apart. */
+function paramsKey(params: ModelParams): string {
+  return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+/** Wraps a predictor with adaptive batching; the result is a Predictor too. */
+export function createBatcher(inner: Predictor, options: BatcherOptions): Predictor & { readonly queued: number; readonly inFlight: number } {
+  const queue: Pending[] = [];
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const takeBatch = (): Pending[] => {
+    const first = queue.shift()!;
+    const batch = [first];
+    if (first.key === undefined) return batch;
+    let rows = first.rows;
+    for (let i = 0; i < queue.length && rows < options.maxBatchSize; ) {
+      const p = queue[i];
+      if (p.key === first.key && rows + p.rows <= options.maxBatchSize) {
+        batch.push(p);
+        rows += p.rows;
+        queue.splice(i, 1);
+      } else i++;
+    }
+    return batch;
+  };
+
+  const runOne = async (p: Pending): Promise<void> => {
+    try {
+      p.resolve(await inner.predict(p.input, p.params));
+    } catch (err) {
+      p.reject(err);
+    }
+  };
+
+  const run = async (batch: Pending[]): Promise<void> => {
+    const now = Date.now();
+    const live = batch.filter((p) => {
+      if (p.deadline !== undefined && p.deadline <= now) {
+        p.reject(new DeadlineExceededError());
+        return false;
+      }
+      return true;
+    });
+    if (live.length === 0) return;
+    options.onBatch?.(live.length, live.reduce((n, p) => n + p.rows, 0));
+    if (live.length === 1) return runOne(live[0]);
+    let parts: unknown[] | undefined;
+    try {
+      const output = await inner.predict(mergeInputs(live.map((p) => p.input)), live[0].params);
+      parts = splitOutput(output, live.map((p) => p.rows));
+    } catch {
+      parts = undefined;
+    }
+    if (parts) live.forEach((p, i) => p.resolve(parts![i]));
+    else for (const p of live) await runOne(p);
+  };
+
+  const pump = (): void => {
+    while (inFlight < options.concurrency && queue.length > 0) {
+      const first = queue[0];
+      const waited = Date.now() - first.enqueuedAt;
+      const rows = queue.filter((p) => p.key !== undefined && p.key === first.key).reduce((n, p) => n + p.rows, 0);
+      if (options.maxBatchDelayMs > 0 && first.key !== undefined && rows < options.maxBatchSize && waited < options.maxBatchDelayMs) {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          pump();
+        }, options.maxBatchDelayMs - waited);
+        return;
+      }
+      const batch = takeBatch();
+      inFlight++;
+      run(batch).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  };
+
+  return {
+    get queued() {
+      return queue.length;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    predict(input: unknown, params: ModelParams, opts?: PredictOptions): Promise<unknown> {
+      if (queue.length >= options.maxQueue) {
+        return Promise.reject(new TemporarilyUnavailableError(`The server is at capacity (${options.maxQueue} requests queued). Retry shortly.`, 1));
+      }
+      const rows = options.merge === false ? undefined : rowCount(input);
+      const key = rows === undefined ? undefined : `${mergeKey(input)}#${paramsKey(params)}`;
+      return new Promise((resolve, reject) => {
+        queue.push({ input, params, key, rows: rows ?? 1, deadline: opts?.deadline, enqueuedAt: Date.now(), resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+      await inner.close();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Owns the worker pool: N threads each holding the model, least-busy dispatch, crash isolation and replacement.
+
+import { Worker } from 'node:worker_threads';
+import { WorkerCrashedError, rebuildError, type ServingError } from '../../errors.js';
+import type { ModelParams } from '../../flavors/types.js';
+import type { Predictor } from '../types.js';
+import { fromWire, toWire } from '../wire.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+interface Call {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  calls: Map<number, Call>;
+}
+
+/** Pool settings. */
+export interface PoolOptions {
+  /** Absolute model directory each worker loads. */
+  modelDir: string;
+  /** Number of workers. */
+  size: number;
+  /** Where to log worker crashes. */
+  log?: (message: string) => void;
+  /** Called when a worker is replaced, for metrics. */
+  onRestart?: () => void;
+}
+
+/** A Predictor backed by worker threads. `start()` resolves once every worker has loaded the model. */
+export interface WorkerPool extends Predictor {
+  start(): Promise<void>;
+  /** Workers currently able to take requests. */
+  readonly readyWorkers: number;
+}
+
+/** Creates a pool; call `start()` before `predict()`. */
+export function createWorkerPool(options: PoolOptions): WorkerPool {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const slots: Slot[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (index: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const config: WorkerConfig = { modelDir: options.modelDir, index };
+      const worker = new Worker(WORKER_URL, { workerData: config });
+      const slot: Slot = { worker, ready: false, calls: new Map() };
+      slots[index] = slot;
+      let started = false;
+      worker.on('message', (msg: FromWorker) => {
+        switch (msg.kind) {
+          case 'ready':
+            slot.ready = started = true;
+            resolve();
+            break;
+          case 'load-error':
+            started = true;
+            reject(rebuildError(msg.error));
+            void worker.terminate();
+            break;
+          case 'result':
+          case 'error': {
+            const call = slot.calls.get(msg.id);
+            if (!call) return;
+            slot.calls.delete(msg.id);
+            if (msg.kind === 'result') call.resolve(fromWire(msg.output));
+            else call.reject(rebuildError(msg.error));
+          }
+        }
+      });
+      worker.on('error', (err) => {
+        if (!started) reject(err);
+        else log(`mlserve: inference worker ${index} failed: ${err.stack ?? err.message}`);
+      });
+      worker.on('exit', (code) => {
+        slot.ready = false;
+        const inFlight = [...slot.calls.values()];
+        slot.calls.clear();
+        for (const call of inFlight) call.reject(new WorkerCrashedError());
+        if (closed || !started || slots[index] !== slot) return;
+        log(`mlserve: inference worker ${index} exited (code ${code}); ${inFlight.length} in-flight request(s) failed; starting a replacement`);
+        options.onRestart?.();
+        spawn(index).catch((err: ServingError) => log(`mlserve: could not restart inference worker ${index}: ${err.message}`));
+      });
+    });
+
+  const pick = (): Slot | undefined => {
+    let best: Slot | undefined;
+    for (const s of slots) if (s?.ready && (!best || s.calls.size < best.calls.size)) best = s;
+    return best;
+  };
+
+  return {
+    get readyWorkers() {
+      return slots.filter((s) => s?.ready).length;
+    },
+    async start() {
+      try {
+        await Promise.all(Array.from({ length: options.size }, (_, i) => spawn(i)));
+      } catch (err) {
+        closed = true;
+        await Promise.all(slots.map((s) => s?.worker.terminate()));
+        throw err;
+      }
+    },
+    predict(input: unknown, params: ModelParams): Promise<unknown> {
+      const slot = pick();
+      if (!slot) return Promise.reject(new WorkerCrashedError('No inference worker is available right now (a worker is restarting). Retry shortly.'));
+      const id = nextId++;
+      const message: ToWorker = { kind: 'predict', id, input: toWire(input), params: toWire(params) };
+      return new Promise((resolve, reject) => {
+        slot.calls.set(id, { resolve, reject });
+        slot.worker.postMessage(message);
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((s) => s?.worker.terminate()));
+    },
+  };
+}
