@@ -58,7 +58,9 @@ async function startPredictor(dir: string, options: Readonly<ServeOptions>): Pro
   const predictor = createBatcher(base, {
     maxBatchSize: batching ? options.maxBatchSize : 1,
     maxBatchDelayMs: batching ? options.maxBatchDelayMs : 0,
-    concurrency: workers,
+    // Two calls in flight per worker keep it busy while an answer travels back; merging still
+    // happens whenever more requests wait than that.
+    concurrency: flavor.offThread ? workers : workers * 2,
     maxQueue: options.maxQueue,
     merge: batching,
   });

@@ -7,7 +7,7 @@
 
 import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
 import type { ModelParams } from '../flavors/types.js';
-import type { PredictOptions, Predictor } from './types.js';
+import type { PredictCall, PredictOptions, Predictor } from './types.js';
 import { mergeInputs, mergeKey, rowCount, splitOutput } from './merge.js';
 
 /** Batcher settings. */
@@ -72,27 +72,56 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     }
   };
 
-  const run = async (batch: Pending[]): Promise<void> => {
-    const now = Date.now();
-    const live = batch.filter((p) => {
+  /** Drops requests whose deadline passed while they queued (their clients already got 504). */
+  const live = (unit: Pending[], now: number): Pending[] =>
+    unit.filter((p) => {
       if (p.deadline !== undefined && p.deadline <= now) {
         p.reject(new DeadlineExceededError());
         return false;
       }
       return true;
     });
-    if (live.length === 0) return;
-    options.onBatch?.(live.length, live.reduce((n, p) => n + p.rows, 0));
-    if (live.length === 1) return runOne(live[0]);
-    let parts: unknown[] | undefined;
-    try {
-      const output = await inner.predict(mergeInputs(live.map((p) => p.input)), live[0].params);
-      parts = splitOutput(output, live.map((p) => p.rows));
-    } catch {
-      parts = undefined;
+
+  /** Settles a unit (one merged call) from its outcome; a failed merged call is retried request by request. */
+  const settle = async (unit: Pending[], outcome: PromiseSettledResult<unknown>): Promise<void> => {
+    if (unit.length === 1) {
+      if (outcome.status === 'fulfilled') unit[0].resolve(outcome.value);
+      else unit[0].reject(outcome.reason);
+      return;
     }
-    if (parts) live.forEach((p, i) => p.resolve(parts![i]));
-    else for (const p of live) await runOne(p);
+    const parts = outcome.status === 'fulfilled' ? splitOutput(outcome.value, unit.map((p) => p.rows)) : undefined;
+    if (parts) unit.forEach((p, i) => p.resolve(parts[i]));
+    else for (const p of unit) await runOne(p);
+  };
+
+  const callOf = (unit: Pending[]): PredictCall => ({ input: unit.length === 1 ? unit[0].input : mergeInputs(unit.map((p) => p.input)), params: unit[0].params });
+
+  /** Runs a group of units: one hand-off when the inner predictor takes groups, else one call per unit. */
+  const runGroup = async (group: Pending[][]): Promise<void> => {
+    const now = Date.now();
+    const units = group.map((u) => live(u, now)).filter((u) => u.length > 0);
+    if (units.length === 0) return;
+    for (const u of units) options.onBatch?.(u.length, u.reduce((n, p) => n + p.rows, 0));
+    if (units.length > 1 && inner.predictMany) {
+      let outcomes: PromiseSettledResult<unknown>[];
+      try {
+        outcomes = await inner.predictMany(units.map(callOf));
+      } catch (err) {
+        for (const u of units) for (const p of u) p.reject(err);
+        return;
+      }
+      await Promise.all(units.map((u, i) => settle(u, outcomes[i])));
+      return;
+    }
+    for (const u of units) {
+      let outcome: PromiseSettledResult<unknown>;
+      try {
+        outcome = { status: 'fulfilled', value: await inner.predict(callOf(u).input, u[0].params) };
+      } catch (reason) {
+        outcome = { status: 'rejected', reason };
+      }
+      await settle(u, outcome);
+    }
   };
 
   const pump = (): void => {
@@ -107,9 +136,16 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
         }, options.maxBatchDelayMs - waited);
         return;
       }
-      const batch = takeBatch();
+      // Share the queue among the free slots so that every worker gets work.
+      const share = inner.predictMany ? Math.ceil(queue.length / (options.concurrency - inFlight)) : 1;
+      const group: Pending[][] = [];
+      for (let taken = 0; taken < share && queue.length > 0; ) {
+        const unit = takeBatch();
+        group.push(unit);
+        taken += unit.length;
+      }
       inFlight++;
-      run(batch).finally(() => {
+      runGroup(group).finally(() => {
         inFlight--;
         pump();
       });

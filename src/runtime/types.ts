@@ -8,10 +8,21 @@ export interface PredictOptions {
   deadline?: number;
 }
 
+/** One request of a `predictMany` group. */
+export interface PredictCall {
+  readonly input: unknown;
+  readonly params: ModelParams;
+}
+
 /** Runs enforced input through a model. Implemented by direct calls, the batcher and the worker pool. */
 export interface Predictor {
   /** Scores one request; rejects with a ServingError (model failures become MLflow's generic 400). */
   predict(input: unknown, params: ModelParams, options?: PredictOptions): Promise<unknown>;
+  /**
+   * Scores several independent requests in one hand-off (one message to a worker); each result
+   * settles on its own. Optional: predictors without it get one `predict` call per request.
+   */
+  predictMany?(calls: readonly PredictCall[]): Promise<PromiseSettledResult<unknown>[]>;
   /** Releases the model and any workers. */
   close(): Promise<void>;
 }

@@ -11,12 +11,20 @@ export interface WorkerConfig {
   readonly index: number;
 }
 
-/** Pool → worker. */
-export type ToWorker = { readonly kind: 'predict'; readonly id: number; readonly input: Wire; readonly params: Wire };
+/** One request inside a message. */
+export interface WireCall {
+  readonly input: Wire;
+  readonly params: Wire;
+}
+
+/** One request's outcome inside a message. */
+export type WireOutcome = { readonly ok: true; readonly output: Wire } | { readonly ok: false; readonly error: FlatError };
+
+/** Pool → worker: a group of independent requests, run one after the other. */
+export type ToWorker = { readonly kind: 'predict'; readonly id: number; readonly calls: readonly WireCall[] };
 
 /** Worker → pool. */
 export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'load-error'; readonly error: FlatError }
-  | { readonly kind: 'result'; readonly id: number; readonly output: Wire }
-  | { readonly kind: 'error'; readonly id: number; readonly error: FlatError };
+  | { readonly kind: 'results'; readonly id: number; readonly outcomes: readonly WireOutcome[] };

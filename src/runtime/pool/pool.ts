@@ -3,14 +3,14 @@
 import { Worker } from 'node:worker_threads';
 import { WorkerCrashedError, rebuildError, type ServingError } from '../../errors.js';
 import type { ModelParams } from '../../flavors/types.js';
-import type { Predictor } from '../types.js';
+import type { PredictCall, Predictor } from '../types.js';
 import { fromWire, toWire } from '../wire.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 interface Call {
-  resolve(value: unknown): void;
+  resolve(outcomes: PromiseSettledResult<unknown>[]): void;
   reject(err: unknown): void;
 }
 
@@ -64,13 +64,15 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
             reject(rebuildError(msg.error));
             void worker.terminate();
             break;
-          case 'result':
-          case 'error': {
+          case 'results': {
             const call = slot.calls.get(msg.id);
             if (!call) return;
             slot.calls.delete(msg.id);
-            if (msg.kind === 'result') call.resolve(fromWire(msg.output));
-            else call.reject(rebuildError(msg.error));
+            call.resolve(
+              msg.outcomes.map((o): PromiseSettledResult<unknown> =>
+                o.ok ? { status: 'fulfilled', value: fromWire(o.output) } : { status: 'rejected', reason: rebuildError(o.error) },
+              ),
+            );
           }
         }
       });
@@ -109,11 +111,16 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
         throw err;
       }
     },
-    predict(input: unknown, params: ModelParams): Promise<unknown> {
+    async predict(input: unknown, params: ModelParams): Promise<unknown> {
+      const [outcome] = await this.predictMany!([{ input, params }]);
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return outcome.value;
+    },
+    predictMany(calls: readonly PredictCall[]): Promise<PromiseSettledResult<unknown>[]> {
       const slot = pick();
       if (!slot) return Promise.reject(new WorkerCrashedError('No inference worker is available right now (a worker is restarting). Retry shortly.'));
       const id = nextId++;
-      const message: ToWorker = { kind: 'predict', id, input: toWire(input), params: toWire(params) };
+      const message: ToWorker = { kind: 'predict', id, calls: calls.map((c) => ({ input: toWire(c.input), params: toWire(c.params) })) };
       return new Promise((resolve, reject) => {
         slot.calls.set(id, { resolve, reject });
         slot.worker.postMessage(message);

@@ -5,7 +5,7 @@ import { ModelLoadError, ServingError, type FlatError } from '../../errors.js';
 import { loadModel } from '../../model/load.js';
 import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
-import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
+import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import type { ModelParams } from '../../flavors/types.js';
 
 const config = workerData as WorkerConfig;
@@ -30,12 +30,18 @@ async function main(): Promise<void> {
     return;
   }
   const p = predictor;
-  port.on('message', (msg: ToWorker) => {
+  port.on('message', async (msg: ToWorker) => {
     if (msg.kind !== 'predict') return;
-    p.predict(fromWire(msg.input), fromWire(msg.params) as ModelParams).then(
-      (output) => send({ kind: 'result', id: msg.id, output: toWire(output) }),
-      (err) => send({ kind: 'error', id: msg.id, error: flatten(err) }),
-    );
+    const outcomes: WireOutcome[] = [];
+    for (const call of msg.calls) {
+      try {
+        const output = await p.predict(fromWire(call.input), fromWire(call.params) as ModelParams);
+        outcomes.push({ ok: true, output: toWire(output) });
+      } catch (err) {
+        outcomes.push({ ok: false, error: flatten(err) });
+      }
+    }
+    send({ kind: 'results', id: msg.id, outcomes });
   });
   send({ kind: 'ready' });
 }
