@@ -1,16 +1,20 @@
-// Owns `serve()`: resolve the URI, load the model into workers, compose batching, start the HTTP server.
+// Owns `serve()`: listen, resolve and load the model into workers, warm up, report ready; drain on close.
 
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { resolveServeOptions, type ServeOptions, type Env } from './config/options.js';
 import { resolveModelUri } from './uri/resolve.js';
-import { chooseFlavor, loadModel, readMLmodel } from './model/load.js';
+import { chooseFlavor, loadModel, readMLmodel, type MLmodel } from './model/load.js';
 import type { Signature } from './schema/types.js';
 import { createReplicas } from './runtime/replicas.js';
 import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
 import type { Predictor } from './runtime/types.js';
-import { createAppServer } from './server/app.js';
+import { createAppServer, type ServerState } from './server/app.js';
+import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
+import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { VERSION } from './version.js';
 
 /** What a running server serves. */
@@ -32,13 +36,16 @@ export interface ServerHandle {
   readonly url: string;
   readonly port: number;
   readonly model: ServedModel;
-  /** Stops accepting connections, waits for in-flight requests, and releases the model. */
+  readonly metrics: ServerMetrics;
+  /**
+   * Drains and stops: readiness turns false, no new connections are accepted, in-flight requests
+   * finish (up to the drain time-out), then the model and its workers are released.
+   */
   close(): Promise<void>;
 }
 
 /** Loads the model into its workers and composes the predictor the server calls. */
-async function startPredictor(dir: string, options: Readonly<ServeOptions>): Promise<{ predictor: Predictor; model: ServedModel }> {
-  const mlmodel = await readMLmodel(dir);
+async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics): Promise<{ predictor: Predictor & { queued: number }; model: ServedModel }> {
   const flavor = chooseFlavor(mlmodel);
   const workers = options.workers || (flavor.offThread ? 1 : availableParallelism());
   let base: Predictor;
@@ -49,7 +56,7 @@ async function startPredictor(dir: string, options: Readonly<ServeOptions>): Pro
     base = createReplicas(models);
     batchable = models[0].batchable;
   } else {
-    const pool = createWorkerPool({ modelDir: dir, size: workers });
+    const pool = createWorkerPool({ modelDir: dir, size: workers, onRestart: () => metrics.workerRestarts.inc() });
     await pool.start();
     base = pool;
     batchable = flavor.conf.batchable === true;
@@ -58,51 +65,111 @@ async function startPredictor(dir: string, options: Readonly<ServeOptions>): Pro
   const predictor = createBatcher(base, {
     maxBatchSize: batching ? options.maxBatchSize : 1,
     maxBatchDelayMs: batching ? options.maxBatchDelayMs : 0,
-    // Two calls in flight per worker keep it busy while an answer travels back; merging still
-    // happens whenever more requests wait than that.
+    // Two hand-offs per worker keep it busy while an answer travels back.
     concurrency: flavor.offThread ? workers : workers * 2,
     maxQueue: options.maxQueue,
     merge: batching,
+    onBatch: (requests, rows) => {
+      metrics.batchRequests.observe(requests);
+      metrics.batchRows.observe(rows);
+    },
+    onQueueWait: (s) => metrics.queueSeconds.observe(s),
+    onInference: (s) => metrics.inferenceSeconds.observe(s),
   });
   return { predictor, model: { path: mlmodel.path, flavor: flavor.name, signature: mlmodel.signature, workers, batching } };
 }
 
-/** Loads the model and serves it; resolves once the server is listening. */
-export async function serve(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}): Promise<ServerHandle> {
+/** Scores the model's serving input example once (MLflow writes it as `serving_input_example.json`). */
+async function warmUp(mlmodel: MLmodel, scoring: ScoringContext, log: (m: string) => void): Promise<void> {
+  const info = mlmodel.raw.saved_input_example_info as Record<string, unknown> | undefined;
+  const file = typeof info?.serving_input_path === 'string' ? info.serving_input_path : undefined;
+  if (!file) return;
+  try {
+    const body = await readFile(join(mlmodel.path, file));
+    await score(decodeRequest('application/json', body, scoring), scoring);
+  } catch (err) {
+    log(`mlserve: warm-up with ${file} failed (serving anyway): ${(err as Error).message}`);
+  }
+}
+
+/** Lifecycle callbacks of `serve()`. */
+export interface ServeHooks {
+  /** Called once the port is bound, before the model loads (liveness holds from here). */
+  onListening?(url: string): void;
+}
+
+function baseUrl(host: string, port: number): string {
+  const h = host.includes(':') ? `[${host}]` : host;
+  return `http://${h === '0.0.0.0' ? '127.0.0.1' : h === '::' ? '[::1]' : h}:${port}`;
+}
+
+/** Serves a model; resolves once the server is listening and the model is loaded and warmed. */
+export async function serve(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
   const options = resolveServeOptions(given, env);
-  const dir = await resolveModelUri(options.modelUri);
-  const mlmodel = await readMLmodel(dir);
-  const { predictor, model } = await startPredictor(dir, options);
+  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.' };
+  let scoring: ScoringContext | undefined;
+  let predictor: (Predictor & { queued: number }) | undefined;
+  const metrics = createServerMetrics(() => predictor?.queued ?? 0);
   const server = createAppServer({
-    scoring: { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails },
+    scoring: () => scoring,
+    state,
+    metrics,
     timeoutSeconds: options.timeoutSeconds,
     bodyLimitBytes: options.bodyLimitBytes,
     serverVersion: VERSION,
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  // Listen first: liveness holds while a large model downloads and loads; readiness waits for it.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
     });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = baseUrl(options.host, port);
+  hooks.onListening?.(url);
+  const stopListening = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  let model: ServedModel;
+  try {
+    const started = performance.now();
+    const dir = await resolveModelUri(options.modelUri);
+    const mlmodel = await readMLmodel(dir);
+    const started2 = await startPredictor(dir, mlmodel, options, metrics);
+    predictor = started2.predictor;
+    model = started2.model;
+    scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails };
+    if (options.warmup) await warmUp(mlmodel, scoring, log);
+    metrics.modelLoadSeconds.set((performance.now() - started) / 1000);
+    state.ready = true;
+    state.notReadyReason = undefined;
   } catch (err) {
-    await predictor.close();
+    await stopListening();
+    await predictor?.close();
     throw err;
   }
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     model,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await predictor.close();
+    metrics,
+    close() {
+      closing ??= (async () => {
+        state.draining = true;
+        const stopped = stopListening();
+        const deadline = Date.now() + options.drainTimeoutSeconds * 1000;
+        while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.closeAllConnections();
+        await stopped;
+        await predictor?.close();
+      })();
+      return closing;
     },
   };
 }

@@ -16,8 +16,9 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 const ALLOWED: Record<string, string[]> = {
   cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version'],
   index: ['serve', 'server', 'batch', 'uri', 'config', 'model', 'data', 'flavors', 'schema', 'version', 'runtime'],
-  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'version'],
-  server: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],
+  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'metrics', 'version'],
+  server: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data', 'metrics'],
+  metrics: [],
   batch: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],
   pipeline: ['runtime', 'codecs', 'schema', 'model', 'flavors', 'data'],
   runtime: ['model', 'flavors', 'schema', 'data'],

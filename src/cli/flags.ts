@@ -24,6 +24,8 @@ export const SERVE_FLAGS = [
   { long: 'max-batch-delay-ms', kind: 'string', option: 'maxBatchDelayMs', valueName: 'MS', help: 'Extra wait to gather a fuller batch when a worker is free. Default 0: never wait.' },
   { long: 'max-queue', kind: 'string', option: 'maxQueue', valueName: 'N', help: 'Most requests waiting for a worker; beyond it 503 with Retry-After. Default 1000.' },
   { long: 'no-batching', kind: 'boolean', option: 'batching', help: 'Never merge requests into one model call.' },
+  { long: 'drain-timeout', kind: 'string', option: 'drainTimeoutSeconds', valueName: 'SECONDS', help: 'On SIGTERM, readiness turns false and in-flight requests get this long to finish. Default 30.' },
+  { long: 'no-warmup', kind: 'boolean', option: 'warmup', help: "Report ready without scoring the model's serving input example first." },
   { long: 'max-body-size', kind: 'string', option: 'bodyLimitBytes', valueName: 'BYTES', help: 'Largest request body accepted; larger bodies get 413. Default 104857600 (100 MiB).' },
   { long: 'env-manager', kind: 'string', option: 'envManager', valueName: 'NAME', help: "local | virtualenv | uv | conda. Only 'local' is meaningful for JavaScript models; others are accepted and run locally." },
   { long: 'no-conda', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },

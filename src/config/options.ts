@@ -25,6 +25,10 @@ export interface ServeOptions {
   maxBatchDelayMs: number;
   /** Most requests waiting for a worker; beyond it, 503 with Retry-After. @default 1000 */
   maxQueue: number;
+  /** Seconds in-flight requests get to finish on shutdown (SIGTERM) before connections are closed. @default 30 */
+  drainTimeoutSeconds: number;
+  /** Score the model's serving input example once before reporting ready. @default true */
+  warmup: boolean;
   /** Largest request body accepted, in bytes (413 beyond). @default 104857600 (100 MiB, nginx's limit in MLflow's image) */
   bodyLimitBytes: number;
   /** Include schema details in enforcement errors. @default true (env MLFLOW_DISABLE_SCHEMA_DETAILS=true turns it off) */
@@ -48,6 +52,8 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   maxBatchSize: 1024,
   maxBatchDelayMs: 0,
   maxQueue: 1000,
+  drainTimeoutSeconds: 30,
+  warmup: true,
   bodyLimitBytes: 100 * 1024 * 1024,
   schemaDetails: true,
   envManager: 'local',
@@ -91,6 +97,8 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     maxBatchSize: given.maxBatchSize ?? DEFAULTS.maxBatchSize,
     maxBatchDelayMs: given.maxBatchDelayMs ?? DEFAULTS.maxBatchDelayMs,
     maxQueue: given.maxQueue ?? DEFAULTS.maxQueue,
+    drainTimeoutSeconds: given.drainTimeoutSeconds ?? DEFAULTS.drainTimeoutSeconds,
+    warmup: given.warmup ?? DEFAULTS.warmup,
     bodyLimitBytes: given.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
     schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
     envManager: given.envManager ?? DEFAULTS.envManager,
@@ -102,6 +110,7 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   if (!Number.isInteger(opts.workers) || opts.workers < 0) problems.push(`Invalid workers ${opts.workers}: expected an integer >= 1 (0 picks from the cores).`);
   if (!Number.isInteger(opts.maxBatchSize) || opts.maxBatchSize < 1) problems.push(`Invalid max batch size ${opts.maxBatchSize}: expected an integer >= 1.`);
   if (!Number.isFinite(opts.maxBatchDelayMs) || opts.maxBatchDelayMs < 0) problems.push(`Invalid max batch delay ${opts.maxBatchDelayMs}: expected milliseconds >= 0.`);
+  if (!Number.isFinite(opts.drainTimeoutSeconds) || opts.drainTimeoutSeconds < 0) problems.push(`Invalid drain timeout ${opts.drainTimeoutSeconds}: expected seconds >= 0.`);
   if (!Number.isInteger(opts.maxQueue) || opts.maxQueue < 1) problems.push(`Invalid max queue ${opts.maxQueue}: expected an integer >= 1.`);
   if (!Number.isInteger(opts.bodyLimitBytes) || opts.bodyLimitBytes < 1) problems.push(`Invalid body limit ${opts.bodyLimitBytes}: expected a positive number of bytes.`);
   if (!ENV_MANAGERS.includes(opts.envManager)) {

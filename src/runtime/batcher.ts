@@ -22,8 +22,12 @@ export interface BatcherOptions {
   maxQueue: number;
   /** False keeps every request in its own model call (queueing and backpressure still apply). @default true */
   merge?: boolean;
-  /** Called with each merged call's size, for metrics. */
+  /** Called with each model call's size (requests merged, rows), for metrics. */
   onBatch?: (requests: number, rows: number) => void;
+  /** Called with each request's wait for a worker, in seconds, for metrics. */
+  onQueueWait?: (seconds: number) => void;
+  /** Called with the duration of each hand-off to the model, in seconds, for metrics. */
+  onInference?: (seconds: number) => void;
 }
 
 interface Pending {
@@ -101,7 +105,19 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     const now = Date.now();
     const units = group.map((u) => live(u, now)).filter((u) => u.length > 0);
     if (units.length === 0) return;
-    for (const u of units) options.onBatch?.(u.length, u.reduce((n, p) => n + p.rows, 0));
+    for (const u of units) {
+      options.onBatch?.(u.length, u.reduce((n, p) => n + p.rows, 0));
+      if (options.onQueueWait) for (const p of u) options.onQueueWait((now - p.enqueuedAt) / 1000);
+    }
+    const started = performance.now();
+    try {
+      await runUnits(units);
+    } finally {
+      options.onInference?.((performance.now() - started) / 1000);
+    }
+  };
+
+  const runUnits = async (units: Pending[][]): Promise<void> => {
     if (units.length > 1 && inner.predictMany) {
       let outcomes: PromiseSettledResult<unknown>[];
       try {

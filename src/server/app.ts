@@ -1,28 +1,51 @@
-// Owns the HTTP server: routing, MLflow's 404/405/307 answers, health, version, timeouts, and error rendering.
+// Owns the HTTP server: routing, MLflow's 404/405/307 answers, health, version, metrics, timeouts, and error rendering.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { DeadlineExceededError } from '../errors.js';
+import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
 import { readBody } from './body.js';
 import { renderError, type HttpAnswer } from './render.js';
 import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 
 /** The MLflow version whose scoring protocol mlserve implements; `/version` answers it as MLflow does. */
 export const MLFLOW_PROTOCOL_VERSION = '3.6.1.dev0';
 
+/** Lifecycle state shared by the routes: readiness is honest (loaded, warmed, not draining). */
+export interface ServerState {
+  /** The model is loaded and warmed. */
+  ready: boolean;
+  /** Shutting down: readiness is false, in-flight requests finish. */
+  draining: boolean;
+  /** Requests being handled. */
+  inFlight: number;
+  /** Why the server is not ready (shown in 503 answers). */
+  notReadyReason?: string;
+}
+
+/** Extra routes (e.g. V2) tried before MLflow's 404; returns true when it handled the request. */
+export type RouteHook = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+
 /** What the app needs: the scoring context and the limits. */
 export interface AppOptions {
-  readonly scoring: ScoringContext;
+  /** The scoring context; undefined until the model has loaded. */
+  scoring: () => ScoringContext | undefined;
+  readonly state: ServerState;
+  readonly metrics: ServerMetrics;
   /** Seconds before a request gets 504. */
   readonly timeoutSeconds: number;
   /** Largest body accepted. */
   readonly bodyLimitBytes: number;
   /** mlserve's own version, sent as `x-mlserve-version`. */
   readonly serverVersion: string;
+  /** Routes of other protocols. */
+  readonly extraRoutes?: RouteHook;
   /** Where unexpected errors are logged. */
   readonly log?: (message: string) => void;
 }
 
-type Route = { methods: readonly string[]; handle: (req: IncomingMessage, res: ServerResponse) => void };
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+type Route = { methods: readonly string[]; handle: Handler };
 
 const JSON_TYPE = 'application/json';
 const NOT_FOUND = '{"detail":"Not Found"}';
@@ -39,34 +62,56 @@ function send(res: ServerResponse, answer: HttpAnswer, head = false): void {
   res.end(head ? undefined : answer.body);
 }
 
+/** True when the server should take traffic. */
+export function isReady(state: ServerState): boolean {
+  return state.ready && !state.draining;
+}
+
+function notReady(state: ServerState): TemporarilyUnavailableError {
+  const why = state.draining ? 'The server is shutting down.' : (state.notReadyReason ?? 'The model is still loading.');
+  return new TemporarilyUnavailableError(`${why} Retry shortly.`, 1);
+}
+
 /** Creates the request listener of the MLflow-compatible server. */
-export function createHandler(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler(options: AppOptions): Handler {
   const log = options.log ?? ((m: string) => console.error(m));
   const timeoutMs = options.timeoutSeconds * 1000;
+  const { state, metrics } = options;
 
-  const health = (req: IncomingMessage, res: ServerResponse): void =>
+  const health: Handler = (req, res) => {
+    if (!isReady(state)) return send(res, renderError(notReady(state), log), req.method === 'HEAD');
     send(res, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
-  const version = (req: IncomingMessage, res: ServerResponse): void =>
-    send(res, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
+  };
+  const version: Handler = (req, res) => send(res, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
+  const scrape: Handler = (req, res) => {
+    metrics.ready.set(isReady(state) ? 1 : 0);
+    send(res, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
+  };
 
-  const invocations = (req: IncomingMessage, res: ServerResponse): void => {
+  const invocations: Handler = (req, res) => {
     let done = false;
+    const started = performance.now();
     const deadline = Date.now() + timeoutMs;
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      // The model call is not cancelled (as in MLflow); its late result is dropped.
-      send(res, renderError(new DeadlineExceededError(), log));
-    }, timeoutMs);
     const finish = (answer: HttpAnswer): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       send(res, answer);
+      metrics.requests.inc({ endpoint: '/invocations', protocol: 'mlflow', status: String(answer.status) });
+      metrics.requestSeconds.observe((performance.now() - started) / 1000, { endpoint: '/invocations', protocol: 'mlflow' });
     };
+    // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
+    const timer = setTimeout(() => finish(renderError(new DeadlineExceededError(), log)), timeoutMs);
+    const scoring = options.scoring();
+    if (!scoring || !isReady(state)) {
+      req.resume();
+      return finish(renderError(notReady(state), log));
+    }
+    state.inFlight++;
+    metrics.inFlight.inc();
     const contentType = req.headers['content-type'];
     readBody(req, options.bodyLimitBytes)
-      .then((body) => score(decodeRequest(contentType, body, options.scoring), options.scoring, { deadline }))
+      .then((body) => score(decodeRequest(contentType, body, scoring), scoring, { deadline }))
       .then(
         (text) => finish({ status: 200, contentType: JSON_TYPE, body: text }),
         (err) => {
@@ -74,13 +119,18 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
           if (answer.status === 413) answer.headers = { ...answer.headers, connection: 'close' };
           finish(answer);
         },
-      );
+      )
+      .finally(() => {
+        state.inFlight--;
+        metrics.inFlight.dec();
+      });
   };
 
   const routes: Record<string, Route> = {
     '/ping': { methods: ['GET', 'HEAD'], handle: health },
     '/health': { methods: ['GET', 'HEAD'], handle: health },
     '/version': { methods: ['GET', 'HEAD'], handle: version },
+    '/metrics': { methods: ['GET', 'HEAD'], handle: scrape },
     '/invocations': { methods: ['POST'], handle: invocations },
   };
 
@@ -96,6 +146,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         req.resume();
         return send(res, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
       }
+      if (options.extraRoutes?.(req, res, path)) return;
       req.resume();
       if (path.length > 1 && path.endsWith('/') && routes[path.slice(0, -1)]) {
         const host = req.headers.host ?? 'localhost';

@@ -107,6 +107,28 @@ describe('mlserve CLI', () => {
     assert.equal(code, 0);
   });
 
+  it('finishes in-flight requests after SIGTERM, then exits 0', async () => {
+    const slow = makeModel({ source: 'export async function predict() { await new Promise((r) => setTimeout(r, 700)); return "finished"; }\n' });
+    const child = spawn(process.execPath, [BIN, 'models', 'serve', '-m', slow, '-p', '0'], { cwd: ROOT });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /at (http:\/\/\S+)/.exec(stderr);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error(stderr)));
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const inFlight = fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs": 1}' });
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    const res = await inFlight;
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '{"predictions": "finished"}');
+    assert.equal(await exited, 0);
+  });
+
   it('predicts a JSON file to a file, and CSV from stdin to stdout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlserve-predict-'));
     const input = join(dir, 'in put.json');

@@ -28,6 +28,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     maxBatchDelayMs: numberFlag(flags, 'max-batch-delay-ms'),
     maxQueue: intFlag(flags, 'max-queue'),
     batching: flags['no-batching'] ? false : undefined,
+    drainTimeoutSeconds: numberFlag(flags, 'drain-timeout'),
+    warmup: flags['no-warmup'] ? false : undefined,
     bodyLimitBytes: intFlag(flags, 'max-body-size'),
     envManager: checkEnvManager(flags, warn),
   };
