@@ -5,12 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { makeModel } from '../helpers/model-dir.js';
+import { spawnServe, ROOT, BIN } from '../helpers/cli.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(ROOT, 'dist/src/cli/main.js');
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -87,39 +85,17 @@ describe('mlserve CLI', () => {
   });
 
   it('serves until SIGTERM and exits 0', async () => {
-    const child = spawn(process.execPath, [BIN, 'models', 'serve', '-m', join(ROOT, 'examples/js-linear'), '-p', '0', '--no-conda'], { cwd: ROOT });
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        const m = /at (http:\/\/\S+)/.exec(stderr);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', () => reject(new Error(stderr)));
-    });
-    assert.match(stderr, /--no-conda is accepted for MLflow compatibility and has no effect/);
+    const { child, url, stderr, exited } = await spawnServe(['-m', join(ROOT, 'examples/js-linear'), '-p', '0', '--no-conda']);
+    assert.match(stderr(), /--no-conda is accepted for MLflow compatibility and has no effect/);
     const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"dataframe_records": [{"x1": 1, "x2": 1}], "params": {"bias": 1}}' });
     assert.equal(await res.text(), '{"predictions": [0.5]}');
-    const code = await new Promise((resolve) => {
-      child.on('exit', resolve);
-      child.kill('SIGTERM');
-    });
-    assert.equal(code, 0);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
   });
 
   it('finishes in-flight requests after SIGTERM, then exits 0', async () => {
     const slow = makeModel({ source: 'export async function predict() { await new Promise((r) => setTimeout(r, 700)); return "finished"; }\n' });
-    const child = spawn(process.execPath, [BIN, 'models', 'serve', '-m', slow, '-p', '0'], { cwd: ROOT });
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        const m = /at (http:\/\/\S+)/.exec(stderr);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', () => reject(new Error(stderr)));
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const { child, url, exited } = await spawnServe(['-m', slow, '-p', '0']);
     const inFlight = fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs": 1}' });
     await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGTERM');

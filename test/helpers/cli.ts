@@ -1,0 +1,35 @@
+// Test helper: spawn the built CLI's `models serve` and wait for the URL it prints once ready.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (tests run from dist/test/...). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The built CLI. */
+export const BIN = join(ROOT, 'dist/src/cli/main.js');
+
+/** A `models serve` child process. */
+export interface ServeChild {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Everything the child wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+}
+
+/** Spawns `mlserve models serve <args>`; resolves once it prints `at http://...`, rejects if it exits first. */
+export function spawnServe(args: readonly string[]): Promise<ServeChild> {
+  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      const m = /at (http:\/\/\S+)/.exec(stderr);
+      if (m) resolve({ child, url: m[1], stderr: () => stderr, exited });
+    });
+    void exited.then(() => reject(new Error(`mlserve exited before it was ready:\n${stderr}`)));
+  });
+}
