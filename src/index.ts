@@ -2,7 +2,8 @@
 
 export { serve, type ServerHandle } from './serve.js';
 export { loadModel, type LoadedModel } from './model/load.js';
-export { resolveModelUri } from './uri/resolve.js';
+export { resolveModelUri, type ResolveOptions } from './uri/resolve.js';
+export { readTrackingSettings, type TrackingSettings } from './config/tracking.js';
 export { resolveServeOptions, DEFAULTS, type ServeOptions } from './config/options.js';
 export * from './errors.js';
 export { Frame, type Column } from './data/frame.js';

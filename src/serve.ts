@@ -138,7 +138,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
   let model: ServedModel;
   try {
     const started = performance.now();
-    const dir = await resolveModelUri(options.modelUri);
+    const dir = await resolveModelUri(options.modelUri, { env, trackingUri: options.trackingUri, noCache: options.noCache, log });
     const mlmodel = await readMLmodel(dir);
     const started2 = await startPredictor(dir, mlmodel, options, metrics);
     predictor = started2.predictor;

@@ -15,7 +15,9 @@ export interface FlagSpec<K extends string = string> {
 
 /** Flags of `mlserve models serve`, with MLflow's names and defaults. */
 export const SERVE_FLAGS = [
-  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI: a local model directory or a file: URI. Required.' },
+  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI: a local directory, file:, runs:/, models:/ or mlflow-artifacts:/. Required.' },
+  { long: 'tracking-uri', kind: 'string', option: 'trackingUri', valueName: 'URI', help: 'MLflow tracking store for runs:/ and models:/ URIs (file:, sqlite:, http(s):). Default: env MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db.' },
+  { long: 'no-cache', kind: 'boolean', option: 'noCache', help: 'Download the model afresh instead of reusing the local cache (~/.cache/mlserve/models, env MLSERVE_CACHE_DIR).' },
   { long: 'port', short: 'p', kind: 'string', option: 'port', valueName: 'PORT', help: 'Port to listen on (env MLFLOW_PORT). Default 5000.' },
   { long: 'host', short: 'h', kind: 'string', option: 'host', valueName: 'HOST', help: 'Interface to bind (env MLFLOW_HOST). Default 127.0.0.1; use 0.0.0.0 to accept remote clients.' },
   { long: 'timeout', short: 't', kind: 'string', option: 'timeoutSeconds', valueName: 'SECONDS', help: 'Seconds before a request is answered 504 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). Default 60.' },

@@ -4,8 +4,12 @@ import { InvalidOptionsError } from '../errors.js';
 
 /** Options of `serve()` and `mlserve models serve`. */
 export interface ServeOptions {
-  /** Model URI (`-m`): a local path or `file:` URI. */
+  /** Model URI (`-m`): a local path, `file:`, `runs:/`, `models:/`, `mlflow-artifacts:/`. */
   modelUri: string;
+  /** Tracking store for `runs:/` and `models:/` URIs; default MLFLOW_TRACKING_URI, then ./mlruns or ./mlflow.db. */
+  trackingUri?: string;
+  /** Download the model afresh instead of reusing the local cache. @default false */
+  noCache: boolean;
   /** Interface to bind. @default '127.0.0.1' (env MLFLOW_HOST) */
   host: string;
   /** Port to bind; 0 picks a free one. @default 5000 (env MLFLOW_PORT) */
@@ -47,6 +51,7 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   host: '127.0.0.1',
   port: 5000,
   timeoutSeconds: 60,
+  noCache: false,
   workers: 0,
   batching: true,
   maxBatchSize: 1024,
@@ -88,6 +93,8 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   const envTimeout = envInt(env.MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT);
   const opts: ServeOptions = {
     modelUri: given.modelUri,
+    trackingUri: given.trackingUri,
+    noCache: given.noCache ?? DEFAULTS.noCache,
     host: given.host ?? env.MLFLOW_HOST ?? DEFAULTS.host,
     port: given.port ?? envInt(env.MLFLOW_PORT) ?? DEFAULTS.port,
     // MLflow uses `timeout or env_default`: 0 falls back (spec §1.8).

@@ -1,35 +1,61 @@
-// Owns turning a model URI into a local model directory (local paths and file: URIs for now).
+// Owns turning a model URI into a local model directory: local paths and file: URIs in place;
+// runs:/, models:/ and mlflow-artifacts: through the tracking and registry stores (spec §7).
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidModelUriError, ModelNotFoundError } from '../errors.js';
+import { fetchArtifacts, type Registered } from './artifacts.js';
+import { ResolveContext, type ResolveOptions } from './context.js';
+import { parseModelUri, type ParsedUri } from './parse.js';
+import { resolveModels } from './resolve-models.js';
+import { resolveRun } from './resolve-runs.js';
+import { localPathOf } from './store-uri.js';
 
-const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+export type { ResolveOptions } from './context.js';
+
+/** Registry sources may point at runs:/ or models:/ URIs; this bounds the chain (and any cycle). */
+const MAX_NESTING = 8;
+
+async function resolveParsed(ctx: ResolveContext, parsed: ParsedUri, registered: Registered | undefined, depth: number): Promise<string> {
+  if (depth > MAX_NESTING) throw new InvalidModelUriError(`${ctx.uri}: model sources nest more than ${MAX_NESTING} levels (a cycle?).`);
+  const nested = (uri: string, reg: Registered | undefined) => resolveParsed(ctx, parseModelUri(uri), reg, depth + 1);
+  switch (parsed.kind) {
+    case 'path': {
+      const path = localPathOf(parsed.path, ctx.cwd);
+      if (!existsSync(path)) throw new ModelNotFoundError(`No such file or directory: '${path}'`);
+      return path;
+    }
+    case 'runs':
+      return resolveRun(ctx, parsed.runId, parsed.path, registered, nested);
+    case 'models':
+      return resolveModels(ctx, parsed.ref, parsed.subPath, registered, nested);
+    case 'artifacts':
+      return fetchArtifacts(ctx, parsed.uri, '', { registered, nested });
+  }
+}
 
 /**
- * Resolves a model URI to an absolute local directory. Supports plain paths and `file:` URIs;
- * other schemes (`runs:/`, `models:/`, `mlflow-artifacts:/`, http) are rejected with a clear error
- * until tracking-store resolution lands.
+ * Resolves a model URI to an absolute local path (spec §7.1): an existing path is used in place;
+ * `file:` likewise; `runs:/`, `models:/` (id, version, alias, stage, latest, sub-paths) and
+ * `mlflow-artifacts:` are looked up in the tracking and registry stores (file, SQLite or REST).
+ * Local artifact locations are used in place; remote ones are downloaded into the cache.
+ * Throws ModelNotFoundError (RESOURCE_DOES_NOT_EXIST) or InvalidModelUriError (INVALID_PARAMETER_VALUE)
+ * with MLflow's message and the store that was asked.
  */
-export async function resolveModelUri(uri: string): Promise<string> {
-  if (existsSync(uri)) return resolve(uri);
-  const m = SCHEME.exec(uri);
-  if (m && m[1].length > 1) {
-    const scheme = m[1].toLowerCase();
-    if (scheme === 'file') {
-      let path: string;
-      try {
-        path = uri.startsWith('file://') ? fileURLToPath(uri) : uri.slice('file:'.length);
-      } catch (err) {
-        throw new InvalidModelUriError(`Invalid file URI ${uri}: ${(err as Error).message}`);
-      }
-      if (!existsSync(path)) throw new ModelNotFoundError(`No such file or directory: '${resolve(path)}'`);
-      return resolve(path);
-    }
-    throw new InvalidModelUriError(
-      `Model URIs with the scheme '${scheme}:' are not supported by this version of mlserve. Pass a local model directory or a file: URI (download the model with \`mlflow artifacts download\` first).`,
-    );
+export async function resolveModelUri(uri: string, options: ResolveOptions = {}): Promise<string> {
+  const cwd = options.cwd ?? process.cwd();
+  const asPath = resolve(cwd, uri);
+  if (existsSync(asPath)) return asPath;
+  const parsed = parseModelUri(uri);
+  if (parsed.kind === 'path') {
+    const path = localPathOf(parsed.path, cwd);
+    if (!existsSync(path)) throw new ModelNotFoundError(`No such file or directory: '${path}'`);
+    return path;
   }
-  throw new ModelNotFoundError(`No such file or directory: '${resolve(uri)}'`);
+  const ctx = new ResolveContext({ ...options, cwd }, uri);
+  try {
+    return await resolveParsed(ctx, parsed, undefined, 0);
+  } finally {
+    await ctx.close();
+  }
 }

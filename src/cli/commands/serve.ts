@@ -20,6 +20,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${SERVE_HELP}`);
   const given: Partial<ServeOptions> & { modelUri: string } = {
     modelUri: flags['model-uri'] as string,
+    trackingUri: flags['tracking-uri'] as string | undefined,
+    noCache: flags['no-cache'] ? true : undefined,
     host: flags.host as string | undefined,
     port: intFlag(flags, 'port'),
     timeoutSeconds: intFlag(flags, 'timeout'),
