@@ -12,7 +12,8 @@ import { createReplicas } from './runtime/replicas.js';
 import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
 import type { Predictor } from './runtime/types.js';
-import { createAppServer, type ServerState } from './server/app.js';
+import { createAppServer, isReady, type ServerState } from './server/app.js';
+import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
 import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { VERSION } from './version.js';
@@ -37,6 +38,8 @@ export interface ServerHandle {
   readonly port: number;
   readonly model: ServedModel;
   readonly metrics: ServerMetrics;
+  /** The V2 gRPC port, when `grpcPort` was given. */
+  readonly grpcPort?: number;
   /**
    * Drains and stops: readiness turns false, no new connections are accepted, in-flight requests
    * finish (up to the drain time-out), then the model and its workers are released.
@@ -109,6 +112,8 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
   const log = (m: string): void => void process.stderr.write(`${m}\n`);
   const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.' };
   let scoring: ScoringContext | undefined;
+  let v2: V2Routes | undefined;
+  let grpc: GrpcServerHandle | undefined;
   let predictor: (Predictor & { queued: number }) | undefined;
   const metrics = createServerMetrics(() => predictor?.queued ?? 0);
   const server = createAppServer({
@@ -118,6 +123,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     timeoutSeconds: options.timeoutSeconds,
     bodyLimitBytes: options.bodyLimitBytes,
     serverVersion: VERSION,
+    protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle } : undefined),
   });
   // Listen first: liveness holds while a large model downloads and loads; readiness waits for it.
   await new Promise<void>((resolve, reject) => {
@@ -145,11 +151,30 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     model = started2.model;
     scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails };
     if (options.warmup) await warmUp(mlmodel, scoring, log);
+    const v2ctx: V2Context = {
+      modelName: options.modelName ?? defaultModelName(options.modelUri, dir),
+      modelVersion: defaultModelVersion(options.modelUri),
+      signature: mlmodel.signature,
+      predictor,
+      isReady: () => isReady(state),
+      isLive: () => true,
+      schemaDetails: options.schemaDetails,
+      bodyLimitBytes: options.bodyLimitBytes,
+      timeoutSeconds: options.timeoutSeconds,
+      serverVersion: VERSION,
+      onGrpcCall: (method, code, seconds) => {
+        metrics.requests.inc({ endpoint: method, protocol: 'grpc', status: code });
+        metrics.requestSeconds.observe(seconds, { endpoint: method, protocol: 'grpc' });
+      },
+    };
+    v2 = createV2Routes(v2ctx);
+    if (options.grpcPort !== undefined) grpc = await startGrpcServer(v2ctx, options.host, options.grpcPort);
     metrics.modelLoadSeconds.set((performance.now() - started) / 1000);
     state.ready = true;
     state.notReadyReason = undefined;
   } catch (err) {
     await stopListening();
+    await grpc?.close();
     await predictor?.close();
     throw err;
   }
@@ -157,6 +182,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
   return {
     url,
     port,
+    grpcPort: grpc?.port,
     model,
     metrics,
     close() {
@@ -167,6 +193,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
         while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         server.closeAllConnections();
         await stopped;
+        await grpc?.close();
         await predictor?.close();
       })();
       return closing;

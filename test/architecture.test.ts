@@ -14,7 +14,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  * between them and runtime/codecs/schema.
  */
 const ALLOWED: Record<string, string[]> = {
-  cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version'],
+  cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version', 'deploy'],
   index: ['serve', 'server', 'batch', 'uri', 'config', 'model', 'data', 'flavors', 'schema', 'version', 'runtime'],
   serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'metrics', 'version'],
   server: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data', 'metrics'],
@@ -29,6 +29,7 @@ const ALLOWED: Record<string, string[]> = {
   data: [],
   config: [],
   uri: ['config'],
+  deploy: ['version'],
   version: [],
   errors: [],
 };

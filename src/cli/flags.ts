@@ -2,6 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import type { ServeOptions } from '../config/options.js';
+import type { DockerContextOptions } from '../deploy/context.js';
+import type { KServeOptions } from '../deploy/kserve.js';
 
 /** One flag: long name, optional short letter, kind, help text, and the option it sets (or an explicit 'none'). */
 export interface FlagSpec<K extends string = string> {
@@ -18,6 +20,8 @@ export const SERVE_FLAGS = [
   { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI: a local directory, file:, runs:/, models:/ or mlflow-artifacts:/. Required.' },
   { long: 'tracking-uri', kind: 'string', option: 'trackingUri', valueName: 'URI', help: 'MLflow tracking store for runs:/ and models:/ URIs (file:, sqlite:, http(s):). Default: env MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db.' },
   { long: 'no-cache', kind: 'boolean', option: 'noCache', help: 'Download the model afresh instead of reusing the local cache (~/.cache/mlserve/models, env MLSERVE_CACHE_DIR).' },
+  { long: 'model-name', kind: 'string', option: 'modelName', valueName: 'NAME', help: "The model's name in the V2 (Open Inference Protocol) routes. Default: the registered model's name or the directory name." },
+  { long: 'grpc-port', kind: 'string', option: 'grpcPort', valueName: 'PORT', help: 'Also serve the V2 gRPC service (inference.GRPCInferenceService) on this port. Off unless given.' },
   { long: 'port', short: 'p', kind: 'string', option: 'port', valueName: 'PORT', help: 'Port to listen on (env MLFLOW_PORT). Default 5000.' },
   { long: 'host', short: 'h', kind: 'string', option: 'host', valueName: 'HOST', help: 'Interface to bind (env MLFLOW_HOST). Default 127.0.0.1; use 0.0.0.0 to accept remote clients.' },
   { long: 'timeout', short: 't', kind: 'string', option: 'timeoutSeconds', valueName: 'SECONDS', help: 'Seconds before a request is answered 504 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). Default 60.' },
@@ -52,6 +56,50 @@ export const PREDICT_FLAGS = [
   { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
   { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
 ] as const satisfies readonly FlagSpec[];
+
+/** MLflow's Docker flags that mean nothing for a Node.js image: accepted, warned about, ignored. */
+const DOCKER_COMPAT_FLAGS = [
+  { long: 'env-manager', kind: 'string', option: 'none', valueName: 'NAME', help: "Accepted for MLflow compatibility; the image runs models in Node.js." },
+  { long: 'mlflow-home', kind: 'string', option: 'none', valueName: 'PATH', help: 'Accepted for MLflow compatibility; has no effect.' },
+  { long: 'install-java', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
+  { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
+  { long: 'enable-mlserver', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; the image serves the V2 protocol itself.' },
+] as const satisfies readonly FlagSpec[];
+
+/** Flags of `mlserve models generate-dockerfile`, with MLflow's names and defaults. */
+export const GENERATE_DOCKERFILE_FLAGS = [
+  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelDir', valueName: 'URI', help: 'Model to copy into the image. Without it, the image serves a model mounted at /opt/ml/model.' },
+  { long: 'output-directory', short: 'd', kind: 'string', option: 'outputDir', valueName: 'DIR', help: "Folder for the build context. Default 'mlflow-dockerfile'." },
+  { long: 'base-image', kind: 'string', option: 'baseImage', valueName: 'IMAGE', help: "Node.js base image (glibc-based). Default 'node:20-bookworm-slim'." },
+  ...DOCKER_COMPAT_FLAGS,
+  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+] as const satisfies readonly FlagSpec<keyof DockerContextOptions>[];
+
+/** Flags of `mlserve models build-docker`, with MLflow's names and defaults. */
+export const BUILD_DOCKER_FLAGS = [
+  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelDir', valueName: 'URI', help: 'Model to copy into the image. Without it, the image serves a model mounted at /opt/ml/model.' },
+  { long: 'name', short: 'n', kind: 'string', option: 'none', valueName: 'NAME', help: "Image tag. Default 'mlflow-pyfunc-servable'." },
+  { long: 'base-image', kind: 'string', option: 'baseImage', valueName: 'IMAGE', help: "Node.js base image (glibc-based). Default 'node:20-bookworm-slim'." },
+  ...DOCKER_COMPAT_FLAGS,
+  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+] as const satisfies readonly FlagSpec<keyof DockerContextOptions>[];
+
+/** Flags of `mlserve models generate-kserve`. */
+export const GENERATE_KSERVE_FLAGS = [
+  { long: 'model-uri', short: 'm', kind: 'string', option: 'none', valueName: 'URI', help: 'Model URI; names the InferenceService unless --name is given. Required.' },
+  { long: 'image', kind: 'string', option: 'image', valueName: 'IMAGE', help: 'Image built by `mlserve models build-docker` and pushed to a registry. Required.' },
+  { long: 'output-directory', short: 'd', kind: 'string', option: 'none', valueName: 'DIR', help: "Folder for serving-runtime.yaml and inference-service.yaml. Default 'mlserve-kserve'." },
+  { long: 'name', kind: 'string', option: 'name', valueName: 'NAME', help: 'InferenceService name, also the V2 model name. Default: from the model URI.' },
+  { long: 'runtime-name', kind: 'string', option: 'runtimeName', valueName: 'NAME', help: "ServingRuntime name. Default 'mlserve-<name>'." },
+  { long: 'namespace', kind: 'string', option: 'namespace', valueName: 'NS', help: 'Namespace of both objects. Default: none (kubectl\'s current namespace).' },
+  { long: 'storage-uri', kind: 'string', option: 'storageUri', valueName: 'URI', help: 'Let KServe download the model from here (s3://, gs://, pvc://...) instead of serving the one in the image.' },
+  { long: 'deployment-mode', kind: 'string', option: 'deploymentMode', valueName: 'MODE', help: 'RawDeployment (HTTP 8080 + gRPC 8081) or Serverless (HTTP only). Default RawDeployment.' },
+  { long: 'cpu', kind: 'string', option: 'cpu', valueName: 'CPU', help: "CPU request and limit. Default '1'." },
+  { long: 'memory', kind: 'string', option: 'memory', valueName: 'MEM', help: "Memory request and limit. Default '2Gi'." },
+  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers (env MLFLOW_MODELS_WORKERS). Default: mlserve\'s.' },
+  { long: 'drain-timeout', kind: 'string', option: 'drainTimeoutSeconds', valueName: 'SECONDS', help: 'Seconds mlserve drains on shutdown; the grace period adds 10. Default 30.' },
+  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+] as const satisfies readonly FlagSpec<keyof KServeOptions>[];
 
 /** Parsed flags: long name → value. */
 export type ParsedFlags = Record<string, string | boolean | undefined>;

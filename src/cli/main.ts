@@ -12,6 +12,12 @@ Serve MLflow models from Node.js, answering exactly as \`mlflow models serve\` d
 Commands:
   models serve     Serve a model over HTTP (MLflow's /invocations, /ping, /health, /version)
   models predict   Score a JSON or CSV file with a model
+  models generate-dockerfile
+                   Write a Docker build context (Node.js image serving the model on 8080)
+  models build-docker
+                   Build that image with a local Docker engine
+  models generate-kserve
+                   Write a KServe ServingRuntime and InferenceService for an mlserve image
 
 Options:
   --version        Print mlserve's version
@@ -24,6 +30,9 @@ Run 'mlserve models <command> --help' for a command's options.
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   predict: async () => (await import('./commands/predict.js')).predictCommand,
+  'generate-dockerfile': async () => (await import('./commands/generate-dockerfile.js')).generateDockerfileCommand,
+  'build-docker': async () => (await import('./commands/build-docker.js')).buildDockerCommand,
+  'generate-kserve': async () => (await import('./commands/generate-kserve.js')).generateKServeCommand,
 };
 
 /** Runs the CLI with the given arguments; returns the exit code. */

@@ -10,6 +10,10 @@ export interface ServeOptions {
   trackingUri?: string;
   /** Download the model afresh instead of reusing the local cache. @default false */
   noCache: boolean;
+  /** The model's name in the V2 protocol; default: derived from the URI (registered name or directory name). */
+  modelName?: string;
+  /** Port of the V2 gRPC service; off unless given (0 picks a free port). */
+  grpcPort?: number;
   /** Interface to bind. @default '127.0.0.1' (env MLFLOW_HOST) */
   host: string;
   /** Port to bind; 0 picks a free one. @default 5000 (env MLFLOW_PORT) */
@@ -95,6 +99,8 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     modelUri: given.modelUri,
     trackingUri: given.trackingUri,
     noCache: given.noCache ?? DEFAULTS.noCache,
+    modelName: given.modelName,
+    grpcPort: given.grpcPort,
     host: given.host ?? env.MLFLOW_HOST ?? DEFAULTS.host,
     port: given.port ?? envInt(env.MLFLOW_PORT) ?? DEFAULTS.port,
     // MLflow uses `timeout or env_default`: 0 falls back (spec §1.8).
@@ -117,6 +123,8 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   if (!Number.isInteger(opts.workers) || opts.workers < 0) problems.push(`Invalid workers ${opts.workers}: expected an integer >= 1 (0 picks from the cores).`);
   if (!Number.isInteger(opts.maxBatchSize) || opts.maxBatchSize < 1) problems.push(`Invalid max batch size ${opts.maxBatchSize}: expected an integer >= 1.`);
   if (!Number.isFinite(opts.maxBatchDelayMs) || opts.maxBatchDelayMs < 0) problems.push(`Invalid max batch delay ${opts.maxBatchDelayMs}: expected milliseconds >= 0.`);
+  if (opts.grpcPort !== undefined && (!Number.isInteger(opts.grpcPort) || opts.grpcPort < 0 || opts.grpcPort > 65535)) problems.push(`Invalid gRPC port ${opts.grpcPort}: expected an integer from 0 to 65535.`);
+  if (opts.modelName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(opts.modelName)) problems.push(`Invalid model name ${JSON.stringify(opts.modelName)}: use letters, digits, '.', '_' and '-' (it appears in V2 URL paths).`);
   if (!Number.isFinite(opts.drainTimeoutSeconds) || opts.drainTimeoutSeconds < 0) problems.push(`Invalid drain timeout ${opts.drainTimeoutSeconds}: expected seconds >= 0.`);
   if (!Number.isInteger(opts.maxQueue) || opts.maxQueue < 1) problems.push(`Invalid max queue ${opts.maxQueue}: expected an integer >= 1.`);
   if (!Number.isInteger(opts.bodyLimitBytes) || opts.bodyLimitBytes < 1) problems.push(`Invalid body limit ${opts.bodyLimitBytes}: expected a positive number of bytes.`);

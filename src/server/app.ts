@@ -23,8 +23,14 @@ export interface ServerState {
   notReadyReason?: string;
 }
 
-/** Extra routes (e.g. V2) tried before MLflow's 404; returns true when it handled the request. */
-export type RouteHook = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+/** Routes of another protocol (V2): `handle` returns true when it took the request. */
+export interface ProtocolRoutes {
+  /** The path prefix the routes own, e.g. `/v2`. */
+  readonly prefix: string;
+  /** Label of the protocol in metrics. */
+  readonly protocol: string;
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+}
 
 /** What the app needs: the scoring context and the limits. */
 export interface AppOptions {
@@ -38,8 +44,8 @@ export interface AppOptions {
   readonly bodyLimitBytes: number;
   /** mlserve's own version, sent as `x-mlserve-version`. */
   readonly serverVersion: string;
-  /** Routes of other protocols. */
-  readonly extraRoutes?: RouteHook;
+  /** Routes of other protocols; undefined until the model has loaded (only their liveness answers before). */
+  readonly protocols?: () => ProtocolRoutes | undefined;
   /** Where unexpected errors are logged. */
   readonly log?: (message: string) => void;
 }
@@ -126,6 +132,32 @@ export function createHandler(options: AppOptions): Handler {
       });
   };
 
+  /** V2 paths: counted in metrics and in the drain's in-flight count; before the model loads, only liveness. */
+  const v2 = (req: IncomingMessage, res: ServerResponse, path: string): void => {
+    const routesNow = options.protocols?.();
+    if (!routesNow) {
+      req.resume();
+      if (path === '/v2/health/live') return send(res, { status: 200, contentType: JSON_TYPE, body: '{"live": true}' });
+      const status = path === '/v2/health/ready' ? 503 : options.protocols ? 503 : 404;
+      const body = status === 404 ? NOT_FOUND : JSON.stringify({ error: notReady(state).message });
+      return send(res, { status, contentType: JSON_TYPE, body });
+    }
+    const started = performance.now();
+    state.inFlight++;
+    metrics.inFlight.inc();
+    res.once('close', () => {
+      state.inFlight--;
+      metrics.inFlight.dec();
+      const endpoint = path.endsWith('/infer') ? '/v2/models/infer' : path;
+      metrics.requests.inc({ endpoint, protocol: routesNow.protocol, status: String(res.statusCode) });
+      metrics.requestSeconds.observe((performance.now() - started) / 1000, { endpoint, protocol: routesNow.protocol });
+    });
+    if (!routesNow.handle(req, res, path)) {
+      req.resume();
+      send(res, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
+    }
+  };
+
   const routes: Record<string, Route> = {
     '/ping': { methods: ['GET', 'HEAD'], handle: health },
     '/health': { methods: ['GET', 'HEAD'], handle: health },
@@ -146,7 +178,7 @@ export function createHandler(options: AppOptions): Handler {
         req.resume();
         return send(res, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
       }
-      if (options.extraRoutes?.(req, res, path)) return;
+      if (path === '/v2' || path.startsWith('/v2/')) return v2(req, res, path);
       req.resume();
       if (path.length > 1 && path.endsWith('/') && routes[path.slice(0, -1)]) {
         const host = req.headers.host ?? 'localhost';

@@ -22,6 +22,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     modelUri: flags['model-uri'] as string,
     trackingUri: flags['tracking-uri'] as string | undefined,
     noCache: flags['no-cache'] ? true : undefined,
+    modelName: flags['model-name'] as string | undefined,
+    grpcPort: intFlag(flags, 'grpc-port'),
     host: flags.host as string | undefined,
     port: intFlag(flags, 'port'),
     timeoutSeconds: intFlag(flags, 'timeout'),

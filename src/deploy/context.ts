@@ -1,0 +1,80 @@
+// Owns writing a Docker build context: the model under model_dir/<name>, mlserve's package (manifests + dist), and the Dockerfile.
+
+import { cp, mkdir, rm, writeFile, readFile, access } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ServingError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { generateDockerfile, MODEL_DIR, PACKAGE_DIR } from './dockerfile.js';
+
+/** What `writeDockerContext` needs. */
+export interface DockerContextOptions {
+  /** Local model directory to copy into the image; absent: the image expects a model mounted at /opt/ml/model. */
+  readonly modelDir?: string;
+  /** Folder to write the context into (created if missing). */
+  readonly outputDir: string;
+  /** Base image of the Dockerfile. @default DEFAULT_BASE_IMAGE */
+  readonly baseImage?: string;
+  /** Root of the mlserve package to install in the image. @default the package this module belongs to */
+  readonly packageRoot?: string;
+}
+
+/** What was written. */
+export interface DockerContext {
+  readonly dir: string;
+  readonly dockerfile: string;
+  /** False when mlserve's package-lock.json was not found: the image then resolves dependency versions at build time. */
+  readonly lockfile: boolean;
+}
+
+/** The root folder of the mlserve package this code runs from (the nearest package.json named mlserve). */
+export function findPackageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'mlserve') return dir;
+    if (dirname(dir) === dir) throw new ServingError('INTERNAL_ERROR', `Cannot find mlserve's package.json above ${from}.`);
+  }
+}
+
+/** Only the compiled JavaScript goes into the image: no tests, maps or type declarations. */
+function isRuntimeFile(path: string): boolean {
+  return !/\.test\.(js|d\.ts)$|\.map$|\.d\.ts$|\.tsbuildinfo$/.test(path);
+}
+
+/**
+ * Writes a build context: `<dir>/Dockerfile`, `<dir>/mlserve/{package.json, package-lock.json, dist/src}`
+ * and, with a model, `<dir>/model_dir/<model folder name>` (MLflow's layout). Existing copies of
+ * these entries are replaced; other files in `<dir>` are left alone.
+ */
+export async function writeDockerContext(options: DockerContextOptions): Promise<DockerContext> {
+  const dir = resolve(options.outputDir);
+  const root = options.packageRoot ?? findPackageRoot();
+  const cli = join(root, 'dist/src/cli/main.js');
+  try {
+    await access(cli);
+  } catch {
+    throw new ServingError('INVALID_STATE', `mlserve is not built (${cli} is missing); run \`npm run build\` in ${root} first.`);
+  }
+  await mkdir(dir, { recursive: true });
+
+  let modelDirName: string | undefined;
+  if (options.modelDir !== undefined) {
+    modelDirName = basename(resolve(options.modelDir));
+    const target = join(dir, MODEL_DIR, modelDirName);
+    await rm(target, { recursive: true, force: true });
+    await cp(options.modelDir, target, { recursive: true, dereference: true });
+  }
+
+  const pkg = join(dir, PACKAGE_DIR);
+  await rm(pkg, { recursive: true, force: true });
+  await mkdir(pkg, { recursive: true });
+  await writeFile(join(pkg, 'package.json'), await readFile(join(root, 'package.json')));
+  const lockfile = existsSync(join(root, 'package-lock.json'));
+  if (lockfile) await writeFile(join(pkg, 'package-lock.json'), await readFile(join(root, 'package-lock.json')));
+  await cp(join(root, 'dist/src'), join(pkg, 'dist/src'), { recursive: true, filter: isRuntimeFile });
+
+  const dockerfile = join(dir, 'Dockerfile');
+  await writeFile(dockerfile, generateDockerfile({ modelDirName, baseImage: options.baseImage, lockfile, version: VERSION }));
+  return { dir, dockerfile, lockfile };
+}

@@ -1,0 +1,87 @@
+// Owns the protocol-agnostic V2 core shared by REST and gRPC: health, metadata, and inference through the MLflow enforcement (MLServer's dataplane).
+
+import { randomUUID } from 'node:crypto';
+import { DeadlineExceededError, ModelNotFoundError, TemporarilyUnavailableError } from '../../errors.js';
+import { decodeV2Request, encodeV2Response, v2ModelMetadata, type V2ModelMetadata, type V2Request, type V2Response, type V2ServerMetadata } from '../../codecs/v2.js';
+import { enforceInput } from '../../schema/enforce.js';
+import { enforceParams } from '../../schema/params.js';
+import type { V2Context } from './context.js';
+
+/** The server name reported by `GET /v2` and ServerMetadata. */
+export const V2_SERVER_NAME = 'mlserve';
+
+/** A model name or version this server does not serve (404 / NOT_FOUND). */
+function modelNotFound(name: string, version: string | undefined, served: string): ModelNotFoundError {
+  const what = version === undefined ? `Model '${name}'` : `Model '${name}' with version '${version}'`;
+  return new ModelNotFoundError(`${what} not found. This server serves model '${served}'.`);
+}
+
+/** What both transports call. */
+export interface V2Dataplane {
+  readonly metadata: V2ModelMetadata;
+  serverMetadata(): V2ServerMetadata;
+  live(): boolean;
+  ready(): boolean;
+  /** Readiness of the named model; throws ModelNotFoundError for another name or version. */
+  modelReady(name: string, version?: string): boolean;
+  /** Metadata of the named model; throws ModelNotFoundError for another name or version. */
+  modelMetadata(name: string, version?: string): V2ModelMetadata;
+  /** Throws ModelNotFoundError (404) for another model or version, TemporarilyUnavailableError (503) when not ready. */
+  admit(name: string, version?: string): void;
+  /** Runs one inference (after `admit`); rejects with a ServingError (404, 400, 503, 504, ...). */
+  infer(name: string, version: string | undefined, request: V2Request): Promise<V2Response>;
+}
+
+/** Rejects with DeadlineExceededError when `work` takes longer than `seconds`; the work itself is not cancelled (as in MLflow). */
+export function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceededError()), seconds * 1000);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Builds the V2 core over a served model. */
+export function createDataplane(ctx: V2Context): V2Dataplane {
+  const metadata = v2ModelMetadata(ctx.modelName, ctx.signature, ctx.modelVersion);
+  const check = (name: string, version?: string): void => {
+    // An empty version means "server's choice" (the gRPC default for an unset string field).
+    const v = version === '' ? undefined : version;
+    if (name !== ctx.modelName || (v !== undefined && v !== ctx.modelVersion)) throw modelNotFound(name, v, ctx.modelName);
+  };
+
+  const admit = (name: string, version?: string): void => {
+    check(name, version);
+    if (!ctx.isReady()) throw new TemporarilyUnavailableError(`Model '${name}' is not ready to serve requests yet. Retry shortly.`, 1);
+  };
+
+  const run = async (request: V2Request): Promise<V2Response> => {
+    const decoded = decodeV2Request(request, ctx.signature);
+    // The same enforcement as /invocations (pyfunc predict), before the model sees the input.
+    const input = enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
+    const params = enforceParams(decoded.params, ctx.signature?.params);
+    const output = await ctx.predictor.predict(input, params);
+    const info = { modelName: ctx.modelName, modelVersion: ctx.modelVersion, id: request.id || randomUUID() };
+    return encodeV2Response(output, info, request.outputs);
+  };
+
+  return {
+    metadata,
+    serverMetadata: () => ({ name: V2_SERVER_NAME, version: ctx.serverVersion ?? 'unknown', extensions: [] }),
+    live: () => ctx.isLive(),
+    ready: () => ctx.isReady(),
+    modelReady(name, version) {
+      check(name, version);
+      return ctx.isReady();
+    },
+    modelMetadata(name, version) {
+      check(name, version);
+      return metadata;
+    },
+    admit,
+    async infer(name, version, request) {
+      admit(name, version);
+      return withDeadline(run(request), ctx.timeoutSeconds);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+// Owns the V2 gRPC server (`inference.GRPCInferenceService`) over the shared V2 core, with errors as gRPC status codes (OIP spec §3.10–3.11).
+
+import { Server, ServerCredentials, status as GrpcStatus, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { createDataplane } from './dataplane.js';
+import { loadInferencePackage } from './grpc-proto.js';
+import { fromProtoRequest, toProtoResponse, type ProtoInferRequest } from './_grpc-messages.js';
+import { v2Error } from './render.js';
+import type { V2Context } from './context.js';
+
+/** A running gRPC server. */
+export interface GrpcServerHandle {
+  /** The bound port (the actual one when 0 was asked for). */
+  readonly port: number;
+  /** Stops accepting calls and resolves once in-flight calls have finished. */
+  close(): Promise<void>;
+}
+
+type Unary = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void;
+
+/** The gRPC status code of an HTTP status (the mapping Triton and KServe use). */
+export function grpcCode(httpStatus: number): GrpcStatus {
+  switch (httpStatus) {
+    case 400:
+    case 415:
+      return GrpcStatus.INVALID_ARGUMENT;
+    case 401:
+      return GrpcStatus.UNAUTHENTICATED;
+    case 403:
+      return GrpcStatus.PERMISSION_DENIED;
+    case 404:
+      return GrpcStatus.NOT_FOUND;
+    case 409:
+      return GrpcStatus.ALREADY_EXISTS;
+    case 413:
+    case 429:
+      return GrpcStatus.RESOURCE_EXHAUSTED;
+    case 499:
+      return GrpcStatus.CANCELLED;
+    case 501:
+      return GrpcStatus.UNIMPLEMENTED;
+    case 503:
+      return GrpcStatus.UNAVAILABLE;
+    case 504:
+      return GrpcStatus.DEADLINE_EXCEEDED;
+    default:
+      return GrpcStatus.INTERNAL;
+  }
+}
+
+/** `host:port` as gRPC wants it (IPv6 literals in brackets). */
+function address(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Starts `inference.GRPCInferenceService` on host:port (0 picks a free port). The same semantics
+ * as the V2 REST routes; messages up to `ctx.bodyLimitBytes` are accepted.
+ */
+export async function startGrpcServer(ctx: V2Context, host: string, port: number): Promise<GrpcServerHandle> {
+  const log = ctx.log ?? ((m: string) => console.error(m));
+  const dp = createDataplane(ctx);
+  const service = loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition;
+
+  /** A unary handler: resolves the answer or sends the error as a gRPC status. */
+  const unary = (method: string, answer: (req: never) => unknown): Unary => (call, callback) => {
+    const started = performance.now();
+    const done = (code: GrpcStatus): void => ctx.onGrpcCall?.(method, GrpcStatus[code], (performance.now() - started) / 1000);
+    Promise.resolve()
+      .then(() => answer(call.request as never))
+      .then(
+        (value) => {
+          done(GrpcStatus.OK);
+          callback(null, value);
+        },
+        (err) => {
+          const e = v2Error(err, log);
+          done(grpcCode(e.status));
+          callback({ code: grpcCode(e.status), details: e.message, name: 'Error', message: e.message });
+        },
+      );
+  };
+
+  const handlers: UntypedServiceImplementation = {
+    ServerLive: unary('ServerLive', () => ({ live: dp.live() })),
+    ServerReady: unary('ServerReady', () => ({ ready: dp.ready() })),
+    ModelReady: unary('ModelReady', (r: { name?: string; version?: string }) => ({ ready: dp.modelReady(r.name ?? '', r.version || undefined) })),
+    ServerMetadata: unary('ServerMetadata', () => dp.serverMetadata()),
+    ModelMetadata: unary('ModelMetadata', (r: { name?: string; version?: string }) => {
+      const m = dp.modelMetadata(r.name ?? '', r.version || undefined);
+      // TensorMetadata has no parameters field; content types are REST-only.
+      const strip = (t: (typeof m.inputs)[number]) => ({ name: t.name, datatype: t.datatype, shape: t.shape });
+      return { name: m.name, versions: m.versions ?? [], platform: m.platform, inputs: m.inputs.map(strip), outputs: m.outputs.map(strip) };
+    }),
+    ModelInfer: unary('ModelInfer', async (r: ProtoInferRequest) => {
+      const [name, version] = [r.model_name ?? '', r.model_version || undefined];
+      dp.admit(name, version);
+      const response = await dp.infer(name, version, fromProtoRequest(r));
+      return toProtoResponse(response, (r.raw_input_contents ?? []).length > 0);
+    }),
+  };
+
+  const server = new Server({
+    'grpc.max_receive_message_length': ctx.bodyLimitBytes,
+    'grpc.max_send_message_length': -1,
+  });
+  server.addService(service, handlers);
+  const bound = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address(host, port), ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  return {
+    port: bound,
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
