@@ -11,4 +11,5 @@ export { Tensor } from './data/tensor.js';
 export type { DType } from './data/dtype.js';
 export type { ModelInput, ModelParams } from './flavors/types.js';
 export type { Signature, Schema, ColSpec, TensorSpec, ParamSpec, ColType } from './schema/types.js';
+export { predictBatch, type PredictBatchOptions } from './batch/predict.js';
 export { VERSION } from './version.js';

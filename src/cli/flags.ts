@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { ServeOptions } from '../config/options.js';
 import type { DockerContextOptions } from '../deploy/context.js';
 import type { KServeOptions } from '../deploy/kserve.js';
+import type { PredictBatchOptions } from '../batch/predict.js';
 
 /** One flag: long name, optional short letter, kind, help text, and the option it sets (or an explicit 'none'). */
 export interface FlagSpec<K extends string = string> {
@@ -46,16 +47,29 @@ type MissingFlag = Exclude<keyof ServeOptions, Covered | 'schemaDetails'>;
 const _allOptionsHaveFlags: MissingFlag extends never ? true : never = true;
 void _allOptionsHaveFlags;
 
-/** Flags of `mlserve models predict`. */
+/** Flags of `mlserve models predict`: MLflow's, then mlserve's batch-scoring flags; `option` names the PredictBatchOptions field. */
 export const PREDICT_FLAGS = [
-  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI. Required.' },
-  { long: 'input-path', short: 'i', kind: 'string', option: 'inputPath', valueName: 'PATH', help: 'Input file; standard input when absent.' },
-  { long: 'output-path', short: 'o', kind: 'string', option: 'outputPath', valueName: 'PATH', help: 'Output file; standard output when absent.' },
-  { long: 'content-type', short: 't', kind: 'string', option: 'contentType', valueName: 'TYPE', help: 'json or csv. Default json.' },
+  { long: 'model-uri', short: 'm', kind: 'string', option: 'none', valueName: 'URI', help: 'Model URI. Required.' },
+  { long: 'tracking-uri', kind: 'string', option: 'none', valueName: 'URI', help: 'MLflow tracking store for runs:/ and models:/ URIs. Default: env MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db.' },
+  { long: 'no-cache', kind: 'boolean', option: 'none', help: 'Download the model afresh instead of reusing the local cache.' },
+  { long: 'input-path', short: 'i', kind: 'string', option: 'input', valueName: 'PATH', help: 'Input file; standard input when absent.' },
+  { long: 'output-path', short: 'o', kind: 'string', option: 'output', valueName: 'PATH', help: 'Output file (written whole or not at all); standard output when absent.' },
+  { long: 'content-type', short: 't', kind: 'string', option: 'inputFormat', valueName: 'TYPE', help: "json or csv as in MLflow, or jsonl (one record object per line) or parquet. Default: from the input file's extension (.csv, .jsonl, .ndjson, .parquet), else json." },
+  { long: 'output-format', kind: 'string', option: 'outputFormat', valueName: 'FORMAT', help: 'json (MLflow\'s {"predictions": ...}), jsonl (one JSON value per input row), csv (one row per input row) or parquet. Default: parquet for a .parquet output path, else json.' },
+  { long: 'batch-size', kind: 'string', option: 'batchSize', valueName: 'ROWS', help: 'Rows read, scored and written at a time (csv, jsonl, parquet input). Default 10000.' },
+  { long: 'keep-columns', kind: 'boolean', option: 'keepColumns', help: 'With --output-format csv, jsonl or parquet: write the input columns before the predictions.' },
+  { long: 'on-error', kind: 'string', option: 'onError', valueName: 'fail|skip', help: 'fail: stop at the first bad row, naming its line and column (default). skip: write bad rows to the errors file and go on.' },
+  { long: 'errors-path', kind: 'string', option: 'errorsPath', valueName: 'PATH', help: 'Where --on-error skip writes bad rows. Default <output-path>.errors.csv (CSV input) or .errors.jsonl.' },
   { long: 'env-manager', kind: 'string', option: 'none', valueName: 'NAME', help: "Accepted for MLflow compatibility; only 'local' is meaningful." },
   { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
   { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
-] as const satisfies readonly FlagSpec[];
+] as const satisfies readonly FlagSpec<keyof PredictBatchOptions>[];
+
+/** Batch options every predict flag table must cover; the rest come from the environment or the caller. */
+type PredictCovered = (typeof PREDICT_FLAGS)[number]['option'];
+type MissingPredictFlag = Exclude<keyof PredictBatchOptions, PredictCovered | 'schemaDetails' | 'onProgress' | 'signal'>;
+const _allPredictOptionsHaveFlags: MissingPredictFlag extends never ? true : never = true;
+void _allPredictOptionsHaveFlags;
 
 /** MLflow's Docker flags that mean nothing for a Node.js image: accepted, warned about, ignored. */
 const DOCKER_COMPAT_FLAGS = [

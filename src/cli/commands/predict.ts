@@ -1,24 +1,89 @@
-// Owns `mlserve models predict`: read the input, score it, write the answer atomically.
+// Owns `mlserve models predict`: flags to batch options, progress and summary on stderr, Ctrl-C handling.
 
-import { readFile, writeFile, rename } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { existsSync, fstatSync } from 'node:fs';
 import { resolveModelUri } from '../../uri/resolve.js';
 import { loadModel } from '../../model/load.js';
-import { predictDocument, type PredictContentType } from '../../batch/predict.js';
-import { PREDICT_FLAGS, formatHelp } from '../flags.js';
-import { UsageError, parse, checkEnvManager, warn } from '../common.js';
+import { processEnv } from '../../config/options.js';
+import { ModelExecutionError, ServingError } from '../../errors.js';
+import {
+  INPUT_FORMATS,
+  OUTPUT_FORMATS,
+  BATCH_DEFAULTS,
+  checkBatchOptions,
+  inputFormatOfPath,
+  outputFormatOfPath,
+  predictBatch,
+  type InputFormat,
+  type InputSource,
+  type OnError,
+  type OutputFormat,
+  type PredictBatchOptions,
+} from '../../batch/predict.js';
+import { PREDICT_FLAGS, formatHelp, type ParsedFlags } from '../flags.js';
+import { UsageError, parse, intFlag, checkEnvManager, warn } from '../common.js';
+import { formatSummary, progressLine } from './_progress.js';
 
 /** Help text of `models predict`. */
 export const PREDICT_HELP = formatHelp(
-  'mlserve models predict -m <model-uri> [-i input] [-o output] [-t json|csv]',
-  'Score a JSON or CSV document with a model, as `mlflow models predict` does.',
+  'mlserve models predict -m <model-uri> [-i input] [-o output] [-t json|csv|jsonl|parquet] [--output-format json|jsonl|csv|parquet]',
+  'Score a file or a stream with a model, as `mlflow models predict` does. CSV, JSON lines and Parquet are\n' +
+    'read, scored and written --batch-size rows at a time, in bounded memory; a JSON document is read whole.',
   PREDICT_FLAGS,
 );
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** `-t`: MLflow's json/csv, mlserve's jsonl/parquet; when absent, the input file's extension, else json. */
+function inputFormatFlag(flags: ParsedFlags, inputPath: string | undefined): InputFormat {
+  const given = flags['content-type'] as string | undefined;
+  if (given === undefined) return inputFormatOfPath(inputPath) ?? 'json';
+  // MLflow's message first, so scripts matching it keep working.
+  if (!INPUT_FORMATS.includes(given as InputFormat)) throw new UsageError('Content type must be one of json or csv. (mlserve also reads jsonl and parquet.)');
+  return given as InputFormat;
+}
+
+function outputFormatFlag(flags: ParsedFlags, outputPath: string | undefined): OutputFormat {
+  const given = flags['output-format'] as string | undefined;
+  if (given === undefined) return outputFormatOfPath(outputPath) ?? BATCH_DEFAULTS.outputFormat;
+  if (!OUTPUT_FORMATS.includes(given as OutputFormat)) throw new UsageError(`--output-format must be one of ${OUTPUT_FORMATS.join(', ')}; got '${given}'.`);
+  return given as OutputFormat;
+}
+
+function onErrorFlag(flags: ParsedFlags): OnError {
+  const given = (flags['on-error'] as string | undefined) ?? BATCH_DEFAULTS.onError;
+  if (given !== 'fail' && given !== 'skip') throw new UsageError(`--on-error must be fail or skip; got '${given}'.`);
+  return given;
+}
+
+/** Standard input, with its size when it is a redirected file (for the ETA). */
+function stdinSource(): InputSource {
+  let sizeBytes: number | undefined;
+  try {
+    const s = fstatSync(0);
+    if (s.isFile()) sizeBytes = s.size;
+  } catch {
+    // No size: no ETA.
+  }
+  return { stream: process.stdin, sizeBytes };
+}
+
+/** Reads the flags into batch options; throws UsageError for bad values and combinations. */
+function batchOptions(flags: ParsedFlags): PredictBatchOptions {
+  const inputPath = flags['input-path'] as string | undefined;
+  const outputPath = flags['output-path'] as string | undefined;
+  const options: PredictBatchOptions = {
+    input: inputPath === undefined ? stdinSource() : { path: inputPath },
+    inputFormat: inputFormatFlag(flags, inputPath),
+    output: outputPath === undefined ? { stream: process.stdout } : { path: outputPath },
+    outputFormat: outputFormatFlag(flags, outputPath),
+    batchSize: intFlag(flags, 'batch-size'),
+    keepColumns: flags['keep-columns'] === true,
+    onError: onErrorFlag(flags),
+    errorsPath: flags['errors-path'] as string | undefined,
+    schemaDetails: !['true', '1'].includes((processEnv().MLFLOW_DISABLE_SCHEMA_DETAILS ?? '').trim().toLowerCase()),
+  };
+  const problems = checkBatchOptions(options);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  if (inputPath !== undefined && !existsSync(inputPath)) throw new UsageError(`Cannot read the input: the file ${inputPath} does not exist.`);
+  return options;
 }
 
 /** Runs `models predict`; resolves with the exit code. */
@@ -26,29 +91,40 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const flags = parse(argv, PREDICT_FLAGS);
   if (flags.help) return void process.stdout.write(PREDICT_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${PREDICT_HELP}`);
-  const contentType = ((flags['content-type'] as string | undefined) ?? 'json') as PredictContentType;
-  if (contentType !== 'json' && contentType !== 'csv') throw new UsageError('Content type must be one of json or csv.');
+  const options = batchOptions(flags);
   checkEnvManager(flags, warn);
-  const model = await loadModel(await resolveModelUri(flags['model-uri'] as string));
+  const dir = await resolveModelUri(flags['model-uri'] as string, {
+    env: processEnv(),
+    trackingUri: flags['tracking-uri'] as string | undefined,
+    noCache: flags['no-cache'] === true,
+    log: warn,
+  });
+  const model = await loadModel(dir);
+  // Redraw progress only for people: pipes and CI logs get the summary line alone.
+  const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
+  const interrupt = new AbortController();
+  const stop = (): void => interrupt.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
-    const inputPath = flags['input-path'] as string | undefined;
-    let input: Buffer;
-    try {
-      input = inputPath === undefined ? await readStdin() : await readFile(inputPath);
-    } catch (err) {
-      throw new UsageError(`Cannot read the input: ${(err as Error).message}`);
-    }
-    const text = await predictDocument(model, input, contentType);
-    const outputPath = flags['output-path'] as string | undefined;
-    if (outputPath === undefined) process.stdout.write(text);
-    else {
-      // Write beside the target and rename, so a failed run never leaves a file that looks complete.
-      const tmp = join(dirname(outputPath), `.${basename(outputPath)}.${process.pid}.tmp`);
-      await writeFile(tmp, text);
-      await rename(tmp, outputPath);
-    }
+    const summary = await predictBatch(model, { ...options, onProgress: (p) => progress?.update(p), signal: interrupt.signal });
+    progress?.stop();
+    warn(formatSummary(summary));
     return 0;
+  } catch (err) {
+    progress?.stop();
+    // MLflow prints the traceback; name what the model raised, which the generic message hides.
+    if (err instanceof ModelExecutionError && err.cause instanceof Error) {
+      throw new ServingError(err.errorCode, `${err.message} The model raised ${err.cause.name}: ${err.cause.message}`, { cause: err });
+    }
+    // A reader that closed the pipe early (`| head`) wanted no more: end quietly, as Unix tools do.
+    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE' && !('path' in options.output)) return 141;
+    if (!interrupt.signal.aborted) throw err;
+    warn(`mlserve: interrupted${'path' in options.output ? `; ${options.output.path} was not written` : ''}.`);
+    return 130;
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await model.close();
   }
 }
