@@ -11,6 +11,7 @@ export { readMLmodel, type MLmodel };
 const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
   js_function: async () => (await import('../flavors/js/index.js')).jsFunctionFlavor,
   onnx: async () => (await import('../flavors/onnx/index.js')).onnxFlavor,
+  xgboost: async () => (await import('../flavors/xgboost/index.js')).xgboostFlavor,
 };
 
 /** Names of the flavors this build can serve. */

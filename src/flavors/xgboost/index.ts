@@ -1,0 +1,162 @@
+// Owns the `xgboost` flavor: loads MLflow XGBoost model directories (JSON/UBJSON) and evaluates them natively (spec §6.7).
+
+import { join } from 'node:path';
+import { ModelLoadError, ServingError } from '../../errors.js';
+import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput, ModelParams } from '../types.js';
+import { predictLeaves, predictMargins } from './engine.js';
+import { DEFAULT_MODEL_CLASS, type Estimator, readEstimator } from './estimator.js';
+import { type FeatureLayout, featureSource } from './features.js';
+import { ModelFormatError } from './fields.js';
+import { type Learner, readLearner } from './learner.js';
+import { readModelFile, type XgbFileFormat } from './model-file.js';
+import { classifierLabels, classifierProba, valuesTensor } from './outputs.js';
+import { parsePredictMethod, type PredictMethod, type PredictOptions, readPredictOptions } from './params.js';
+
+/** What a loaded XGBoost model reports about itself. */
+export interface XGBoostModelInfo {
+  /** Absolute path of the model file. */
+  readonly modelFile: string;
+  /** Format found in the file (the MLmodel's model_format is only a hint). */
+  readonly format: XgbFileFormat;
+  /** `model_class` from MLmodel, `xgboost.core.Booster` when absent. */
+  readonly modelClass: string;
+  readonly objective: string;
+  readonly booster: 'gbtree' | 'dart' | 'gblinear';
+  readonly numTrees: number;
+  readonly numFeature: number;
+  /** Outputs per row before the objective's transform (classes or targets). */
+  readonly numGroups: number;
+  readonly featureNames?: readonly string[];
+  /** What `predict` returns unless a request says otherwise (`mlserve_predict`). */
+  readonly defaultMethod: PredictMethod;
+}
+
+/** A loaded XGBoost model. */
+export interface LoadedXGBoostModel extends LoadedFlavorModel {
+  readonly info: XGBoostModelInfo;
+}
+
+/**
+ * The `xgboost` flavor. `load` reads `flavors.xgboost` (`data`, `model_format`, `model_class`,
+ * and mlserve's `mlserve_predict`), parses the model file (JSON or UBJSON, told apart by content;
+ * the legacy binary format fails with advice on re-saving) and flattens its trees. `predict`
+ * answers what MLflow's pyfunc answers (`Booster.predict(DMatrix(df))`, or the estimator's
+ * `predict`), as float32/int Tensors; see docs/xgboost.md for params and options.
+ */
+export const xgboostFlavor: ModelFlavor = {
+  name: 'xgboost',
+  async load(ctx: FlavorLoadContext): Promise<LoadedXGBoostModel> {
+    const conf = ctx.flavorConf;
+    const format = typeof conf.model_format === 'string' ? conf.model_format : 'ubj';
+    const data = typeof conf.data === 'string' && conf.data !== '' ? conf.data : `model.${format}`;
+    const modelFile = join(ctx.modelPath, data);
+    const { format: found, doc } = await readModelFile(modelFile);
+    let learner: Learner;
+    try {
+      learner = readLearner(doc);
+    } catch (cause) {
+      // ModelFormatError says what is wrong; anything else is a document of an unexpected shape.
+      const why = cause instanceof ModelFormatError ? cause.message : `not an XGBoost model document (${String(cause)})`;
+      throw new ModelLoadError(`Could not load XGBoost model file ${modelFile}: ${why}`, { cause });
+    }
+    const modelClass = typeof conf.model_class === 'string' && conf.model_class !== '' ? conf.model_class : DEFAULT_MODEL_CLASS;
+    const estimator = readEstimator(modelClass, learner.attributes);
+    const defaultMethod = readDefaultMethod(conf.mlserve_predict, learner, estimator, modelFile);
+    const booster = learner.booster;
+    return new XGBoostModel(learner, estimator, {
+      modelFile,
+      format: found,
+      modelClass,
+      objective: learner.objective.name,
+      booster: booster.kind,
+      numTrees: booster.kind === 'gblinear' ? 0 : booster.forest.numTrees,
+      numFeature: learner.numFeature,
+      numGroups: learner.numGroups,
+      featureNames: learner.featureNames,
+      defaultMethod,
+    });
+  },
+};
+
+function readDefaultMethod(value: unknown, learner: Learner, estimator: Estimator, modelFile: string): PredictMethod {
+  if (value === undefined || value === null) return 'predict';
+  let method: PredictMethod;
+  try {
+    method = parsePredictMethod(value, 'flavors.xgboost.mlserve_predict');
+  } catch (cause) {
+    throw new ModelLoadError(`Invalid MLmodel for ${modelFile}: ${(cause as Error).message}`, { cause });
+  }
+  if (method === 'predict_proba' && !probabilitiesDefined(learner, estimator)) {
+    throw new ModelLoadError(`flavors.xgboost.mlserve_predict is predict_proba, but ${modelFile} (objective ${learner.objective.name}) is not a classifier.`);
+  }
+  return method;
+}
+
+function probabilitiesDefined(learner: Learner, estimator: Estimator): boolean {
+  return estimator.kind === 'classifier' || (estimator.kind === 'booster' && learner.objective.task !== 'other');
+}
+
+class XGBoostModel implements LoadedXGBoostModel {
+  readonly info: XGBoostModelInfo;
+  /** Rows are independent: requests can be concatenated. */
+  readonly batchable = true;
+  readonly #learner: Learner;
+  readonly #estimator: Estimator;
+  readonly #layout: FeatureLayout;
+
+  constructor(learner: Learner, estimator: Estimator, info: XGBoostModelInfo) {
+    this.#learner = learner;
+    this.#estimator = estimator;
+    this.info = info;
+    this.#layout = {
+      numFeature: learner.numFeature,
+      numCols: learner.numCols,
+      names: learner.featureNames,
+      missing: estimator.kind === 'booster' ? NaN : estimator.missing,
+      // Booster models go through DMatrix (which rejects infinities); estimators through inplace_predict.
+      rejectInfinity: estimator.kind === 'booster',
+    };
+  }
+
+  async predict(input: ModelInput, params: ModelParams): Promise<unknown> {
+    const isBooster = this.#estimator.kind === 'booster';
+    const opts = readPredictOptions(params, isBooster, this.info.defaultMethod);
+    const x = featureSource(input, this.#layout);
+    const rounds = this.#rounds(opts);
+    const n = x.numRows;
+    if (opts.predLeaf) {
+      const leaves = predictLeaves(this.#learner, x, rounds);
+      return valuesTensor(leaves.values, n, leaves.width);
+    }
+    const margins = predictMargins(this.#learner, x, rounds);
+    const k = this.#learner.numGroups;
+    if (opts.method === 'margin') return valuesTensor(margins, n, k, opts.strictShape);
+    const objective = this.#learner.objective;
+    const proba = opts.method === 'predict_proba';
+    if (proba && !probabilitiesDefined(this.#learner, this.#estimator)) {
+      throw new ServingError('INVALID_PARAMETER_VALUE', `mlserve_predict=predict_proba needs a classifier; this model's objective is ${objective.name}`);
+    }
+    // multi:softmax's transform returns a new array and leaves the margins for predict_proba.
+    const { values, width } = objective.transform(margins, n, k);
+    const nClasses = this.#estimator.nClasses ?? (this.#learner.numClass || 2);
+    if (proba) return classifierProba(values, width, margins, k, n, nClasses, objective);
+    if (this.#estimator.kind === 'classifier') return classifierLabels(values, n, width, nClasses, objective, this.#estimator.labels);
+    return valuesTensor(values, n, width, opts.strictShape);
+  }
+
+  /** The boosting rounds to use: iteration_range, else ntree_limit, else an estimator's best_iteration. */
+  #rounds(opts: PredictOptions): readonly [number, number] | undefined {
+    const booster = this.#learner.booster;
+    if (opts.ntreeLimit) {
+      if (opts.iterationRange && opts.iterationRange[1] !== 0) {
+        throw new ServingError('INVALID_PARAMETER_VALUE', 'Only one of `iteration_range` and `ntree_limit` can be non zero.');
+      }
+      const parallel = booster.kind === 'gblinear' ? 1 : booster.numParallelTree;
+      return [0, Math.floor(opts.ntreeLimit / parallel)];
+    }
+    if (opts.iterationRange && opts.iterationRange[1] !== 0) return opts.iterationRange;
+    const best = this.#estimator.bestIteration;
+    if (this.#estimator.kind !== 'booster' && best !== undefined && booster.kind !== 'gblinear') return [0, best + 1];
+    return opts.iterationRange;
+  }
+}
