@@ -83,8 +83,8 @@ export function decodeJsonRequest(body: Uint8Array, ctx: DecodeContext): Decoded
     case 'dataframe_records':
       return { input: castFrame(decodeDataframeRecords(value), schema), params, unwrapped: false };
     case 'instances':
-      return { input: convertInstances(value, schema), params, unwrapped: false };
+      return { input: convertInstances(value, schema, { container: parsed, key }), params, unwrapped: false };
     default:
-      return { input: convertInputs(value, schema), params, unwrapped: false };
+      return { input: convertInputs(value, schema, { container: parsed, key }), params, unwrapped: false };
   }
 }

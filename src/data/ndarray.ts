@@ -22,7 +22,13 @@ interface Leaves {
   floats: Uint8Array;
 }
 
-function collect(value: unknown): Leaves {
+/** Where a value sits in its parent, so a float mark on that slot is honoured for a scalar. */
+export interface Origin {
+  readonly container: object;
+  readonly key: string | number;
+}
+
+function collect(value: unknown, origin?: Origin): Leaves {
   const shape: number[] = [];
   for (let v = value; Array.isArray(v); v = v[0]) {
     shape.push(v.length);
@@ -41,7 +47,7 @@ function collect(value: unknown): Leaves {
     const arr = v as unknown[];
     for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1, arr, i);
   };
-  walk(value, 0, undefined, 0);
+  walk(value, 0, origin?.container, origin?.key as number);
   return { shape, values, floats: Uint8Array.from(flags) };
 }
 
@@ -200,12 +206,12 @@ export function castLeaves<D extends DType>(dtype: D, values: readonly unknown[]
  * (bool < int64 < float64 < str; null or dicts give object). A dict gives a 1-D str Tensor of its
  * keys, as MLflow's server answers for it.
  */
-export function toNdarray(value: unknown, dtype?: DType): Tensor {
+export function toNdarray(value: unknown, dtype?: DType, origin?: Origin): Tensor {
   if (isPlainObject(value) && dtype === undefined) {
     const keys = Object.keys(value);
     return new Tensor('str', [keys.length], keys);
   }
-  const { shape, values, floats } = collect(value);
+  const { shape, values, floats } = collect(value, origin);
   const dt = dtype ?? promote(values, floats);
   return new Tensor(dt, shape, castLeaves(dt, values, floats));
 }

@@ -1,7 +1,8 @@
 // Owns parse-time conversion of `inputs` / `instances` payloads with the signature (`_cast_schema_type`, spec §2.6–2.7, §3.3).
 
 import { BadRequestError } from '../errors.js';
-import { toNdarray, ConversionError } from '../data/ndarray.js';
+import { toNdarray, ConversionError, type Origin } from '../data/ndarray.js';
+import { isFloatAt, markFloat } from '../data/float-hint.js';
 import { isTensor } from '../data/tensor.js';
 import { isPlainObject } from '../data/pytype.js';
 import type { DType } from '../data/dtype.js';
@@ -27,11 +28,11 @@ function invalid(err: unknown): never {
 }
 
 /** Converts one value with one spec (`convert_data_type`): numpy array of the spec dtype, or enforced Array/Object/Map. */
-export function convertWithSpec(value: unknown, spec: Spec | undefined): unknown {
+export function convertWithSpec(value: unknown, spec: Spec | undefined, origin?: Origin): unknown {
   try {
-    if (!spec) return toNdarray(value);
+    if (!spec) return toNdarray(value, undefined, origin);
     const dtype = specDType(spec);
-    if (dtype) return toNdarray(value, dtype);
+    if (dtype) return toNdarray(value, dtype, origin);
     const colSpec = spec as ColSpec;
     if (colSpec.type.kind === 'any') return value;
     return enforceValue(value, colSpec.type, colSpec.required);
@@ -46,7 +47,7 @@ function specsByName(schema: Schema): Map<string, Spec> {
 
 function convertObject(value: Record<string, unknown>, byName: Map<string, Spec> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of orderedKeys(value)) out[k] = convertWithSpec(value[k], byName?.get(k));
+  for (const k of orderedKeys(value)) out[k] = convertWithSpec(value[k], byName?.get(k), { container: value, key: k });
   if (Object.keys(out)[0] !== orderedKeys(value)[0]) recordKeyOrder(out, orderedKeys(value));
   return out;
 }
@@ -56,13 +57,13 @@ function convertObject(value: Record<string, unknown>, byName: Map<string, Spec>
  * lists become numpy arrays, objects dicts of arrays, named single-spec lists `{name: list}`.
  * Throws BadRequestError (`Invalid input. ...`).
  */
-export function convertInputs(value: unknown, schema: Schema | undefined): unknown {
+export function convertInputs(value: unknown, schema: Schema | undefined, origin?: Origin): unknown {
   if (!schema) {
     if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
       return value.map((row) => convertObject(row as Record<string, unknown>, undefined));
     }
     if (isPlainObject(value)) return convertObject(value, undefined);
-    return convertWithSpec(value, undefined);
+    return convertWithSpec(value, undefined, origin);
   }
   const specs = schema.specs as readonly Spec[];
   const named = specs.every((s) => s.name !== undefined);
@@ -81,7 +82,7 @@ export function convertInputs(value: unknown, schema: Schema | undefined): unkno
     const byName = named ? specsByName(schema) : undefined;
     return value.map((row) => convertObject(row as Record<string, unknown>, byName));
   }
-  return convertWithSpec(value, specs[0]);
+  return convertWithSpec(value, specs[0], origin);
 }
 
 /**
@@ -89,7 +90,7 @@ export function convertInputs(value: unknown, schema: Schema | undefined): unkno
  * (each column converted with its spec), then column lengths are checked; anything else is
  * handled like `inputs`.
  */
-export function convertInstances(value: unknown, schema: Schema | undefined): unknown {
+export function convertInstances(value: unknown, schema: Schema | undefined, origin?: Origin): unknown {
   let result: unknown;
   if (Array.isArray(value) && value.length > 0 && isPlainObject(value[0])) {
     const columns = new Map<string, unknown[]>();
@@ -99,6 +100,8 @@ export function convertInstances(value: unknown, schema: Schema | undefined): un
         const v = row[k];
         let col = columns.get(k);
         if (!col) columns.set(k, (col = []));
+        // Keep the row's float mark on the pivoted column (`1.0` stays a float).
+        if (typeof v === 'number' && isFloatAt(row, k, v)) markFloat(col, col.length);
         col.push(v);
       }
     }
@@ -110,7 +113,7 @@ export function convertInstances(value: unknown, schema: Schema | undefined): un
     }
     result = out;
   } else {
-    result = convertInputs(value, schema);
+    result = convertInputs(value, schema, origin);
   }
   if (isPlainObject(result)) checkLengths(result, schema);
   return result;

@@ -239,6 +239,11 @@ const ITEMS: Item[] = [
   { id: 'order-2', model: 'E0', body: '{"inputs": {"b": [1], "1": [2]}}', status: 200, exact: '{"predictions": {"b": [1], "1": [2]}}' },
   { id: 'order-3', model: 'L1', body: '{"prompt": "p", "9": 1}', status: 200, exact: '{"model_input": {"prompt": "p", "9": 1}, "params": {}}' },
   { id: 'order-4', model: 'E0p', body: '{"dataframe_records": [{"b": 1, "1": 2}]}', status: 200, exact: '{"predictions": {"params": null}}' },
+  { id: 'float-1', model: 'E0', body: '{"inputs": 1.0}', status: 200, exact: '{"predictions": 1.0}' },
+  { id: 'float-2', model: 'E0', body: '{"inputs": {"a": 1.0, "b": 2}}', status: 200, exact: '{"predictions": {"a": 1.0, "b": 2}}' },
+  { id: 'float-3', model: 'E0', body: '{"instances": [{"a": 1.0}, {"a": 2.0}]}', status: 200, exact: '{"predictions": {"a": [1.0, 2.0]}}' },
+  { id: 'float-4', model: 'E0', body: '{"inputs": [{"a": 1.0}]}', status: 200, exact: '{"predictions": [{"a": 1.0}]}' },
+  { id: 'float-5', model: 'Edouble', body: '{"instances": [{"x": 1.0}, {"x": 2.0}]}', status: 200, exact: '{"predictions": [{"x": 1.0}, {"x": 2.0}]}' },
   { id: '133', model: 'SetOut', body: '{"inputs": [1]}', status: 500, code: 'INTERNAL_ERROR' },
 ];
 
