@@ -55,7 +55,9 @@ async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<S
   let batchable: boolean;
   if (flavor.offThread) {
     // Each instance already runs inference in its own thread (onnxruntime sessions).
-    const models = await Promise.all(Array.from({ length: workers }, () => loadModel(dir)));
+    // Share the CPUs this process may use among the instances' native thread pools.
+    const threads = Math.max(1, Math.floor(availableParallelism() / workers));
+    const models = await Promise.all(Array.from({ length: workers }, () => loadModel(dir, { threads })));
     base = createReplicas(models);
     batchable = models[0].batchable;
   } else {

@@ -22,6 +22,12 @@ export interface FlavorLoadContext {
   readonly flavorConf: Readonly<Record<string, unknown>>;
   /** The parsed signature, if the MLmodel file has one. */
   readonly signature?: Signature;
+  /**
+   * CPU threads this instance may use for its own thread pools (the CPUs the process may run on,
+   * shared among model instances). Flavors with native thread pools size them from it unless the
+   * model configures them; undefined lets the flavor choose.
+   */
+  readonly threads?: number;
 }
 
 /** A loaded model, ready to predict. */

@@ -55,14 +55,20 @@ export interface LoadedModel extends LoadedFlavorModel {
   close(): Promise<void>;
 }
 
+/** Options of `loadModel`. */
+export interface LoadOptions {
+  /** CPU threads the instance may use (see FlavorLoadContext.threads). */
+  readonly threads?: number;
+}
+
 /** Loads the model in `dir` with the first flavor mlserve supports. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+export async function loadModel(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
   const mlmodel = await readMLmodel(dir);
   const { name } = chooseFlavor(mlmodel);
   const flavor = await FLAVORS[name]();
   let loaded: LoadedFlavorModel;
   try {
-    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, signature: mlmodel.signature });
+    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, signature: mlmodel.signature, threads: options.threads });
   } catch (err) {
     if (err instanceof ServingError) throw err;
     throw new ModelLoadError(`Failed to load the ${name} model in ${mlmodel.path}: ${(err as Error)?.message ?? String(err)}`, { cause: err });

@@ -1,5 +1,6 @@
 // Owns the `onnx` flavor: loads MLflow ONNX model directories and runs them in a worker thread (spec §6.6).
 
+import { availableParallelism } from 'node:os';
 import { access } from 'node:fs/promises';
 import { isFrame } from '../../data/frame.js';
 import { ModelLoadError } from '../../errors.js';
@@ -39,7 +40,7 @@ export interface LoadedOnnxModel extends LoadedFlavorModel {
 export const onnxFlavor: ModelFlavor = {
   name: 'onnx',
   async load(ctx: FlavorLoadContext): Promise<LoadedOnnxModel> {
-    const config = readOnnxFlavorConf(ctx.modelPath, ctx.flavorConf);
+    const config = readOnnxFlavorConf(ctx.modelPath, ctx.flavorConf, ctx.threads ?? availableParallelism());
     try {
       await access(config.modelFile);
     } catch (cause) {

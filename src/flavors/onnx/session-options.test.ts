@@ -98,3 +98,13 @@ describe('planProviders', () => {
     });
   });
 });
+
+describe('withThreadBudget', () => {
+  it('sizes the intra-op pool from the CPU budget unless the model sets it', async () => {
+    const { withThreadBudget, parseSessionOptions } = await import('./session-options.js');
+    assert.equal(withThreadBudget(parseSessionOptions(null), 1).intraOpNumThreads, 1);
+    assert.equal(withThreadBudget(parseSessionOptions(null), 2.5).intraOpNumThreads, 2);
+    assert.equal(withThreadBudget(parseSessionOptions({ intra_op_num_threads: 4 }), 1).intraOpNumThreads, 4);
+    assert.equal(withThreadBudget(parseSessionOptions(null), undefined).intraOpNumThreads, undefined);
+  });
+});

@@ -1,0 +1,23 @@
+// Owns the small statistics and number formatting the benchmark scripts share.
+
+/** Median of the finite values (NaN when none). */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Nearest-rank percentile (q in 0..1) of unsorted values. */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** 12,345 */
+export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** Milliseconds with sensible precision. */
+export const ms = (n: number): string => (Number.isNaN(n) ? '-' : n < 1 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
+/** 0.85x */
+export const ratio = (n: number): string => (Number.isNaN(n) ? '-' : `${n.toFixed(2)}x`);
