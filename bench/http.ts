@@ -5,14 +5,16 @@ import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
+import { rawProbe, runRawLoad } from './_load-raw.js';
 
-const USAGE = `Usage: node dist/bench/http.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--smoke] [--profile DIR]
+const USAGE = `Usage: node dist/bench/http.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--raw] [--smoke] [--profile DIR]
 
   --rounds N         rounds, median taken over them (default 3)
   --duration S       measured seconds per connection level (default 3)
   --warmup S         unmeasured seconds before each level (default 1)
   --connections L    comma-separated connection counts (default 1,16,64)
   --no-pin           don't pin the server to CPU 0 and the load generator to CPU 1
+  --raw              load with the raw-socket generator (_load-raw.ts) instead of node:http's client (_load.ts)
   --smoke            1 round, 0.5 s per level: checks the script runs, not for figures
   --profile DIR      run the mlserve child under --cpu-prof, writing .cpuprofile files to DIR`;
 
@@ -33,6 +35,8 @@ interface Settings {
   readonly warmupMs: number;
   readonly connections: readonly number[];
   readonly pin: boolean;
+  /** Load with _load-raw.ts (raw sockets) rather than _load.ts (node:http Agent). */
+  readonly raw: boolean;
   readonly profileDir?: string;
 }
 
@@ -52,6 +56,7 @@ function parseSettings(argv: string[]): Settings | undefined {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
+      raw: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
       profile: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -65,6 +70,7 @@ function parseSettings(argv: string[]): Settings | undefined {
     warmupMs: (values.smoke ? 0.2 : positive('warmup', values.warmup, 1)) * 1000,
     connections,
     pin: !values['no-pin'],
+    raw: values.raw,
     profileDir: values.profile,
   };
 }
@@ -102,10 +108,10 @@ async function measureVariant(variant: Variant, settings: Settings, pinning: Pin
       expectStatus: 200,
       expectBody: EXPECTED_BODY,
     };
-    await probe(target);
+    await (settings.raw ? rawProbe(target) : probe(target));
     const results: LoadResult[] = [];
     for (const connections of settings.connections) {
-      const r = await runLoad(target, { connections, warmupMs: settings.warmupMs, durationMs: settings.durationMs, serverCpuMs: child.cpuMs });
+      const r = await (settings.raw ? runRawLoad : runLoad)(target, { connections, warmupMs: settings.warmupMs, durationMs: settings.durationMs, serverCpuMs: child.cpuMs });
       const perReq = r.serverCpuUsPerReq === undefined ? '-' : `${r.serverCpuUsPerReq.toFixed(0)} µs/req`;
       console.log(
         `  ${variant.padEnd(7)} ${String(connections).padStart(3)} conn: ${count(r.reqPerSec).padStart(7)} req/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms` +
@@ -127,7 +133,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const pinning = pinLoadGenerator(settings.pin);
-  console.log(`http: mlserve /invocations (echo model, 1-row dataframe_split) vs bare node:http, closed loop over keep-alive connections`);
+  console.log(
+    `http: mlserve /invocations (echo model, 1-row dataframe_split) vs bare node:http, closed loop over keep-alive connections (${settings.raw ? 'raw-socket' : 'node:http'} load generator)`,
+  );
   console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ${pinning.description}`);
   console.log(
     `${settings.rounds} round(s) x ${settings.connections.join('/')} connections, ${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per level`,
