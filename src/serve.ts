@@ -70,7 +70,9 @@ async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<S
   const predictor = createBatcher(base, {
     maxBatchSize: batching ? options.maxBatchSize : 1,
     maxBatchDelayMs: batching ? options.maxBatchDelayMs : 0,
-    // Two hand-offs per worker keep it busy while an answer travels back.
+    // JS workers: two hand-offs each keep a worker busy while an answer travels back. Sessions: one
+    // call in flight each, so requests arriving meanwhile gather into the next, larger batch
+    // (measured: two in flight per session halved batch sizes and cost 30% throughput).
     concurrency: flavor.offThread ? workers : workers * 2,
     maxQueue: options.maxQueue,
     merge: batching,

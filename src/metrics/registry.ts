@@ -41,6 +41,11 @@ export class Counter implements Metric {
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(this.labelNames, labels)) ?? 0;
   }
+  /** An incrementer bound to one label set (resolve it once on hot paths). */
+  bind(labels: Labels): (by?: number) => void {
+    const k = labelKey(this.labelNames, labels);
+    return (by = 1) => void this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
     if (this.values.size === 0 && this.labelNames.length === 0) lines.push(`${this.name} 0`);
@@ -81,12 +86,23 @@ export class Histogram implements Metric {
   ) {}
   /** Records one observation. */
   observe(value: number, labels: Labels = {}): void {
+    this.bind(labels)(value);
+  }
+  /** An observer bound to one label set (resolve it once on hot paths). */
+  bind(labels: Labels): (value: number) => void {
     const k = labelKey(this.labelNames, labels);
     let s = this.series.get(k);
     if (!s) this.series.set(k, (s = { counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]) s.counts[i]++;
-    s.sum += value;
-    s.count++;
+    const series = s;
+    const buckets = this.buckets;
+    return (value) => {
+      // Buckets are sorted: find the first that holds the value, then count it in every later one.
+      let i = 0;
+      while (i < buckets.length && value > buckets[i]) i++;
+      for (; i < buckets.length; i++) series.counts[i]++;
+      series.sum += value;
+      series.count++;
+    };
   }
   /** Observations recorded for the given labels. */
   count(labels: Labels = {}): number {

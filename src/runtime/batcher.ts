@@ -43,7 +43,9 @@ interface Pending {
 
 /** Params after enforcement are plain JSON-like values: a stable string tells equal ones apart. */
 function paramsKey(params: ModelParams): string {
-  return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  if (params === null) return 'null';
+  for (const _ in params) return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  return '{}';
 }
 
 /** Wraps a predictor with adaptive batching; the result is a Predictor too. */

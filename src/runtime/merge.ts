@@ -69,7 +69,8 @@ export function mergeInputs(inputs: readonly unknown[]): unknown {
 }
 
 function sliceStorage(dtype: DType, values: DTypeStorage[DType], start: number, end: number): DTypeStorage[DType] {
-  if (ArrayBuffer.isView(values)) return (values as Float64Array).slice(start, end) as unknown as DTypeStorage[DType];
+  // A view, not a copy: split outputs are only read (encoded) after this.
+  if (ArrayBuffer.isView(values)) return (values as Float64Array).subarray(start, end) as unknown as DTypeStorage[DType];
   const arr = values as unknown[];
   const out = arr.slice(start, end);
   for (let i = start; i < end; i++) if (typeof arr[i] === 'number' && isMarkedFloat(arr, i)) markFloat(out, i - start);
@@ -98,7 +99,7 @@ function outputLength(output: unknown): number | undefined {
 function sliceOutput(output: unknown, start: number, end: number): unknown {
   if (output instanceof Frame) return new Frame(output.cols.map((c) => ({ name: c.name, dtype: c.dtype, values: sliceStorage(c.dtype, c.values, start, end) })), end - start);
   if (isTensor(output)) return sliceTensor(output, start, end);
-  if (ArrayBuffer.isView(output)) return (output as Float64Array).slice(start, end);
+  if (ArrayBuffer.isView(output)) return (output as Float64Array).subarray(start, end);
   if (Array.isArray(output)) return sliceStorage('object', output, start, end);
   const dict = output as Record<string, unknown>;
   return Object.fromEntries(Object.keys(dict).map((k) => [k, sliceOutput(dict[k], start, end)]));

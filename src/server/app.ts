@@ -57,13 +57,10 @@ const JSON_TYPE = 'application/json';
 const NOT_FOUND = '{"detail":"Not Found"}';
 const NOT_ALLOWED = '{"detail":"Method Not Allowed"}';
 
-function send(res: ServerResponse, answer: HttpAnswer, head = false): void {
+/** Sends an answer; headers go as a flat list (the cheapest form for node:http), the body as a string. */
+function send(res: ServerResponse, answer: HttpAnswer, head: boolean, version: string): void {
   if (res.headersSent || res.destroyed) return;
-  const headers: Record<string, string | number> = {
-    'content-type': answer.contentType,
-    'content-length': Buffer.byteLength(answer.body),
-    ...answer.headers,
-  };
+  const headers: Record<string, string | number> = { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body), 'x-mlserve-version': version, ...answer.headers };
   res.writeHead(answer.status, headers);
   res.end(head ? undefined : answer.body);
 }
@@ -83,16 +80,25 @@ export function createHandler(options: AppOptions): Handler {
   const log = options.log ?? ((m: string) => console.error(m));
   const timeoutMs = options.timeoutSeconds * 1000;
   const { state, metrics } = options;
+  const reply = (res: ServerResponse, answer: HttpAnswer, head = false): void => send(res, answer, head, options.serverVersion);
 
   const health: Handler = (req, res) => {
-    if (!isReady(state)) return send(res, renderError(notReady(state), log), req.method === 'HEAD');
-    send(res, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
+    if (!isReady(state)) return reply(res, renderError(notReady(state), log), req.method === 'HEAD');
+    reply(res, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
   };
-  const version: Handler = (req, res) => send(res, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
+  const version: Handler = (req, res) => reply(res, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
   const scrape: Handler = (req, res) => {
     metrics.ready.set(isReady(state) ? 1 : 0);
-    send(res, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
+    reply(res, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
   };
+
+  const invocationCount = new Map<number, (by?: number) => void>();
+  const countInvocation = (status: number): void => {
+    let inc = invocationCount.get(status);
+    if (!inc) invocationCount.set(status, (inc = metrics.requests.bind({ endpoint: '/invocations', protocol: 'mlflow', status: String(status) })));
+    inc();
+  };
+  const observeInvocation = metrics.requestSeconds.bind({ endpoint: '/invocations', protocol: 'mlflow' });
 
   const invocations: Handler = (req, res) => {
     let done = false;
@@ -102,11 +108,12 @@ export function createHandler(options: AppOptions): Handler {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      send(res, answer);
-      metrics.requests.inc({ endpoint: '/invocations', protocol: 'mlflow', status: String(answer.status) });
-      metrics.requestSeconds.observe((performance.now() - started) / 1000, { endpoint: '/invocations', protocol: 'mlflow' });
+      reply(res, answer);
+      countInvocation(answer.status);
+      observeInvocation((performance.now() - started) / 1000);
     };
     // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
+    // (One timer per request measured cheaper here than a shared sweep over pending requests.)
     const timer = setTimeout(() => finish(renderError(new DeadlineExceededError(), log)), timeoutMs);
     const scoring = options.scoring();
     if (!scoring || !isReady(state)) {
@@ -137,12 +144,13 @@ export function createHandler(options: AppOptions): Handler {
     const routesNow = options.protocols?.();
     if (!routesNow) {
       req.resume();
-      if (path === '/v2/health/live') return send(res, { status: 200, contentType: JSON_TYPE, body: '{"live": true}' });
+      if (path === '/v2/health/live') return reply(res, { status: 200, contentType: JSON_TYPE, body: '{"live": true}' });
       const status = path === '/v2/health/ready' ? 503 : options.protocols ? 503 : 404;
       const body = status === 404 ? NOT_FOUND : JSON.stringify({ error: notReady(state).message });
-      return send(res, { status, contentType: JSON_TYPE, body });
+      return reply(res, { status, contentType: JSON_TYPE, body });
     }
     const started = performance.now();
+    res.setHeader('x-mlserve-version', options.serverVersion);
     state.inFlight++;
     metrics.inFlight.inc();
     res.once('close', () => {
@@ -154,7 +162,7 @@ export function createHandler(options: AppOptions): Handler {
     });
     if (!routesNow.handle(req, res, path)) {
       req.resume();
-      send(res, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
+      reply(res, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
     }
   };
 
@@ -167,7 +175,6 @@ export function createHandler(options: AppOptions): Handler {
   };
 
   return (req, res) => {
-    res.setHeader('x-mlserve-version', options.serverVersion);
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -176,18 +183,18 @@ export function createHandler(options: AppOptions): Handler {
       if (route) {
         if (route.methods.includes(req.method ?? '')) return route.handle(req, res);
         req.resume();
-        return send(res, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
+        return reply(res, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
       }
       if (path === '/v2' || path.startsWith('/v2/')) return v2(req, res, path);
       req.resume();
       if (path.length > 1 && path.endsWith('/') && routes[path.slice(0, -1)]) {
         const host = req.headers.host ?? 'localhost';
-        res.writeHead(307, { location: `http://${host}${path.slice(0, -1)}${q < 0 ? '' : url.slice(q)}`, 'content-length': 0 });
+        res.writeHead(307, { location: `http://${host}${path.slice(0, -1)}${q < 0 ? '' : url.slice(q)}`, 'content-length': 0, 'x-mlserve-version': options.serverVersion });
         return res.end();
       }
-      send(res, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
+      reply(res, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
     } catch (err) {
-      send(res, renderError(err, log));
+      reply(res, renderError(err, log));
     }
   };
 }
