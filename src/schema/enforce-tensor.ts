@@ -21,6 +21,16 @@ function checkTensor(t: Tensor, spec: TensorSpec): Tensor {
   return t;
 }
 
+/** Runs a cast to the spec's dtype; a value that does not convert is a signature error, not a crash. */
+function castFor<T>(spec: TensorSpec, cast: () => T): T {
+  try {
+    return cast();
+  } catch (err) {
+    if (!(err instanceof ConversionError)) throw err;
+    throw new EnforceError(`The input data could not be coerced to the tensor type '${numpyName(spec.dtype)}': ${err.message}`);
+  }
+}
+
 function columnLeaves(col: Column): unknown[] {
   return Array.from({ length: col.values.length }, (_, i) => cellToJs(col.dtype, col.values, i));
 }
@@ -41,7 +51,7 @@ function columnToTensor(col: Column, spec: TensorSpec, n: number): Tensor {
         `The input pandas dataframe column '${spec.name}' contains scalar values, which requires the shape to be (-1,) or (-1, 1), but got tensor spec shape of ${shapeRepr(shape)}.`,
       );
     }
-    const data = col.dtype === spec.dtype ? col.values : castLeaves(spec.dtype, columnLeaves(col), new Uint8Array(n));
+    const data = col.dtype === spec.dtype ? col.values : castFor(spec, () => castLeaves(spec.dtype, columnLeaves(col), new Uint8Array(n)));
     return new Tensor(spec.dtype, shape.length === 1 ? [n] : [n, 1], data as Tensor['data']);
   }
   const fail = (): never => {
@@ -76,7 +86,7 @@ function frameToTensor(frame: Frame, spec: TensorSpec): Tensor {
   frame.cols.forEach((col, c) => {
     for (let r = 0; r < rows; r++) leaves[r * n + c] = cellToJs(col.dtype, col.values, r);
   });
-  const data = castLeaves(spec.dtype, leaves, floats);
+  const data = castFor(spec, () => castLeaves(spec.dtype, leaves, floats));
   return checkTensor(new Tensor(spec.dtype, [rows, n], data), spec);
 }
 

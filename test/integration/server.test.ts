@@ -147,6 +147,9 @@ describe('where mlserve does better than MLflow', () => {
     try {
       const res = await fetch(`${tensor.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b,c\n1,2,3\n4,5,6\n' });
       assert.equal(await res.text(), '{"predictions": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]}');
+      const bad = await fetch(`${tensor.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b,c\n1,x,3\n' });
+      assert.equal(bad.status, 400);
+      assert.match((await bad.json()).message, /could not be coerced to the tensor type 'float32': could not convert string to float: 'x'/);
     } finally {
       await tensor.close();
     }
