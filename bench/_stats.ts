@@ -16,8 +16,10 @@ export function percentile(values: readonly number[], q: number): number {
 }
 
 /** 12,345 */
-export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const count = (n: number): string => (Number.isNaN(n) ? '-' : Math.round(n).toLocaleString('en-US'));
 /** Milliseconds with sensible precision. */
 export const ms = (n: number): string => (Number.isNaN(n) ? '-' : n < 1 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 /** 0.85x */
 export const ratio = (n: number): string => (Number.isNaN(n) ? '-' : `${n.toFixed(2)}x`);
+/** 85% of one CPU */
+export const pct = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n * 100)}%`);

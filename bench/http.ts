@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
 import { rawProbe, runRawLoad } from './_load-raw.js';
+import { median, count, ms, pct } from './_stats.js';
 
 const USAGE = `Usage: node dist/bench/http.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--raw] [--smoke] [--profile DIR]
 
@@ -84,16 +85,7 @@ function childArgs(variant: Variant, settings: Settings): string[] {
   return [...profile, cli, 'models', 'serve', '-m', model, '-p', '0'];
 }
 
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-const ms = (n: number): string => (Number.isNaN(n) ? '-' : n < 1 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
-const pct = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n * 100)}%`);
 
-function median(values: readonly number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Starts a fresh child for `variant`, runs every connection level against it, stops it. */
 async function measureVariant(variant: Variant, settings: Settings, pinning: Pinning): Promise<LoadResult[]> {

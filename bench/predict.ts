@@ -11,6 +11,7 @@ import { loadModel } from '../src/model/load.js';
 import { buildFrame, tokenizeCsv, type CsvRecord } from '../src/codecs/csv.js';
 import { csvColumnTypes } from '../src/codecs/mlflow-csv.js';
 import { encodeOutput } from '../src/codecs/predictions.js';
+import { median } from './_stats.js';
 
 const USAGE = `Usage: node dist/bench/predict.js [--rows N] [--rounds N] [--batch-size N] [--smoke]
 
@@ -90,11 +91,6 @@ async function generateCsv(path: string, rows: number): Promise<void> {
   await once(out, 'close');
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Runs the CLI in a fresh process on the CSV; rows/s from spawn to exit (start-up and model load included). */
 async function runCli(csv: string, outPath: string, settings: Settings): Promise<CliResult> {

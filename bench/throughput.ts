@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import type { LoadTarget } from './_load.js';
 import { rawProbe, runRawLoad, type RawLoadResult, type SideProbe } from './_load-raw.js';
+import { median, count, ms, pct, ratio } from './_stats.js';
 
 const USAGE = `Usage: node dist/bench/throughput.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--smoke] [--profile DIR]
 
@@ -113,18 +114,8 @@ function childArgs(variant: Variant, settings: Settings, round: number): string[
   return [...profile, cli, 'models', 'serve', '-m', model, '-p', '0', ...variant.flags];
 }
 
-const count = (n: number): string => (Number.isNaN(n) ? '-' : Math.round(n).toLocaleString('en-US'));
-const ms = (n: number): string => (Number.isNaN(n) ? '-' : n < 1 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
-const pct = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n * 100)}%`);
-const ratio = (n: number): string => (Number.isNaN(n) ? '-' : `${n.toFixed(2)}x`);
 const verdict = (pass: boolean): string => (pass ? 'PASS' : 'MISS');
 
-function median(values: readonly number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Starts a fresh child for `variant`, runs every connection level against it, stops it. */
 async function measureVariant(variant: Variant, settings: Settings, pinning: Pinning, round: number): Promise<RawLoadResult[]> {

@@ -6,6 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './_stats.js';
 
 const USAGE = `Usage: node dist/bench/xgboost.js [--rounds N] [--rows N] [--trees N] [--depth N] [--reps N] [--python PATH] [--smoke]
 
@@ -118,11 +119,6 @@ function parseSettings(argv: string[]): Settings | undefined {
   };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Deterministic features: normal-ish values, 2% missing. */
 function makeFeatures(rows: number): Float64Array {
