@@ -3,12 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import type { LoadTarget } from './_load.js';
 import { rawProbe, runRawLoad, type RawLoadResult, type SideProbe } from './_load-raw.js';
 import { median, count, ms, pct, ratio } from './_stats.js';
+import { parseLoadSettings } from './_settings.js';
 
 const USAGE = `Usage: node dist/bench/throughput.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--smoke] [--profile DIR]
 
@@ -67,37 +67,9 @@ interface Settings {
   readonly profileDir?: string;
 }
 
-function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(text)}`);
-  return value;
-}
 
 function parseSettings(argv: string[]): Settings | undefined {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      rounds: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      'no-pin': { type: 'boolean', default: false },
-      smoke: { type: 'boolean', default: false },
-      profile: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return undefined;
-  const connections = (values.connections ?? '1,16,64').split(',').map((c) => Math.round(positive('connections', c.trim(), 1)));
-  return {
-    rounds: values.smoke ? 1 : Math.round(positive('rounds', values.rounds, 3)),
-    durationMs: (values.smoke ? 0.5 : positive('duration', values.duration, 3)) * 1000,
-    warmupMs: (values.smoke ? 0.2 : positive('warmup', values.warmup, 1)) * 1000,
-    connections,
-    pin: !values['no-pin'],
-    profileDir: values.profile,
-  };
+  return parseLoadSettings(argv);
 }
 
 function childArgs(variant: Variant, settings: Settings, round: number): string[] {
