@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
-import type { LoadTarget } from './_load.js';
+import { probe, runLoad, type LoadTarget } from './_load.js';
 import { rawProbe, runRawLoad, type RawLoadResult, type SideProbe } from './_load-raw.js';
 import { median, count, ms, pct, ratio } from './_stats.js';
 import { parseLoadSettings } from './_settings.js';
@@ -18,7 +18,9 @@ const USAGE = `Usage: node dist/bench/throughput.js [--rounds N] [--duration S] 
   --connections L    comma-separated connection counts (default 1,16,64); /ping is probed at the largest
   --no-pin           don't pin the server to CPU 0 and the load generator to CPU 1
   --smoke            1 round, 0.5 s per level: checks the script runs, not for figures
-  --profile DIR      run the mlserve children under --cpu-prof, writing .cpuprofile files to DIR/<variant>-r<round>`;
+  --profile DIR      run the mlserve children under --cpu-prof, writing .cpuprofile files to DIR/<variant>-r<round>
+  --http-client      load with the node:http Agent generator (saturates its core near 50k req/s, so bare is
+                     client-bound) instead of raw sockets; no /ping probe in this mode`;
 
 const REQUEST_BODY = '{"inputs": [[5.1, 3.5, 1.4, 0.2]]}';
 const EXPECTED_BODY = '{"predictions": {"probabilities": [[0.981583297252655, 0.018416734412312508, 1.4506358780863593e-08]], "label": [0]}}';
@@ -65,11 +67,14 @@ interface Settings {
   readonly connections: readonly number[];
   readonly pin: boolean;
   readonly profileDir?: string;
+  /** Load with the node:http Agent generator (_load.ts, client-bound near 50k req/s) instead of raw sockets. */
+  readonly httpClient: boolean;
 }
 
 
 function parseSettings(argv: string[]): Settings | undefined {
-  return parseLoadSettings(argv);
+  const s = parseLoadSettings(argv, ['http-client']);
+  return s && { ...s, httpClient: s.flags.has('http-client') };
 }
 
 function childArgs(variant: Variant, settings: Settings, round: number): string[] {
@@ -102,19 +107,16 @@ async function measureVariant(variant: Variant, settings: Settings, pinning: Pin
       expectStatus: 200,
       expectBody: variant.flags ? EXPECTED_BODY : BARE_BODY,
     };
-    await rawProbe(target);
+    await (settings.httpClient ? probe(target) : rawProbe(target));
     // Bare answers its fixed body to /ping too: its figure is the probe's floor on this machine.
     const ping: SideProbe = { path: '/ping', intervalMs: PING_INTERVAL_MS, expectStatus: 200, expectBody: variant.flags ? '\n' : BARE_BODY };
     const largest = Math.max(...settings.connections);
     const results: RawLoadResult[] = [];
     for (const connections of settings.connections) {
-      const r = await runRawLoad(target, {
-        connections,
-        warmupMs: settings.warmupMs,
-        durationMs: settings.durationMs,
-        serverCpuMs: child.cpuMs,
-        probe: connections === largest ? ping : undefined,
-      });
+      const plan = { connections, warmupMs: settings.warmupMs, durationMs: settings.durationMs, serverCpuMs: child.cpuMs };
+      const r: RawLoadResult = settings.httpClient
+        ? await runLoad(target, plan)
+        : await runRawLoad(target, { ...plan, probe: connections === largest ? ping : undefined });
       const perReq = r.serverCpuUsPerReq === undefined ? '-' : `${r.serverCpuUsPerReq.toFixed(0)} µs/req`;
       const probe = r.probe ? `  /ping p50 ${ms(r.probe.p50Ms)} p99 ${ms(r.probe.p99Ms)} max ${ms(r.probe.maxMs)} ms (${r.probe.requests}, ${r.probe.errors} bad)` : '';
       console.log(
