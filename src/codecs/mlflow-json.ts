@@ -2,6 +2,7 @@
 
 import { BadRequestError, SchemaEnforcementError } from '../errors.js';
 import { isPlainObject, pyClass } from '../data/pytype.js';
+import { isFloatAt, markFloat } from '../data/float-hint.js';
 import { bytesRepr, strRepr } from '../data/pyrepr.js';
 import { castFrame } from '../schema/cast.js';
 import { convertInputs, convertInstances } from '../schema/convert.js';
@@ -39,7 +40,10 @@ function decodeUnifiedLlm(body: Record<string, unknown>, signature: Signature | 
   const params: Record<string, unknown> = {};
   for (const key of Object.keys(body)) {
     if (declared.has(key)) {
-      params[key] = body[key];
+      const v = body[key];
+      params[key] = v;
+      // Keep Python's int/float kind (`3.0` stays a float, which a long param rejects).
+      if (typeof v === 'number' && isFloatAt(body, key, v)) markFloat(params, key);
       delete body[key];
     }
   }

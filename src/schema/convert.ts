@@ -47,7 +47,12 @@ function specsByName(schema: Schema): Map<string, Spec> {
 
 function convertObject(value: Record<string, unknown>, byName: Map<string, Spec> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of orderedKeys(value)) out[k] = convertWithSpec(value[k], byName?.get(k), { container: value, key: k });
+  for (const k of orderedKeys(value)) {
+    const v = value[k];
+    out[k] = convertWithSpec(v, byName?.get(k), { container: value, key: k });
+    // A value passed through unchanged (Any) keeps its float mark.
+    if (out[k] === v && typeof v === 'number' && isFloatAt(value, k, v)) markFloat(out, k);
+  }
   if (Object.keys(out)[0] !== orderedKeys(value)[0]) recordKeyOrder(out, orderedKeys(value));
   return out;
 }

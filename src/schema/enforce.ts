@@ -102,7 +102,7 @@ function toFrame(input: unknown, schema: Extract<Schema, { kind: 'columns' }>): 
     const nested = schema.specs.some((s) => s.type.kind === 'array' || s.type.kind === 'object');
     const allScalar = entries.every(([, v]) => isScalarLike(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
     if (nested || allScalar) {
-      return new Frame(entries.map(([k, v]) => (isScalarLike(v) ? columnFromCells(k, [v]) : { name: k, dtype: 'object', values: [v] })), 1);
+      return new Frame(entries.map(([k, v]) => (isScalarLike(v) ? columnFromCells(k, [v], [input]) : { name: k, dtype: 'object', values: [v] })), 1);
     }
     const lengths = new Set<number>();
     const cols: (Column | { scalar: unknown; name: string })[] = entries.map(([k, v]) => {
