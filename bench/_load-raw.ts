@@ -8,7 +8,7 @@
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { readMachineBusyMs } from './_cpu.js';
-import type { LoadPlan, LoadResult, LoadTarget } from './_load.js';
+import { percentile, summarizeWindow, type CpuSnapshot, type LoadPlan, type LoadResult, type LoadTarget } from './_load.js';
 
 /** A second, light request sent on its own connection at a fixed interval while the load runs (e.g. GET /ping). */
 export interface SideProbe {
@@ -72,11 +72,6 @@ class Samples {
   }
 }
 
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 /** The request bytes, sent as they are for every request: HTTP/1.1, keep-alive, Content-Length. */
 export function buildRequest(host: string, port: number, method: string, path: string, headers: Readonly<Record<string, string>>, body: Buffer): Buffer {
@@ -266,12 +261,6 @@ export function rawProbe(target: LoadTarget, timeoutMs = 10_000): Promise<void> 
   });
 }
 
-interface CpuSnapshot {
-  readonly client: NodeJS.CpuUsage;
-  readonly server: number | undefined;
-  readonly machine: number | undefined;
-  readonly at: number;
-}
 
 /**
  * Runs one closed-loop load level over raw sockets (same plan and result as _load.ts's runLoad,
@@ -322,27 +311,8 @@ export function runRawLoad(target: LoadTarget, plan: RawLoadPlan): Promise<RawLo
       for (const c of open) c.close();
       // The end timer can lose the race with the last answers; then the window closes now.
       cpuEnd ??= snapshot();
-      const sorted = latencies.sorted();
-      const windowMs = cpuEnd.at - cpuStart.at;
-      const clientDelta = cpuEnd.client.user + cpuEnd.client.system - cpuStart.client.user - cpuStart.client.system;
-      const serverDelta = cpuEnd.server !== undefined && cpuStart.server !== undefined ? cpuEnd.server - cpuStart.server : undefined;
-      const machineDelta = cpuEnd.machine !== undefined && cpuStart.machine !== undefined ? cpuEnd.machine - cpuStart.machine : undefined;
-      const otherDelta = machineDelta === undefined || serverDelta === undefined ? undefined : machineDelta - serverDelta - clientDelta / 1000;
-      resolve({
-        connections,
-        requests: sorted.length,
-        reqPerSec: sorted.length / (durationMs / 1000),
-        p50Ms: percentile(sorted, 0.5),
-        p99Ms: percentile(sorted, 0.99),
-        verified,
-        errors,
-        errorSamples,
-        serverCpu: serverDelta === undefined || windowMs <= 0 ? undefined : serverDelta / windowMs,
-        serverCpuUsPerReq: serverDelta === undefined || sorted.length === 0 ? undefined : (serverDelta * 1000) / sorted.length,
-        clientCpu: windowMs > 0 ? clientDelta / 1000 / windowMs : NaN,
-        otherCpu: otherDelta === undefined || windowMs <= 0 ? undefined : Math.max(0, otherDelta / windowMs),
-        probe: sideProbe?.result(),
-      });
+      const summary = summarizeWindow(connections, durationMs, latencies.sorted(), { verified, errors, errorSamples }, cpuStart, cpuEnd);
+      resolve({ ...summary, probe: sideProbe?.result() });
     };
     const drainTimer = setTimeout(() => {
       // Answers still missing after the grace period are lost.

@@ -53,7 +53,8 @@ export interface LoadResult {
   readonly otherCpu?: number;
 }
 
-interface CpuSnapshot {
+/** CPU counters at one instant of a load window. */
+export interface CpuSnapshot {
   readonly client: NodeJS.CpuUsage;
   readonly server: number | undefined;
   readonly machine: number | undefined;
@@ -65,9 +66,37 @@ const DRAIN_TIMEOUT_MS = 10_000;
 const MAX_SAMPLES = 5;
 
 /** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, q: number): number {
+export function percentile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** What a load window counted, besides latencies. */
+export interface WindowCounts {
+  readonly verified: number;
+  readonly errors: number;
+  readonly errorSamples: readonly string[];
+}
+
+/** The result of a load window: rates and percentiles from sorted latencies, CPU shares from the two snapshots. */
+export function summarizeWindow(connections: number, durationMs: number, sorted: Float64Array, counts: WindowCounts, cpuStart: CpuSnapshot, cpuEnd: CpuSnapshot): LoadResult {
+  const windowMs = cpuEnd.at - cpuStart.at;
+  const clientDelta = cpuEnd.client.user + cpuEnd.client.system - cpuStart.client.user - cpuStart.client.system;
+  const serverDelta = cpuEnd.server !== undefined && cpuStart.server !== undefined ? cpuEnd.server - cpuStart.server : undefined;
+  const machineDelta = cpuEnd.machine !== undefined && cpuStart.machine !== undefined ? cpuEnd.machine - cpuStart.machine : undefined;
+  const otherDelta = machineDelta === undefined || serverDelta === undefined ? undefined : machineDelta - serverDelta - clientDelta / 1000;
+  return {
+    connections,
+    requests: sorted.length,
+    reqPerSec: sorted.length / (durationMs / 1000),
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    ...counts,
+    serverCpu: serverDelta === undefined || windowMs <= 0 ? undefined : serverDelta / windowMs,
+    serverCpuUsPerReq: serverDelta === undefined || sorted.length === 0 ? undefined : (serverDelta * 1000) / sorted.length,
+    clientCpu: windowMs > 0 ? clientDelta / 1000 / windowMs : NaN,
+    otherCpu: otherDelta === undefined || windowMs <= 0 ? undefined : Math.max(0, otherDelta / windowMs),
+  };
 }
 
 /** Sends one request and checks the answer; throws if it fails, so a broken server stops the run before any load. */
@@ -158,26 +187,7 @@ export function runLoad(target: LoadTarget, plan: LoadPlan): Promise<LoadResult>
       agent.destroy();
       // The end timer can lose the race with the last answers; then the window closes now.
       cpuEnd ??= snapshot();
-      const sorted = Float64Array.from(latencies).sort();
-      const windowMs = cpuEnd.at - cpuStart.at;
-      const clientDelta = cpuEnd.client.user + cpuEnd.client.system - cpuStart.client.user - cpuStart.client.system;
-      const serverDelta = cpuEnd.server !== undefined && cpuStart.server !== undefined ? cpuEnd.server - cpuStart.server : undefined;
-      const machineDelta = cpuEnd.machine !== undefined && cpuStart.machine !== undefined ? cpuEnd.machine - cpuStart.machine : undefined;
-      const otherDelta = machineDelta === undefined || serverDelta === undefined ? undefined : machineDelta - serverDelta - clientDelta / 1000;
-      resolve({
-        connections,
-        requests: sorted.length,
-        reqPerSec: sorted.length / (durationMs / 1000),
-        p50Ms: percentile(sorted, 0.5),
-        p99Ms: percentile(sorted, 0.99),
-        verified,
-        errors,
-        errorSamples,
-        serverCpu: serverDelta === undefined || windowMs <= 0 ? undefined : serverDelta / windowMs,
-        serverCpuUsPerReq: serverDelta === undefined || sorted.length === 0 ? undefined : (serverDelta * 1000) / sorted.length,
-        clientCpu: windowMs > 0 ? clientDelta / 1000 / windowMs : NaN,
-        otherCpu: otherDelta === undefined || windowMs <= 0 ? undefined : Math.max(0, otherDelta / windowMs),
-      });
+      resolve(summarizeWindow(connections, durationMs, Float64Array.from(latencies).sort(), { verified, errors, errorSamples }, cpuStart, cpuEnd));
     };
     const loop = (): void => {
       if (performance.now() >= windowEnd) {
