@@ -28,15 +28,18 @@ function controlled(): Predictor & { calls: Tensor[]; release(): void } {
 }
 
 const row = (...xs: number[]): Tensor => new Tensor('float64', [xs.length], Float64Array.from(xs));
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+// Two turns: the batcher dispatches at the end of a turn (setImmediate), possibly scheduled after ours.
+const tick = (): Promise<void> => new Promise((r) => setImmediate(() => setImmediate(r)));
 
 describe('adaptive batcher', () => {
   it('dispatches a lone request at once, merges requests that arrive while busy, and splits the answer', async () => {
     const inner = controlled();
     const b = createBatcher(inner, { maxBatchSize: 100, maxBatchDelayMs: 0, concurrency: 1, maxQueue: 10 });
     const first = b.predict(row(1), null);
-    assert.equal(inner.calls.length, 1, 'a lone request does not wait');
+    await tick();
+    assert.equal(inner.calls.length, 1, 'a lone request is dispatched in the same event-loop turn');
     const rest = [b.predict(row(2, 3), null), b.predict(row(4), null), b.predict(row(5), null)];
+    await tick();
     assert.equal(inner.calls.length, 1);
     inner.release();
     assert.deepEqual(Array.from(((await first) as Tensor).data as Float64Array), [2]);
@@ -51,7 +54,9 @@ describe('adaptive batcher', () => {
   it('caps a merged call at maxBatchSize rows (rows, not requests)', async () => {
     const inner = controlled();
     const b = createBatcher(inner, { maxBatchSize: 3, maxBatchDelayMs: 0, concurrency: 1, maxQueue: 10 });
-    const all = [b.predict(row(1), null), b.predict(row(1, 1), null), b.predict(row(1, 1), null), b.predict(row(1), null)];
+    const first = b.predict(row(1), null);
+    await tick();
+    const all = [first, b.predict(row(1, 1), null), b.predict(row(1, 1), null), b.predict(row(1), null)];
     inner.release();
     await tick();
     assert.equal(inner.calls[1].shape[0], 3);
@@ -66,6 +71,7 @@ describe('adaptive batcher', () => {
     const inner = controlled();
     const b = createBatcher(inner, { maxBatchSize: 100, maxBatchDelayMs: 0, concurrency: 1, maxQueue: 10 });
     const all = [b.predict(row(1), null), b.predict(row(2), { t: 1 }), b.predict(row(3), { t: 2 })];
+    await tick();
     for (let i = 0; i < 3; i++) {
       inner.release();
       await tick();
@@ -78,6 +84,7 @@ describe('adaptive batcher', () => {
     const inner = controlled();
     const b = createBatcher(inner, { maxBatchSize: 100, maxBatchDelayMs: 0, concurrency: 1, maxQueue: 10 });
     const first = b.predict(row(0), null);
+    await tick();
     const good = b.predict(row(1), null);
     const bad = assert.rejects(b.predict(row(13), null), /thirteen/);
     const good2 = b.predict(row(2), null);
@@ -98,6 +105,7 @@ describe('adaptive batcher', () => {
     const inner = controlled();
     const b = createBatcher(inner, { maxBatchSize: 1, maxBatchDelayMs: 0, concurrency: 1, maxQueue: 1 });
     const running = b.predict(row(1), null);
+    await tick();
     const queued = b.predict(row(2), null);
     await assert.rejects(b.predict(row(3), null), (err: ServingError) => err.status === 503 && err.errorCode === 'TEMPORARILY_UNAVAILABLE');
     inner.release();
@@ -110,10 +118,11 @@ describe('adaptive batcher', () => {
     const inner = controlled();
     const b = createBatcher(inner, { maxBatchSize: 1, maxBatchDelayMs: 0, concurrency: 1, maxQueue: 10 });
     const running = b.predict(row(1), null);
-    const late = b.predict(row(2), null, { deadline: Date.now() - 1 });
+    await tick();
+    const late = assert.rejects(b.predict(row(2), null, { deadline: Date.now() - 1 }), (err: ServingError) => err.errorCode === 'DEADLINE_EXCEEDED');
     inner.release();
     await running;
-    await assert.rejects(late, (err: ServingError) => err.errorCode === 'DEADLINE_EXCEEDED');
+    await late;
     assert.equal(inner.calls.length, 1);
   });
 

@@ -142,6 +142,18 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     }
   };
 
+  // Dispatch at the end of the current event-loop turn (setImmediate: microseconds, not a wait
+  // window), so every request whose bytes were read in this turn joins the same batch.
+  let scheduled = false;
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  };
+
   const pump = (): void => {
     while (inFlight < options.concurrency && queue.length > 0) {
       const first = queue[0];
@@ -165,7 +177,7 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
       inFlight++;
       runGroup(group).finally(() => {
         inFlight--;
-        pump();
+        schedule();
       });
     }
   };
@@ -178,14 +190,15 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
       return inFlight;
     },
     predict(input: unknown, params: ModelParams, opts?: PredictOptions): Promise<unknown> {
-      if (queue.length >= options.maxQueue) {
+      // Requests a free slot will take at the end of this turn are not waiting.
+      if (queue.length - Math.max(0, options.concurrency - inFlight) >= options.maxQueue) {
         return Promise.reject(new TemporarilyUnavailableError(`The server is at capacity (${options.maxQueue} requests queued). Retry shortly.`, 1));
       }
       const rows = options.merge === false ? undefined : rowCount(input);
       const key = rows === undefined ? undefined : `${mergeKey(input)}#${paramsKey(params)}`;
       return new Promise((resolve, reject) => {
         queue.push({ input, params, key, rows: rows ?? 1, deadline: opts?.deadline, enqueuedAt: Date.now(), resolve, reject });
-        pump();
+        schedule();
       });
     },
     async close() {
