@@ -73,6 +73,16 @@ describe('mlserve CLI', () => {
     const s = await runCli(['models', 'serve', '-m', syntax, '-p', '0']);
     assert.equal(s.code, 1);
     assert.match(s.stderr, /SyntaxError/);
+    const ts = makeModel({ source: 'export function predict(x: unknown): unknown { return x; }\n' });
+    const { renameSync, writeFileSync: write } = await import('node:fs');
+    renameSync(join(ts, 'model.mjs'), join(ts, 'model.ts'));
+    write(join(ts, 'MLmodel'), 'flavors:\n  js_function:\n    entry: model.ts\n');
+    // Node.js 23+ strips types by default and imports the module; the message is for older versions.
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      const tsRun = await runCli(['models', 'serve', '-m', ts, '-p', '0']);
+      assert.equal(tsRun.code, 1);
+      assert.match(tsRun.stderr, /is TypeScript, which this Node\.js .* cannot import directly\. Compile it/);
+    }
     const onnx = await runCli(['models', 'serve', '-m', join(ROOT, 'test/fixtures/onnx/invalid'), '-p', '0']);
     assert.equal(onnx.code, 1);
     assert.match(onnx.stderr, /model\.onnx/);

@@ -36,6 +36,12 @@ export const jsFunctionFlavor: ModelFlavor = {
     try {
       mod = (await import(pathToFileURL(file).href)) as Partial<JsModelModule>;
     } catch (err) {
+      if ((err as NodeJS.ErrnoException)?.code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?ts$/.test(file)) {
+        throw new ModelLoadError(
+          `The model module ${file} is TypeScript, which this Node.js (${process.version}) cannot import directly. Compile it to JavaScript (e.g. \`tsc --module nodenext --outDir . ${relative(ctx.modelPath, file)}\`) and point flavors.js_function.entry at the .js/.mjs file, or run mlserve on Node.js 22.6+ with NODE_OPTIONS=--experimental-strip-types.`,
+          { cause: err },
+        );
+      }
       throw new ModelLoadError(`Failed to import the model module ${file}: ${describe(err)}`, { cause: err });
     }
     const predict = mod.predict;
