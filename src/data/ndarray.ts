@@ -157,16 +157,28 @@ const WIDTH: Partial<Record<DType, [number, boolean]>> = {
   uint8: [8, false], uint16: [16, false], uint32: [32, false], uint64: [64, false],
 };
 
+/** How out-of-range Python ints become a narrower integer dtype. */
+export type IntOverflow =
+  /** numpy 2's `np.array(v, dtype)`: OverflowError (`Python integer 3000000000 out of bounds for int32`). */
+  | 'error'
+  /** pandas' `astype` (and numpy 1): two's-complement wrap-around, silently. */
+  | 'wrap';
+
 /** Fills storage of `dtype` from leaves with Python/numpy casting rules. */
-export function castLeaves<D extends DType>(dtype: D, values: readonly unknown[], floats: ArrayLike<number>): DTypeStorage[D] {
+export function castLeaves<D extends DType>(dtype: D, values: readonly unknown[], floats: ArrayLike<number>, overflow: IntOverflow = 'wrap'): DTypeStorage[D] {
   const n = values.length;
   const out = allocate(dtype, n) as unknown as { [i: number]: unknown; length: number };
   const width = WIDTH[dtype];
   if (width) {
     const [bits, signed] = width;
     for (let i = 0; i < n; i++) {
-      const big = pyInt(values[i], floats[i] === 1);
+      const v = values[i];
+      const big = pyInt(v, floats[i] === 1);
       const wrapped = signed ? BigInt.asIntN(bits, big) : BigInt.asUintN(bits, big);
+      // Only Python ints overflow-check in numpy 2; floats and strings convert as before.
+      if (overflow === 'error' && wrapped !== big && (typeof v === 'bigint' || (typeof v === 'number' && floats[i] !== 1))) {
+        throw new ConversionError(`Python integer ${big} out of bounds for ${dtype}`);
+      }
       out[i] = bits === 64 ? wrapped : Number(wrapped);
     }
     return out as unknown as DTypeStorage[D];
@@ -213,5 +225,6 @@ export function toNdarray(value: unknown, dtype?: DType, origin?: Origin): Tenso
   }
   const { shape, values, floats } = collect(value, origin);
   const dt = dtype ?? promote(values, floats);
-  return new Tensor(dt, shape, castLeaves(dt, values, floats));
+  // numpy.array(...) as MLflow 3.6 runs it (numpy 2): out-of-range Python ints are an error (spec §3.10).
+  return new Tensor(dt, shape, castLeaves(dt, values, floats, 'error'));
 }

@@ -147,6 +147,8 @@ const ITEMS: Item[] = [
   { id: '62', model: 'Elong', body: '{"dataframe_records": [{"x": "1.5"}]}', status: 400, code: 'BAD_REQUEST', contains: ["Invalid input. Data is not compatible with model signature. Failed to convert column x to type 'int64'."] },
   { id: '63', model: 'Eint', body: '{"dataframe_records": [{"x": 1}, {"x": null}]}', status: 400, code: 'BAD_REQUEST', contains: ["Failed to convert column x to type 'int32'", 'Cannot convert non-finite values (NA or inf) to integer'] },
   { id: '64', model: 'Eint', body: '{"inputs": {"x": [1, null]}}', status: 400, code: 'BAD_REQUEST', contains: ["int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"] },
+  { id: '3.10-a', model: 'Eint', body: '{"inputs": {"x": [3000000000]}}', status: 400, code: 'BAD_REQUEST', contains: ['Invalid input. Python integer 3000000000 out of bounds for int32'] },
+  { id: '3.10-b', model: 'Eint', body: '{"dataframe_records": [{"x": 3000000000}]}', status: 200, exact: '{"predictions": [{"x": -1294967296}]}' },
   { id: '65', model: 'Efloat', body: '{"dataframe_records": [{"x": 0.1}]}', status: 200, exact: '{"predictions": [{"x": 0.10000000149011612}]}' },
   { id: '66a', model: 'Edouble', body: '{"dataframe_records": [{"x": 1}, {"x": 2}]}', status: 200, exact: '{"predictions": [{"x": 1.0}, {"x": 2.0}]}' },
   { id: '66b', model: 'Edouble', body: '{"dataframe_records": [{"x": null}]}', status: 200, exact: '{"predictions": [{"x": NaN}]}' },
