@@ -13,7 +13,7 @@ import { Tensor } from '../data/tensor.js';
 import type { DType } from '../data/dtype.js';
 import { isPlainObject } from '../data/pytype.js';
 import { orderedKeys } from '../data/key-order.js';
-import { isMarkedFloat, markFloat } from '../data/float-hint.js';
+import { copyFloatMark } from '../data/float-hint.js';
 
 /** One output column: values of one dtype (`object` for anything), one per row. */
 export interface OutputColumn {
@@ -79,7 +79,7 @@ function recordColumns(rows: readonly Record<string, unknown>[]): OutputColumn[]
     rows.forEach((r, i) => {
       const v = r[name];
       values[i] = v;
-      if (typeof v === 'number' && Number.isInteger(v) && isMarkedFloat(r, name)) markFloat(values, i);
+      copyFloatMark(r, name, values, i);
     });
     return { name, dtype: 'object', values };
   });

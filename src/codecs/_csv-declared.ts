@@ -6,7 +6,7 @@ import { NAT } from '../data/dtype.js';
 import { parseDatetime } from '../data/datetime.js';
 import { markFloat } from '../data/float-hint.js';
 import { cellError, type CsvParseError } from './_csv-error.js';
-import { decodeBase64Lenient } from './_csv-base64.js';
+import { decodeBase64Lenient } from '../data/base64.js';
 import { type BuiltColumn, safeIntsToInt64, scanCells, scanKind, stringsColumn } from './_csv-infer.js';
 import { boolWordValue, isNa, pyRepr, pythonFloatAccepts, pythonIntAccepts } from './_csv-scalars.js';
 import { parseJson } from './json-parse.js';

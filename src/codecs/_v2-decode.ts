@@ -5,7 +5,7 @@ import { NAT } from '../data/dtype.js';
 import { Frame, type Column } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
 import { parseDatetime } from '../data/datetime.js';
-import { decodeBase64Lenient } from './_csv-base64.js';
+import { decodeBase64Lenient } from '../data/base64.js';
 import { parseJson } from './json-parse.js';
 import { bytesValues, inputTensor } from './_v2-datatype.js';
 import { CONTENT_TYPES } from './_v2-metadata.js';

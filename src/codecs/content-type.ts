@@ -5,7 +5,8 @@ import { BadRequestError, UnsupportedMediaTypeError } from '../errors.js';
 /** The request formats /invocations accepts. */
 export type RequestFormat = 'json' | 'csv';
 
-const PROTOCOL_NOTE =
+/** MLflow's note appended to errors that suggest a pre-2.0 scoring request. */
+export const PROTOCOL_NOTE =
   "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
 
 /** MIME types by format. `application/csv` is accepted as MLflow's docs promise (its code answers 415). */

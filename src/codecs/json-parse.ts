@@ -2,7 +2,7 @@
 // int/float distinction (float marks, bigints), NaN/Infinity, last-duplicate-wins, and Python's
 // error messages and positions.
 
-import { hasFloatMarks, isMarkedFloat, markFloat } from '../data/float-hint.js';
+import { copyFloatMark, hasFloatMarks, isMarkedFloat, markFloat } from '../data/float-hint.js';
 import { isIndexKey, orderedKeys, recordKeyOrder } from './json-text.js';
 import { JsonDecodeError, decodeBody } from './_json-body.js';
 
@@ -330,7 +330,7 @@ function withoutMark(obj: Record<string, unknown>, key: string): Record<string, 
   const copy: Record<string, unknown> = {};
   for (const k of orderedKeys(obj)) {
     setProp(copy, k, obj[k]);
-    if (k !== key && isMarkedFloat(obj, k)) markFloat(copy, k);
+    if (k !== key) copyFloatMark(obj, k, copy, k);
   }
   return copy;
 }

@@ -4,6 +4,7 @@
 import { isIndexKey, orderedKeys, recordKeyOrder } from '../data/key-order.js';
 import { floatRepr } from '../data/pyrepr.js';
 import { hasFloatMarks, isMarkedFloat } from '../data/float-hint.js';
+import { isPlainObject } from '../data/pytype.js';
 
 /** Python JSON text of a float: `repr`, except `NaN`, `Infinity`, `-Infinity`. */
 export function floatJson(x: number): string {
@@ -168,11 +169,6 @@ export class JsonWriter {
   }
 }
 
-/** True for objects whose prototype is Object.prototype or null. */
-export function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Python `json.dumps(value)` with default settings for JSON-like values (null, booleans, numbers

@@ -2,7 +2,7 @@
 
 import { BadRequestError, SchemaEnforcementError } from '../errors.js';
 import { isPlainObject, pyClass } from '../data/pytype.js';
-import { isFloatAt, markFloat } from '../data/float-hint.js';
+import { copyFloatMark } from '../data/float-hint.js';
 import { bytesRepr, strRepr } from '../data/pyrepr.js';
 import { castFrame } from '../schema/cast.js';
 import { convertInputs, convertInstances } from '../schema/convert.js';
@@ -10,13 +10,12 @@ import type { Signature } from '../schema/types.js';
 import { parseJson, JsonDecodeError } from './json-parse.js';
 import { decodeDataframeRecords, decodeDataframeSplit } from './dataframe.js';
 import type { DecodedRequest, DecodeContext } from './types.js';
+import { PROTOCOL_NOTE } from './content-type.js';
 
 const FORMAT_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 /** The set as MLflow prints it. */
 const FORMAT_SET = "{'inputs', 'dataframe_split', 'instances', 'dataframe_records'}";
 const LLM_KEYS = ['messages', 'prompt', 'input'];
-const PROTOCOL_NOTE =
-  "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
 /** Longest body prefix quoted back in a JSON syntax error. */
 const MAX_QUOTED_BYTES = 1000;
 
@@ -43,7 +42,7 @@ function decodeUnifiedLlm(body: Record<string, unknown>, signature: Signature | 
       const v = body[key];
       params[key] = v;
       // Keep Python's int/float kind (`3.0` stays a float, which a long param rejects).
-      if (typeof v === 'number' && isFloatAt(body, key, v)) markFloat(params, key);
+      copyFloatMark(body, key, params, key);
       delete body[key];
     }
   }

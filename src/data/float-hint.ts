@@ -38,3 +38,11 @@ export function setFloat(container: Record<string, unknown> | unknown[], key: st
 export function isFloatAt(container: object, key: string | number, value: number): boolean {
   return !Number.isInteger(value) || Object.is(value, -0) || isMarkedFloat(container, key);
 }
+
+/**
+ * Carries the float mark of `from[fromKey]` over to `to[toKey]`, for code that moves a parsed
+ * value into a new container (the caller moves the value itself).
+ */
+export function copyFloatMark(from: object, fromKey: string | number, to: object, toKey: string | number): void {
+  if (isMarkedFloat(from, fromKey)) markFloat(to, toKey);
+}

@@ -8,6 +8,7 @@ import { floatRepr, numberRepr, strRepr, bytesRepr } from './_py-scalar.js';
 import { numpyRepr, numpyStr } from './_numpy-text.js';
 import { pandasStr } from './_pandas-text.js';
 import { orderedKeys } from './key-order.js';
+import { isPlainObject } from './pytype.js';
 
 export { floatRepr, numberRepr, strRepr, bytesRepr };
 
@@ -20,10 +21,6 @@ function dateRepr(d: Date): string {
   return `datetime.datetime(${parts.join(', ')})`;
 }
 
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Python `repr` of a JSON-like value: `None`, `True`, ints and floats (float marks respected when

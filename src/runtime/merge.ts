@@ -3,7 +3,7 @@
 import { Frame, type Column } from '../data/frame.js';
 import { Tensor, isTensor } from '../data/tensor.js';
 import { allocate, type DTypeStorage, type DType } from '../data/dtype.js';
-import { isMarkedFloat, markFloat } from '../data/float-hint.js';
+import { copyFloatMark } from '../data/float-hint.js';
 import { isPlainObject } from '../data/pytype.js';
 
 /** How many rows a batchable input has; undefined when it cannot be batched (plain JSON, 0-d tensors, ...). */
@@ -41,7 +41,7 @@ function concatStorage(dtype: DType, parts: readonly DTypeStorage[DType][]): DTy
       const arr = p as unknown[];
       for (let i = 0; i < arr.length; i++) {
         out[offset + i] = arr[i];
-        if (typeof arr[i] === 'number' && isMarkedFloat(arr, i)) markFloat(out as unknown as object, offset + i);
+        copyFloatMark(arr, i, out as unknown as object, offset + i);
       }
     }
     offset += p.length;
@@ -73,7 +73,7 @@ function sliceStorage(dtype: DType, values: DTypeStorage[DType], start: number, 
   if (ArrayBuffer.isView(values)) return (values as Float64Array).subarray(start, end) as unknown as DTypeStorage[DType];
   const arr = values as unknown[];
   const out = arr.slice(start, end);
-  for (let i = start; i < end; i++) if (typeof arr[i] === 'number' && isMarkedFloat(arr, i)) markFloat(out, i - start);
+  for (let i = start; i < end; i++) copyFloatMark(arr, i, out, i - start);
   void dtype;
   return out as DTypeStorage[DType];
 }

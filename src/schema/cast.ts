@@ -8,6 +8,7 @@ import { cellToJs } from '../data/cell.js';
 import { parseDatetime } from '../data/datetime.js';
 import { markFloat } from '../data/float-hint.js';
 import { strRepr } from '../data/pyrepr.js';
+import { decodeBase64Lenient } from '../data/base64.js';
 import { DATATYPE_DTYPE, EnforceError } from './column-check.js';
 import { enforceValue } from './values.js';
 import { colTypeRepr } from './repr.js';
@@ -21,6 +22,7 @@ function excClass(message: string): string {
   if (message.startsWith('Unknown string format')) return 'ParserError';
   if (/^(int|float)\(\) argument|^encoding without/.test(message)) return 'TypeError';
   if (message.startsWith('Invalid base64') || message === 'Incorrect padding') return 'Error';
+  if (message.startsWith('string argument should contain only ASCII')) return 'ValueError';
   if (message.startsWith('Failed to enforce') || message.startsWith('Missing required') || message.startsWith('Invalid properties') || message.startsWith('Incompatible')) return 'MlflowException';
   return 'ValueError';
 }
@@ -38,19 +40,10 @@ function leaves(col: Column): { values: unknown[]; floats: Uint8Array } {
   return { values, floats };
 }
 
-const B64_ALPHABET = /[^A-Za-z0-9+/=]/g;
-
-/** Python's lenient `base64.b64decode`: drops characters outside the alphabet, then needs correct padding. */
-export function decodeBase64Lenient(text: unknown): Buffer {
+/** Python's lenient `base64.b64decode` of a cell; a non-string cell is Python's TypeError. */
+function decodeBinaryCell(text: unknown): Buffer {
   if (typeof text !== 'string') throw new ConversionError('encoding without a string argument');
-  const clean = text.replace(B64_ALPHABET, '');
-  const data = clean.replace(/=+$/, '');
-  if (data.includes('=')) throw new ConversionError('Incorrect padding');
-  if (data.length % 4 === 1) {
-    throw new ConversionError(`Invalid base64-encoded string: number of data characters (${data.length}) cannot be 1 more than a multiple of 4`);
-  }
-  if (clean.length % 4 !== 0) throw new ConversionError('Incorrect padding');
-  return Buffer.from(data, 'base64');
+  return decodeBase64Lenient(text);
 }
 
 /** pandas `astype(dtype)` of one column. */
@@ -102,7 +95,7 @@ function castColumn(col: Column, spec: Spec): Column {
   if (t.kind === 'any') return col;
   if (t.kind === 'scalar' && t.type === 'binary') {
     const cells = col.values as ArrayLike<unknown>;
-    return { name: col.name, dtype: 'bytes', values: Array.from(cells, decodeBase64Lenient) };
+    return { name: col.name, dtype: 'bytes', values: Array.from(cells, decodeBinaryCell) };
   }
   if (t.kind === 'scalar') return astype(col, t.type === 'string' ? 'object' : DATATYPE_DTYPE[t.type]);
   const values = Array.from(col.values as ArrayLike<unknown>, (v) => enforceValue(v, t, spec.required));

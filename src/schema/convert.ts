@@ -2,7 +2,7 @@
 
 import { BadRequestError } from '../errors.js';
 import { toNdarray, ConversionError, type Origin } from '../data/ndarray.js';
-import { isFloatAt, markFloat } from '../data/float-hint.js';
+import { copyFloatMark } from '../data/float-hint.js';
 import { isTensor } from '../data/tensor.js';
 import { isPlainObject } from '../data/pytype.js';
 import type { DType } from '../data/dtype.js';
@@ -51,7 +51,7 @@ function convertObject(value: Record<string, unknown>, byName: Map<string, Spec>
     const v = value[k];
     out[k] = convertWithSpec(v, byName?.get(k), { container: value, key: k });
     // A value passed through unchanged (Any) keeps its float mark.
-    if (out[k] === v && typeof v === 'number' && isFloatAt(value, k, v)) markFloat(out, k);
+    if (out[k] === v) copyFloatMark(value, k, out, k);
   }
   if (Object.keys(out)[0] !== orderedKeys(value)[0]) recordKeyOrder(out, orderedKeys(value));
   return out;
@@ -106,7 +106,7 @@ export function convertInstances(value: unknown, schema: Schema | undefined, ori
         let col = columns.get(k);
         if (!col) columns.set(k, (col = []));
         // Keep the row's float mark on the pivoted column (`1.0` stays a float).
-        if (typeof v === 'number' && isFloatAt(row, k, v)) markFloat(col, col.length);
+        copyFloatMark(row, k, col, col.length);
         col.push(v);
       }
     }

@@ -1,5 +1,7 @@
 // Owns lenient base64 decoding exactly as Python's base64.b64decode(s) (binascii, strict_mode=False) does it.
 
+import { ConversionError } from './ndarray.js';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const TABLE = new Uint8Array(128).fill(255);
 for (let i = 0; i < ALPHABET.length; i++) TABLE[ALPHABET.charCodeAt(i)] = i;
@@ -8,7 +10,7 @@ const PAD = 61; // '='
 /**
  * Decodes base64 text like CPython 3.11/3.12 `b64decode`: characters outside the alphabet are
  * dropped, a complete pad sequence ends the data, and an unfinished quad is an error. Throws an
- * Error with Python's message (`Incorrect padding`, `Invalid base64-encoded string: ...`,
+ * ConversionError with Python's message (`Incorrect padding`, `Invalid base64-encoded string: ...`,
  * `string argument should contain only ASCII characters`).
  */
 export function decodeBase64Lenient(text: string): Buffer {
@@ -20,7 +22,7 @@ export function decodeBase64Lenient(text: string): Buffer {
   let pads = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c > 127) throw new Error('string argument should contain only ASCII characters');
+    if (c > 127) throw new ConversionError('string argument should contain only ASCII characters');
     if (c === PAD) {
       // Short-circuit as in C: pads only count once two data characters of the quad are in.
       if (quadPos >= 2 && quadPos + ++pads >= 4) return out.subarray(0, len);
@@ -52,8 +54,8 @@ export function decodeBase64Lenient(text: string): Buffer {
   }
   if (quadPos === 1) {
     const chars = Math.floor(len / 3) * 4 + 1;
-    throw new Error(`Invalid base64-encoded string: number of data characters (${chars}) cannot be 1 more than a multiple of 4`);
+    throw new ConversionError(`Invalid base64-encoded string: number of data characters (${chars}) cannot be 1 more than a multiple of 4`);
   }
-  if (quadPos !== 0) throw new Error('Incorrect padding');
+  if (quadPos !== 0) throw new ConversionError('Incorrect padding');
   return out.subarray(0, len);
 }
