@@ -67,6 +67,8 @@ async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<S
     batchable = flavor.conf.batchable === true;
   }
   const batching = options.batching && batchable;
+  const observeBatchRequests = metrics.batchRequests.bind({});
+  const observeBatchRows = metrics.batchRows.bind({});
   const predictor = createBatcher(base, {
     maxBatchSize: batching ? options.maxBatchSize : 1,
     maxBatchDelayMs: batching ? options.maxBatchDelayMs : 0,
@@ -77,11 +79,11 @@ async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<S
     maxQueue: options.maxQueue,
     merge: batching,
     onBatch: (requests, rows) => {
-      metrics.batchRequests.observe(requests);
-      metrics.batchRows.observe(rows);
+      observeBatchRequests(requests);
+      observeBatchRows(rows);
     },
-    onQueueWait: (s) => metrics.queueSeconds.observe(s),
-    onInference: (s) => metrics.inferenceSeconds.observe(s),
+    onQueueWait: metrics.queueSeconds.bind({}),
+    onInference: metrics.inferenceSeconds.bind({}),
   });
   return { predictor, model: { path: mlmodel.path, flavor: flavor.name, signature: mlmodel.signature, workers, batching } };
 }
@@ -119,7 +121,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
   let v2: V2Routes | undefined;
   let grpc: GrpcServerHandle | undefined;
   let predictor: (Predictor & { queued: number }) | undefined;
-  const metrics = createServerMetrics(() => predictor?.queued ?? 0);
+  const metrics = createServerMetrics(() => predictor?.queued ?? 0, () => state.inFlight);
   const server = createAppServer({
     scoring: () => scoring,
     state,

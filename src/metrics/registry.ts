@@ -75,38 +75,45 @@ export class Gauge implements Metric {
   }
 }
 
+interface HistogramSeries {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+function record(series: HistogramSeries, buckets: readonly number[], value: number): void {
+  // Buckets are sorted: find the first that holds the value, then count it in every later one.
+  let i = 0;
+  while (i < buckets.length && value > buckets[i]) i++;
+  for (; i < buckets.length; i++) series.counts[i]++;
+  series.sum += value;
+  series.count++;
+}
+
 /** Cumulative buckets, sum and count per label set. */
 export class Histogram implements Metric {
-  private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  private readonly series = new Map<string, HistogramSeries>();
   constructor(
     readonly name: string,
     readonly help: string,
     readonly buckets: readonly number[],
     readonly labelNames: readonly string[] = [],
   ) {}
-  /** Records one observation. */
+  /** Records one observation (resolves the label set each call: use `bind` on hot paths). */
   observe(value: number, labels: Labels = {}): void {
-    this.bind(labels)(value);
+    record(this.seriesFor(labels), this.buckets, value);
   }
-  /** An observer bound to one label set (resolve it once on hot paths). */
+  /** An observer bound to one label set, resolved once. */
   bind(labels: Labels): (value: number) => void {
+    const series = this.seriesFor(labels);
+    const buckets = this.buckets;
+    return (value) => record(series, buckets, value);
+  }
+  private seriesFor(labels: Labels): HistogramSeries {
     const k = labelKey(this.labelNames, labels);
     let s = this.series.get(k);
     if (!s) this.series.set(k, (s = { counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 }));
-    const series = s;
-    const buckets = this.buckets;
-    return (value) => {
-      // Buckets are sorted: find the first that holds the value, then count it in every later one.
-      let i = 0;
-      while (i < buckets.length && value > buckets[i]) i++;
-      for (; i < buckets.length; i++) series.counts[i]++;
-      series.sum += value;
-      series.count++;
-    };
-  }
-  /** Observations recorded for the given labels. */
-  count(labels: Labels = {}): number {
-    return this.series.get(labelKey(this.labelNames, labels))?.count ?? 0;
+    return s;
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];

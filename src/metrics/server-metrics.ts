@@ -30,8 +30,8 @@ export interface ServerMetrics {
   readonly ready: Gauge;
 }
 
-/** Creates the metric set; `queueDepth` and `isReady` are read at scrape time. */
-export function createServerMetrics(queueDepth: () => number): ServerMetrics {
+/** Creates the metric set; queue depth and in-flight requests are read from their owners at scrape time. */
+export function createServerMetrics(queueDepth: () => number, inFlight: () => number): ServerMetrics {
   const registry = new Registry();
   const m: ServerMetrics = {
     registry,
@@ -41,7 +41,7 @@ export function createServerMetrics(queueDepth: () => number): ServerMetrics {
     inferenceSeconds: registry.register(new Histogram('mlserve_inference_duration_seconds', 'Model call time in seconds, per (merged) call.', LATENCY_BUCKETS)),
     batchRows: registry.register(new Histogram('mlserve_batch_rows', 'Rows per model call (adaptive batching merges requests).', SIZE_BUCKETS)),
     batchRequests: registry.register(new Histogram('mlserve_batch_requests', 'Requests merged into one model call.', SIZE_BUCKETS)),
-    inFlight: registry.register(new Gauge('mlserve_inflight_requests', 'Requests being handled now.')),
+    inFlight: registry.register(new Gauge('mlserve_inflight_requests', 'Requests being handled now.', inFlight)),
     workerRestarts: registry.register(new Counter('mlserve_worker_restarts_total', 'Inference workers replaced after they exited.')),
     modelLoadSeconds: registry.register(new Gauge('mlserve_model_load_seconds', 'Seconds it took to load the model and warm it up.')),
     ready: registry.register(new Gauge('mlserve_ready', '1 when the server takes traffic (model loaded and warmed, not draining), else 0.')),

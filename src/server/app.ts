@@ -121,7 +121,6 @@ export function createHandler(options: AppOptions): Handler {
       return finish(renderError(notReady(state), log));
     }
     state.inFlight++;
-    metrics.inFlight.inc();
     const contentType = req.headers['content-type'];
     readBody(req, options.bodyLimitBytes)
       .then((body) => score(decodeRequest(contentType, body, scoring), scoring, { deadline }))
@@ -135,7 +134,6 @@ export function createHandler(options: AppOptions): Handler {
       )
       .finally(() => {
         state.inFlight--;
-        metrics.inFlight.dec();
       });
   };
 
@@ -152,10 +150,8 @@ export function createHandler(options: AppOptions): Handler {
     const started = performance.now();
     res.setHeader('x-mlserve-version', options.serverVersion);
     state.inFlight++;
-    metrics.inFlight.inc();
     res.once('close', () => {
       state.inFlight--;
-      metrics.inFlight.dec();
       const endpoint = path.endsWith('/infer') ? '/v2/models/infer' : path;
       metrics.requests.inc({ endpoint, protocol: routesNow.protocol, status: String(res.statusCode) });
       metrics.requestSeconds.observe((performance.now() - started) / 1000, { endpoint, protocol: routesNow.protocol });
