@@ -1,8 +1,7 @@
 // Owns scoring rows of a chunk through the server's pipeline, and isolating the rows that make a chunk fail.
 
 import { ServingError } from '../errors.js';
-import { score, type ScoringContext } from '../pipeline/mlflow.js';
-import type { Predictor } from '../runtime/types.js';
+import { runDecoded, type ScoringContext } from '../pipeline/mlflow.js';
 import type { InputChunk, ScoredBatch } from './types.js';
 
 /** A run of rows that scored, or one row that did not. */
@@ -17,22 +16,12 @@ export function isRowError(err: unknown): boolean {
 }
 
 /**
- * Decodes rows `[start, end)` of a chunk and scores them with `score()`, the server's pipeline
- * (enforcement, params, MLflow's error wrapping), resolving with the model's return value.
+ * Decodes rows `[start, end)` of a chunk and runs them through the server's pipeline (enforcement,
+ * params, MLflow's error wrapping), resolving with the model's return value.
  */
 export async function scoreRows(chunk: InputChunk, start: number, end: number, ctx: ScoringContext): Promise<ScoredBatch> {
   const decoded = chunk.decode(start, end);
-  let output: unknown;
-  // score() encodes what the predictor returns as MLflow JSON; writers encode the real output in
-  // their own format, so score() is handed null and the output is kept aside.
-  const capture: Predictor = {
-    async predict(input, params) {
-      output = await ctx.predictor.predict(input, params);
-      return null;
-    },
-    close: async () => undefined,
-  };
-  await score(decoded, { ...ctx, predictor: capture });
+  const output = await runDecoded(decoded, ctx);
   return { output, input: decoded.input, rows: chunk.rowWise ? end - start : undefined, unwrapped: decoded.unwrapped };
 }
 

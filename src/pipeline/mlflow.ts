@@ -37,8 +37,11 @@ export function decodeRequest(contentType: string | undefined, body: Uint8Array,
   return format === 'csv' ? decodeCsvRequest(body, ctx) : decodeJsonRequest(body, ctx);
 }
 
-/** Enforces the signature and params, runs the model, and returns the JSON answer text. */
-export async function score(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
+/**
+ * Enforces the signature and params and runs the model, wrapping errors as MLflow's predict does;
+ * resolves with what the model returned (the predict command encodes it in other formats).
+ */
+export async function runDecoded(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
   let input: unknown;
   let params: ModelParams;
   try {
@@ -48,9 +51,8 @@ export async function score(decoded: DecodedRequest, ctx: ScoringContext, option
     if (err instanceof ServingError) throw withPredictPrefix(err, decoded);
     throw err;
   }
-  let output: unknown;
   try {
-    output = await ctx.predictor.predict(input, params, options);
+    return await ctx.predictor.predict(input, params, options);
   } catch (err) {
     // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
     // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text.
@@ -58,10 +60,9 @@ export async function score(decoded: DecodedRequest, ctx: ScoringContext, option
     if (err instanceof ServingError && !serverCondition) throw withPredictPrefix(err, decoded);
     throw err;
   }
-  return encodePredictions(output, !decoded.unwrapped);
 }
 
-/** The whole /invocations handling of one request body. */
-export async function invoke(contentType: string | undefined, body: Uint8Array, ctx: ScoringContext): Promise<string> {
-  return score(decodeRequest(contentType, body, ctx), ctx);
+/** Runs a decoded request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */
+export async function score(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
+  return encodePredictions(await runDecoded(decoded, ctx, options), !decoded.unwrapped);
 }
