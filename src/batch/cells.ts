@@ -6,34 +6,12 @@ import { dateToNs, formatDatetime, nsToDate } from '../data/datetime.js';
 import { isMarkedFloat } from '../data/float-hint.js';
 import { floatRepr } from '../data/pyrepr.js';
 import { Tensor } from '../data/tensor.js';
-import { encodeBytes, encodeOutput } from '../codecs/predictions.js';
-import { floatJson, numberJson, quoteJson } from '../codecs/json-text.js';
+import { elementJson, encodeOutput } from '../codecs/predictions.js';
 import type { OutputColumn } from './output-table.js';
 
 /** JSON text of cell `i`, exactly as MLflow's `{"predictions": ...}` would write that value (spec §4.2–4.3). */
 export function cellJson(col: OutputColumn, i: number): string {
-  const v = col.values[i];
-  switch (col.dtype) {
-    case 'float32':
-    case 'float64':
-      return floatJson(v as number);
-    case 'float16':
-      return floatJson(halfToFloat(v as number));
-    case 'datetime64':
-      if (col.datetimeAsInt) return v === NAT ? 'null' : String(v);
-      return '"' + formatDatetime(v as bigint) + '"';
-    case 'bytes':
-      return v instanceof Uint8Array ? '"' + encodeBytes(v).replace(/\n/g, '\\n') + '"' : encodeOutput(v);
-    case 'str':
-      return typeof v === 'string' ? quoteJson(v) : encodeOutput(v);
-    case 'bool':
-      if (typeof v === 'boolean') return v ? 'true' : 'false';
-      return typeof v === 'number' ? numberJson(v, isMarkedFloat(col.values, i)) : encodeOutput(v);
-    case 'object':
-      return typeof v === 'number' ? numberJson(v, isMarkedFloat(col.values, i)) : encodeOutput(v);
-    default:
-      return String(v);
-  }
+  return elementJson(col.dtype, col.values, i, col.datetimeAsInt === true);
 }
 
 /** pandas' to_csv text of a float: repr, empty for NaN, `inf` / `-inf`. */

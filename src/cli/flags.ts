@@ -80,20 +80,25 @@ const DOCKER_COMPAT_FLAGS = [
   { long: 'enable-mlserver', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; the image serves the V2 protocol itself.' },
 ] as const satisfies readonly FlagSpec[];
 
+/** The model copied into a Docker build context (generate-dockerfile, build-docker). */
+const MODEL_INTO_IMAGE_FLAG = { long: 'model-uri', short: 'm', kind: 'string', option: 'modelDir', valueName: 'URI', help: 'Model to copy into the image. Without it, the image serves a model mounted at /opt/ml/model.' } as const;
+/** The Node.js base image of a Docker build context. */
+const BASE_IMAGE_FLAG = { long: 'base-image', kind: 'string', option: 'baseImage', valueName: 'IMAGE', help: "Node.js base image (glibc-based). Default 'node:20-bookworm-slim'." } as const;
+
 /** Flags of `mlserve models generate-dockerfile`, with MLflow's names and defaults. */
 export const GENERATE_DOCKERFILE_FLAGS = [
-  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelDir', valueName: 'URI', help: 'Model to copy into the image. Without it, the image serves a model mounted at /opt/ml/model.' },
+  MODEL_INTO_IMAGE_FLAG,
   { long: 'output-directory', short: 'd', kind: 'string', option: 'outputDir', valueName: 'DIR', help: "Folder for the build context. Default 'mlflow-dockerfile'." },
-  { long: 'base-image', kind: 'string', option: 'baseImage', valueName: 'IMAGE', help: "Node.js base image (glibc-based). Default 'node:20-bookworm-slim'." },
+  BASE_IMAGE_FLAG,
   ...DOCKER_COMPAT_FLAGS,
   { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
 ] as const satisfies readonly FlagSpec<keyof DockerContextOptions>[];
 
 /** Flags of `mlserve models build-docker`, with MLflow's names and defaults. */
 export const BUILD_DOCKER_FLAGS = [
-  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelDir', valueName: 'URI', help: 'Model to copy into the image. Without it, the image serves a model mounted at /opt/ml/model.' },
+  MODEL_INTO_IMAGE_FLAG,
   { long: 'name', short: 'n', kind: 'string', option: 'none', valueName: 'NAME', help: "Image tag. Default 'mlflow-pyfunc-servable'." },
-  { long: 'base-image', kind: 'string', option: 'baseImage', valueName: 'IMAGE', help: "Node.js base image (glibc-based). Default 'node:20-bookworm-slim'." },
+  BASE_IMAGE_FLAG,
   ...DOCKER_COMPAT_FLAGS,
   { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
 ] as const satisfies readonly FlagSpec<keyof DockerContextOptions>[];

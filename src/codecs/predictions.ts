@@ -202,3 +202,21 @@ export function encodePredictions(value: unknown, wrap: boolean): string {
   const body = encodeOutput(value);
   return wrap ? '{"predictions": ' + body + '}' : body;
 }
+
+let elementWriter = new JsonWriter(OPTIONS);
+
+/**
+ * JSON text of element `i` of `values` stored as `dtype`, exactly as the predictions encoder writes
+ * a Frame cell (or a Tensor element when `datetimeAsInt`). For writers of other formats (JSONL).
+ */
+export function elementJson(dtype: DType, values: ArrayLike<unknown>, i: number, datetimeAsInt = false): string {
+  elementWriter.out = '';
+  try {
+    cellWriter(dtype, datetimeAsInt)(elementWriter, values as never, i);
+  } catch (err) {
+    // A failed write can leave nesting state behind: start the next element with a fresh writer.
+    elementWriter = new JsonWriter(OPTIONS);
+    throw err;
+  }
+  return elementWriter.out;
+}
