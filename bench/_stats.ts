@@ -23,3 +23,25 @@ export const ms = (n: number): string => (Number.isNaN(n) ? '-' : n < 1 ? n.toFi
 export const ratio = (n: number): string => (Number.isNaN(n) ? '-' : `${n.toFixed(2)}x`);
 /** 85% of one CPU */
 export const pct = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n * 100)}%`);
+
+/** The figures of one load level, as the load benchmarks print them. */
+export interface LevelFigures {
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly serverCpu?: number;
+  readonly serverCpuUsPerReq?: number;
+  readonly clientCpu: number;
+  readonly otherCpu?: number;
+  readonly verified: number;
+  readonly errors: number;
+}
+
+/** One line per load level: `  label  64 conn:  41,000 req/s  p50 ...  checked N ok, 0 bad`. */
+export function formatLevel(label: string, connections: number, r: LevelFigures, suffix = ''): string {
+  const perReq = r.serverCpuUsPerReq === undefined ? '-' : `${r.serverCpuUsPerReq.toFixed(0)} µs/req`;
+  return (
+    `  ${label.padEnd(7)} ${String(connections).padStart(3)} conn: ${count(r.reqPerSec).padStart(7)} req/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms` +
+    `  server CPU ${pct(r.serverCpu)} (${perReq})  load generator CPU ${pct(r.clientCpu)}  others ${pct(r.otherCpu)}  checked ${count(r.verified)} ok, ${r.errors} bad${suffix}`
+  );
+}

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
 import { rawProbe, runRawLoad } from './_load-raw.js';
-import { median, count, ms, pct } from './_stats.js';
+import { formatLevel, median, count, ms, pct } from './_stats.js';
 import { parseLoadSettings } from './_settings.js';
 
 const USAGE = `Usage: node dist/bench/http.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--raw] [--smoke] [--profile DIR]
@@ -75,11 +75,7 @@ async function measureVariant(variant: Variant, settings: Settings, pinning: Pin
     const results: LoadResult[] = [];
     for (const connections of settings.connections) {
       const r = await (settings.raw ? runRawLoad : runLoad)(target, { connections, warmupMs: settings.warmupMs, durationMs: settings.durationMs, serverCpuMs: child.cpuMs });
-      const perReq = r.serverCpuUsPerReq === undefined ? '-' : `${r.serverCpuUsPerReq.toFixed(0)} µs/req`;
-      console.log(
-        `  ${variant.padEnd(7)} ${String(connections).padStart(3)} conn: ${count(r.reqPerSec).padStart(7)} req/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms` +
-          `  server CPU ${pct(r.serverCpu)} (${perReq})  load generator CPU ${pct(r.clientCpu)}  others ${pct(r.otherCpu)}  checked ${count(r.verified)} ok, ${r.errors} bad`,
-      );
+      console.log(formatLevel(variant, connections, r));
       for (const sample of r.errorSamples) console.log(`    bad answer: ${sample}`);
       results.push(r);
     }

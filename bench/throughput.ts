@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadTarget } from './_load.js';
 import { rawProbe, runRawLoad, type RawLoadResult, type SideProbe } from './_load-raw.js';
-import { median, count, ms, pct, ratio } from './_stats.js';
+import { formatLevel, median, count, ms, pct, ratio } from './_stats.js';
 import { parseLoadSettings } from './_settings.js';
 
 const USAGE = `Usage: node dist/bench/throughput.js [--rounds N] [--duration S] [--warmup S] [--connections 1,16,64] [--no-pin] [--smoke] [--profile DIR]
@@ -117,12 +117,8 @@ async function measureVariant(variant: Variant, settings: Settings, pinning: Pin
       const r: RawLoadResult = settings.httpClient
         ? await runLoad(target, plan)
         : await runRawLoad(target, { ...plan, probe: connections === largest ? ping : undefined });
-      const perReq = r.serverCpuUsPerReq === undefined ? '-' : `${r.serverCpuUsPerReq.toFixed(0)} µs/req`;
       const probe = r.probe ? `  /ping p50 ${ms(r.probe.p50Ms)} p99 ${ms(r.probe.p99Ms)} max ${ms(r.probe.maxMs)} ms (${r.probe.requests}, ${r.probe.errors} bad)` : '';
-      console.log(
-        `  ${variant.name.padEnd(6)} ${String(connections).padStart(3)} conn: ${count(r.reqPerSec).padStart(7)} req/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms` +
-          `  server CPU ${pct(r.serverCpu)} (${perReq})  client CPU ${pct(r.clientCpu)}  others ${pct(r.otherCpu)}  checked ${count(r.verified)} ok, ${r.errors} bad${probe}`,
-      );
+      console.log(formatLevel(variant.name, connections, r, probe));
       for (const sample of r.errorSamples) console.log(`    bad answer: ${sample}`);
       results.push(r);
     }
