@@ -1,7 +1,7 @@
 // Owns reading a request body into memory under a size limit.
 
 import type { IncomingMessage } from 'node:http';
-import { PayloadTooLargeError } from '../errors.js';
+import { PayloadTooLargeError, ServingError } from '../errors.js';
 
 /** Reads the whole body; rejects with PayloadTooLargeError past `limitBytes` (and stops buffering). */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
@@ -29,7 +29,9 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
       if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     });
     req.on('error', (err) => {
-      if (!failed) reject(err);
+      // The client went away mid-body (Node's 'aborted' / ECONNRESET): a client condition, not a
+      // server fault. MLflow's CANCELLED is 499, nginx's "client closed request".
+      if (!failed) reject(new ServingError('CANCELLED', 'The client closed the connection before the whole request body arrived.', { cause: err }));
       failed = true;
     });
   });

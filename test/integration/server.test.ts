@@ -214,6 +214,25 @@ describe('limits and failures', () => {
       await server.close();
     }
   });
+  it('counts a client that hangs up mid-body as 499 CANCELLED, not a server error, and keeps serving', async () => {
+    const server = await startServer(makeModel());
+    try {
+      const { connect } = await import('node:net');
+      await new Promise<void>((resolve) => {
+        const sock = connect(server.port, '127.0.0.1', () => {
+          sock.write('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"inputs": [1');
+          setTimeout(() => sock.destroy(), 50);
+        });
+        sock.on('close', () => setTimeout(resolve, 100));
+      });
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /^mlserve_requests_total\{endpoint="\/invocations",protocol="mlflow",status="499"\} 1$/m);
+      assert.doesNotMatch(metrics, /status="500"/);
+      assert.equal((await fetch(`${server.url}/ping`)).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
   it('answers MLflow\'s prefix and code for an MLflow-style error thrown by the model', async () => {
     const source = `import { ServingError } from ${JSON.stringify(new URL('../../src/errors.js', import.meta.url).href)};
 export function predict() { throw new ServingError('RESOURCE_DOES_NOT_EXIST', 'custom'); }\n`;
