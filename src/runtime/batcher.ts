@@ -59,15 +59,24 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     const batch = [first];
     if (first.key === undefined) return batch;
     let rows = first.rows;
-    for (let i = 0; i < queue.length && rows < options.maxBatchSize; ) {
+    // One pass that keeps what is not taken (splicing each taken request would be quadratic).
+    let kept = 0;
+    for (let i = 0; i < queue.length; i++) {
       const p = queue[i];
-      if (p.key === first.key && rows + p.rows <= options.maxBatchSize) {
+      if (rows < options.maxBatchSize && p.key === first.key && rows + p.rows <= options.maxBatchSize) {
         batch.push(p);
         rows += p.rows;
-        queue.splice(i, 1);
-      } else i++;
+      } else queue[kept++] = p;
     }
+    queue.length = kept;
     return batch;
+  };
+
+  /** Rows waiting with a merge key (only the optional batch delay needs it). */
+  const queuedRows = (key: string | undefined): number => {
+    let rows = 0;
+    for (const p of queue) if (p.key === key) rows += p.rows;
+    return rows;
   };
 
   const runOne = async (p: Pending): Promise<void> => {
@@ -157,9 +166,8 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
   const pump = (): void => {
     while (inFlight < options.concurrency && queue.length > 0) {
       const first = queue[0];
-      const waited = Date.now() - first.enqueuedAt;
-      const rows = queue.filter((p) => p.key !== undefined && p.key === first.key).reduce((n, p) => n + p.rows, 0);
-      if (options.maxBatchDelayMs > 0 && first.key !== undefined && rows < options.maxBatchSize && waited < options.maxBatchDelayMs) {
+      const waited = options.maxBatchDelayMs > 0 && first.key !== undefined ? Date.now() - first.enqueuedAt : Infinity;
+      if (waited < options.maxBatchDelayMs && queuedRows(first.key) < options.maxBatchSize) {
         timer ??= setTimeout(() => {
           timer = undefined;
           pump();
