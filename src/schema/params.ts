@@ -72,52 +72,41 @@ function ndim(v: unknown): number {
   return d;
 }
 
-/** Validates one param value; returns the value to give the model. */
-function checkParam(spec: ParamSpec, value: unknown, container: object, key: string | number): unknown {
-  const box: Record<string, unknown> = {};
+/** Validates `from[fromKey]` and writes the value to give the model into `out[outKey]` (floats marked). */
+function checkParam(spec: ParamSpec, from: object, fromKey: string | number, out: Record<string, unknown>, outKey: string): void {
+  const value = (from as Record<string | number, unknown>)[fromKey];
+  const wrap = (err: unknown): never => {
+    if (!(err instanceof ParamError)) throw err;
+    throw new ParamError(`Failed to validate type and shape for ${paramSpecRepr(spec)}, error: ${err.message}`);
+  };
   if (spec.shape === null) {
     if (Array.isArray(value)) {
       throw new ParamError(`Failed to validate type and shape for ${paramSpecRepr(spec)}, error: Value must be a scalar for type \`DataType.${spec.type.kind === 'scalar' ? spec.type.type : 'object'}\`, got \`${valueRepr(value)}\``);
     }
     try {
-      checkScalar(spec, value, container, key, box, 'v');
+      checkScalar(spec, value, from, fromKey, out, outKey);
     } catch (err) {
-      if (!(err instanceof ParamError)) throw err;
-      throw new ParamError(`Failed to validate type and shape for ${paramSpecRepr(spec)}, error: ${err.message}`);
+      wrap(err);
     }
-    return withMark(box, 'v');
+    return;
   }
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined) {
+    out[outKey] = null;
+    return;
+  }
   const d = ndim(value);
   if (d !== 1) {
-    const t = Array.isArray(value) ? 'list' : pyTypeName(value, container, key);
+    const t = Array.isArray(value) ? 'list' : pyTypeName(value, from, fromKey);
     throw new ParamError(`Value must be a 1D array with shape (-1,) for param ${paramSpecRepr(spec)}, received ${t} with ndim ${d}`);
   }
   const list = value as unknown[];
-  const out: unknown[] = new Array(list.length);
+  const values: unknown[] = new Array(list.length);
   try {
-    for (let i = 0; i < list.length; i++) checkScalar(spec, list[i], list, i, out, i);
+    for (let i = 0; i < list.length; i++) checkScalar(spec, list[i], list, i, values, i);
   } catch (err) {
-    if (!(err instanceof ParamError)) throw err;
-    throw new ParamError(`Failed to validate type and shape for ${paramSpecRepr(spec)}, error: ${err.message}`);
+    wrap(err);
   }
-  return out;
-}
-
-/** Returns box[key], keeping its float mark by re-reading it when the caller writes it. */
-function withMark(box: Record<string, unknown>, key: string): unknown {
-  const v = box[key];
-  return typeof v === 'number' && isFloatAt(box, key, v) ? new FloatParam(v) : v;
-}
-
-/** Internal carrier of a float value between checkParam and its destination object. */
-class FloatParam {
-  constructor(readonly value: number) {}
-}
-
-function assign(out: Record<string, unknown>, key: string, v: unknown): void {
-  if (v instanceof FloatParam) setFloat(out, key, v.value);
-  else out[key] = v;
+  out[outKey] = values;
 }
 
 /**
@@ -144,7 +133,7 @@ export function enforceParams(params: unknown, specs: readonly ParamSpec[] | und
     const spec = bySpec.get(key);
     if (!spec) continue;
     try {
-      assign(out, key, checkParam(spec, given[key], given, key));
+      checkParam(spec, given, key, out, key);
     } catch (err) {
       if (!(err instanceof ParamError)) throw err;
       errors.push(`(${strRepr(key)}, ${strRepr(err.message)})`);
@@ -152,19 +141,21 @@ export function enforceParams(params: unknown, specs: readonly ParamSpec[] | und
   }
   if (errors.length) throw new SchemaEnforcementError(`Invalid parameters found: {${errors.join(', ')}}`);
   for (const spec of specs) {
-    if (!(spec.name in out)) assign(out, spec.name, copyDefault(spec));
+    if (!(spec.name in out)) copyDefault(spec, out);
   }
   return out;
 }
 
-function copyDefault(spec: ParamSpec): unknown {
+/** Writes a fresh copy of the spec's default into `out` (floats marked, so `1.0` stays `1.0`). */
+function copyDefault(spec: ParamSpec, out: Record<string, unknown>): void {
   const d = spec.default;
+  const float = isFloatType(spec);
   if (Array.isArray(d)) {
-    const out: unknown[] = [];
-    d.forEach((v, i) => (typeof v === 'number' && isFloatType(spec) ? setFloat(out, i, v) : (out[i] = v)));
-    return out;
-  }
-  return typeof d === 'number' && isFloatType(spec) ? new FloatParam(d) : d;
+    const list: unknown[] = [];
+    d.forEach((v, i) => (typeof v === 'number' && float ? setFloat(list, i, v) : (list[i] = v)));
+    out[spec.name] = list;
+  } else if (typeof d === 'number' && float) setFloat(out, spec.name, d);
+  else out[spec.name] = d;
 }
 
 function isFloatType(spec: ParamSpec): boolean {
@@ -175,9 +166,9 @@ function isFloatType(spec: ParamSpec): boolean {
 export function validateParamDefault(spec: ParamSpec): unknown {
   if (spec.default === null || spec.default === undefined) return null;
   try {
-    const holder = { d: spec.default };
-    const v = checkParam(spec, spec.default, holder, 'd');
-    return v instanceof FloatParam ? v.value : v;
+    const out: Record<string, unknown> = {};
+    checkParam(spec, { d: spec.default }, 'd', out, 'd');
+    return out.d;
   } catch (err) {
     if (err instanceof ParamError) throw new ModelLoadError(`Invalid default for param '${spec.name}': ${err.message}`);
     throw err;
