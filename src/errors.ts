@@ -140,6 +140,21 @@ export class ModelLoadError extends ServingError {
   }
 }
 
+/**
+ * A valid model that mlserve cannot evaluate natively (an unknown class inside a pickle, a format
+ * feature no native engine implements). With `--engine auto`, a model that also has the
+ * `python_function` flavor falls back to Python workers; otherwise this is the load error.
+ */
+export class UnsupportedModelError extends ModelLoadError {
+  /** What could not be evaluated, each naming where it sits in the model (e.g. a pipeline step). */
+  readonly unsupported: readonly string[];
+  constructor(message: string, unsupported: readonly string[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnsupportedModelError';
+    this.unsupported = unsupported;
+  }
+}
+
 /** A model URI of a form or scheme mlserve cannot resolve. */
 export class InvalidModelUriError extends ServingError {
   constructor(message: string) {
