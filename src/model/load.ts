@@ -12,6 +12,7 @@ const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
   js_function: async () => (await import('../flavors/js/index.js')).jsFunctionFlavor,
   onnx: async () => (await import('../flavors/onnx/index.js')).onnxFlavor,
   xgboost: async () => (await import('../flavors/xgboost/index.js')).xgboostFlavor,
+  lightgbm: async () => (await import('../flavors/lightgbm/index.js')).lightgbmFlavor,
 };
 
 /** Names of the flavors this build can serve. */
