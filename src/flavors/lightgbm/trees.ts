@@ -83,8 +83,10 @@ function readLinear(r: TreeReader, numLeaves: number, numFeatures: number): Line
   const start = new Int32Array(numLeaves + 1);
   for (let l = 0; l < numLeaves; l++) start[l + 1] = start[l] + counts[l];
   const total = start[numLeaves];
-  const features = total && r.has('leaf_features') ? Int32Array.from(r.integers('leaf_features', total, 'the sum of num_features', 0, numFeatures - 1)) : new Int32Array(total);
-  const coeffs = total && r.has('leaf_coeff') ? r.doubles('leaf_coeff', total, 'the sum of num_features') : new Float64Array(total);
+  if (total === 0) return { constant, start, features: new Int32Array(0), coeffs: new Float64Array(0) };
+  // Coefficients without their features (or the reverse) is a file LightGBM would misread.
+  const features = Int32Array.from(r.integers('leaf_features', total, 'the sum of num_features', 0, numFeatures - 1));
+  const coeffs = r.doubles('leaf_coeff', total, 'the sum of num_features');
   return { constant, start, features, coeffs };
 }
 
