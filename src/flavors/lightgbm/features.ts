@@ -126,22 +126,16 @@ function rowsOf(numRows: number, sources: readonly Source[]): FeatureRows {
 
 /** A DataFrame column as pandas → numpy gives it to LightGBM: exact float64 values, categories as codes. */
 function frameSource(c: Column, categories: readonly Category[] | undefined): Source {
-  const base = { offset: 0, step: 1 };
-  if (categories) return { ...base, values: null, read: categoryReader(c, categories) };
-  switch (c.dtype) {
-    case 'float64':
-    case 'float32':
-    case 'int8':
-    case 'int16':
-    case 'int32':
-    case 'uint8':
-    case 'uint16':
-    case 'uint32':
-      return { ...base, values: c.values as ArrayLike<number>, read: (i) => (c.values as ArrayLike<number>)[i] };
-    default:
-      return { ...base, values: null, read: scalarReader(c.dtype, c.values, `${String(c.name)}: ${pandasDType(c.dtype)}`) };
-  }
+  if (categories) return { values: null, read: categoryReader(c, categories), offset: 0, step: 1 };
+  if (DIRECT_DTYPES.has(c.dtype)) return { values: c.values as ArrayLike<number>, read: unused, offset: 0, step: 1 };
+  return { values: null, read: scalarReader(c.dtype, c.values, `${String(c.name)}: ${pandasDType(c.dtype)}`), offset: 0, step: 1 };
 }
+
+/** Dtypes whose storage holds the numbers LightGBM receives, read without conversion. */
+const DIRECT_DTYPES = new Set<DType>(['float64', 'float32', 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32']);
+
+/** The reader of sources read directly from `values`. */
+const unused: Reader = () => NaN;
 
 /** Elements of dtypes without a direct numeric view: halves, 64-bit integers (rounded to nearest), booleans. */
 function scalarReader(dtype: DType, values: ColumnValues, what: string): Reader {
@@ -171,7 +165,10 @@ function pandasDType(dtype: DType): string {
  */
 function categoryReader(c: Column, categories: readonly Category[]): Reader {
   const textCategories = categories.some((v) => typeof v === 'string');
-  if (!TEXT_DTYPES.has(c.dtype) && textCategories) return frameSource(c, undefined).read;
+  if (!TEXT_DTYPES.has(c.dtype) && textCategories) {
+    const own = frameSource(c, undefined);
+    return own.values ? (i) => own.values![i] : own.read;
+  }
   if (c.dtype === 'datetime64') throw new FeatureInputError(`pandas dtypes must be int, float or bool.\nFields with bad pandas dtypes: ${String(c.name)}: datetime64[ns]`);
   const codes = new Map<unknown, number>();
   categories.forEach((v, k) => {

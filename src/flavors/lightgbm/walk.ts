@@ -50,10 +50,14 @@ export function accumulateScores(forest: Forest, rows: FeatureRows, out: Float64
 /**
  * Turns filled rows into what the trees read: values within ±kZeroThreshold become 0 (the C
  * API drops them from the row, LightGBM's predict buffer holds 0 there), then the copies.
+ * Exported for bench/_lightgbm-codegen.ts, which walks the same rows with generated code.
  */
-function makeCopies(forest: Forest, x: Float64Array, count: number, stride: number): void {
+export function makeCopies(forest: Forest, x: Float64Array, count: number, stride: number): void {
   const F = forest.numFeatures;
-  const [, nanLow, zeroLow, zeroNan] = Array.from(forest.slot, (s) => (s < 0 ? -1 : s * F));
+  const offset = (copy: number): number => (forest.slot[copy] < 0 ? -1 : forest.slot[copy] * F);
+  const nanLow = offset(Copy.NAN_LOW);
+  const zeroLow = offset(Copy.ZERO_LOW);
+  const zeroNan = offset(Copy.ZERO_NAN);
   for (let r = 0, o = 0; r < count; r++, o += stride) {
     for (let j = 0; j < F; j++) {
       let v = x[o + j];
