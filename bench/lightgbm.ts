@@ -6,7 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pinLoadGenerator, startServerChild } from './_child.js';
+import { type Pinning, pinLoadGenerator, startServerChild } from './_child.js';
 import { probe, runLoad } from './_load.js';
 import { positive } from './_settings.js';
 import { median, ms } from './_stats.js';
@@ -210,7 +210,28 @@ function largestRelative(a: Float64Array, b: Float64Array): number {
   return worst;
 }
 
-/** Single-row requests through `mlserve models serve`, one connection, against LightGBM's in-process single-row predict. */
+/** p50/p99 of single-row requests, one connection, against a fresh `mlserve models serve` of `modelDir`. */
+async function serveLatency(label: string, modelDir: string, body: string, settings: Settings, pinning: Pinning, check?: (text: string) => void) {
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const child = await startServerChild(label, [cli, 'models', 'serve', '-m', modelDir, '-p', '0'], pinning, 60_000);
+  try {
+    const res = await fetch(`${child.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${label} answered ${res.status} ${text}`);
+    check?.(text);
+    const target = { url: child.url, path: '/invocations', method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(body), expectStatus: 200, expectBody: text };
+    await probe(target);
+    return await runLoad(target, { connections: 1, warmupMs: 1000, durationMs: settings.latencySeconds * 1000, serverCpuMs: child.cpuMs });
+  } finally {
+    await child.stop();
+  }
+}
+
+/**
+ * Single-row requests through `mlserve models serve`, one connection; baselines measured in the same
+ * run: the same request path with a model that only echoes (what serving costs without the trees),
+ * and LightGBM's own in-process `Booster.predict` on a 1-row DataFrame (what MLflow's pyfunc runs).
+ */
 async function latency(dir: string, python: string, settings: Settings): Promise<void> {
   const x = makeFeatures(1, settings.features);
   // NaN, not null: a column holding only null is object dtype in pandas, which LightGBM refuses.
@@ -218,23 +239,16 @@ async function latency(dir: string, python: string, settings: Settings): Promise
   const body = `{"dataframe_split": {"columns": [${cells.map((_, j) => `"f${j}"`).join(', ')}], "data": [[${cells.join(', ')}]]}}`;
   const py = JSON.parse(run(python, [join(dir, 'bench.py'), 'latency', join(dir, 'model', 'model.lgb'), join(dir, 'x.f64'), String(settings.rows), String(settings.features), '2000']).trim()) as { p50: number; first: number };
   const pinning = pinLoadGenerator(true);
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const child = await startServerChild('mlserve', [cli, 'models', 'serve', '-m', join(dir, 'model'), '-p', '0'], pinning, 60_000);
-  try {
-    const res = await fetch(`${child.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const text = await res.text();
-    const got = (JSON.parse(text) as { predictions?: number[] }).predictions?.[0];
-    if (got === undefined) throw new Error(`mlserve answered ${res.status} ${text}`);
+  const model = await serveLatency('mlserve', join(dir, 'model'), body, settings, pinning, (text) => {
+    const got = (JSON.parse(text) as { predictions: number[] }).predictions[0];
     if (Math.abs(got - py.first) > 1e-12 * Math.abs(py.first)) throw new Error(`single-row answer ${got} differs from LightGBM's ${py.first}`);
-    const target = { url: child.url, path: '/invocations', method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(body), expectStatus: 200, expectBody: text };
-    await probe(target);
-    const r = await runLoad(target, { connections: 1, warmupMs: 1000, durationMs: settings.latencySeconds * 1000, serverCpuMs: child.cpuMs });
-    console.log('');
-    console.log(`single-row latency through HTTP (${pinning.description}): mlserve p50 ${ms(r.p50Ms)} ms, p99 ${ms(r.p99Ms)} ms, ${Math.round(r.reqPerSec)} req/s over ${r.requests} requests, ${r.errors} bad`);
-    console.log(`  LightGBM's own Booster.predict on a 1-row DataFrame, in-process (no HTTP, no JSON): p50 ${ms(py.p50)} ms → mlserve's whole request is ${(py.p50 / r.p50Ms).toFixed(2)}x that`);
-  } finally {
-    await child.stop();
-  }
+  });
+  const echo = await serveLatency('echo', fileURLToPath(new URL('../../test/conformance/models/echo_optional', import.meta.url)), '{"dataframe_split": {"columns": ["x"], "data": [[1.0]]}}', settings, pinning);
+  console.log('');
+  console.log(`single-row latency through HTTP, one connection (${pinning.description}):`);
+  console.log(`  mlserve, this model: p50 ${ms(model.p50Ms)} ms, p99 ${ms(model.p99Ms)} ms (${model.requests} requests, ${model.errors} bad)`);
+  console.log(`  mlserve, a model that echoes its input (serving alone): p50 ${ms(echo.p50Ms)} ms, p99 ${ms(echo.p99Ms)} ms → the trees add ${ms(model.p50Ms - echo.p50Ms)} ms`);
+  console.log(`  LightGBM's Booster.predict on a 1-row DataFrame, in-process (no HTTP, no JSON): p50 ${ms(py.p50)} ms`);
 }
 
 async function main(): Promise<number> {

@@ -37,6 +37,8 @@ export interface Forest {
   readonly walk: Uint8Array;
   /** 1 when the tree has linear models at its leaves. */
   readonly linear: Uint8Array;
+  /** How many trees from each one on are numeric with plain leaves (walkable eight trees at a time). */
+  readonly plainRun: Int32Array;
   readonly col: Int32Array;
   readonly threshold: Float64Array;
   readonly kids: Int32Array;
@@ -158,5 +160,7 @@ export function buildForest(trees: readonly Tree[], numFeatures: number): Forest
   let numCopies = 0;
   for (let c = 0; c < 4; c++) if (used[c]) slot[c] = numCopies++;
   for (let id = 0; id < numInternal; id++) f.col[id] = slot[copyOf[id]] * numFeatures + f.feature[id];
-  return { numTrees, numFeatures, numInternal, ...f, numCopies, slot };
+  const plainRun = new Int32Array(numTrees + 1);
+  for (let t = numTrees - 1; t >= 0; t--) plainRun[t] = f.walk[t] === Walk.NUMERIC && !f.linear[t] ? plainRun[t + 1] + 1 : 0;
+  return { numTrees, numFeatures, numInternal, ...f, plainRun, numCopies, slot };
 }

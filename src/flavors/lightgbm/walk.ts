@@ -22,6 +22,8 @@ const CHUNK_ROWS = 64;
 /**
  * Adds the outputs of trees `[treeBegin, treeEnd)` to `out` (`numRows × k`, row-major); tree `t`
  * adds to output `t % k`. Each row's sums run in tree order, in doubles, as GBDT::PredictRaw.
+ * Rows in groups of eight walk each tree side by side; the rest (a single-row request) walk
+ * eight trees side by side instead.
  */
 export function accumulateScores(forest: Forest, rows: FeatureRows, out: Float64Array, k: number, treeBegin: number, treeEnd: number): void {
   if (rows.numCols !== forest.numFeatures) throw new RangeError(`rows have ${rows.numCols} features; the model has ${forest.numFeatures}`);
@@ -33,17 +35,67 @@ export function accumulateScores(forest: Forest, rows: FeatureRows, out: Float64
     const count = Math.min(CHUNK_ROWS, rows.numRows - start);
     rows.fill(x, start, start + count, stride);
     makeCopies(forest, x, count, stride);
-    for (let t = treeBegin; t < treeEnd; t++) {
-      if (forest.walk[t] === Walk.NUMERIC) walkNumeric(forest, forest.roots[t], x, stride, count, leaves);
-      else walkGeneral(forest, forest.roots[t], x, stride, count, leaves);
+    const grouped = count - (count % 8);
+    for (let t = treeBegin; t < treeEnd && grouped > 0; t++) {
+      if (forest.walk[t] === Walk.NUMERIC) walkNumeric(forest, forest.roots[t], x, stride, grouped, leaves);
+      else walkGeneral(forest, forest.roots[t], x, stride, grouped, leaves);
       const o = start * k + (t % k);
       if (forest.linear[t]) {
-        for (let r = 0; r < count; r++) out[o + r * k] += linearLeaf(forest, leaves[r] - L, x, r * stride);
+        for (let r = 0; r < grouped; r++) out[o + r * k] += linearLeaf(forest, leaves[r] - L, x, r * stride);
       } else {
         const values = forest.leafValue;
-        for (let r = 0; r < count; r++) out[o + r * k] += values[leaves[r] - L];
+        for (let r = 0; r < grouped; r++) out[o + r * k] += values[leaves[r] - L];
       }
     }
+    for (let r = grouped; r < count; r++) accumulateRow(forest, x, r * stride, out, (start + r) * k, k, treeBegin, treeEnd);
+  }
+}
+
+/** One row through trees `[treeBegin, treeEnd)`: runs of plain numeric trees eight at a time, others one by one. */
+function accumulateRow(f: Forest, x: Float64Array, o: number, out: Float64Array, base: number, k: number, treeBegin: number, treeEnd: number): void {
+  const { col, threshold: thr, kids, roots, leafValue: values } = f;
+  const L = f.numInternal;
+  let t = treeBegin;
+  while (t < treeEnd) {
+    if (t + 8 <= treeEnd && f.plainRun[t] >= 8) {
+      let n0 = roots[t];
+      let n1 = roots[t + 1];
+      let n2 = roots[t + 2];
+      let n3 = roots[t + 3];
+      let n4 = roots[t + 4];
+      let n5 = roots[t + 5];
+      let n6 = roots[t + 6];
+      let n7 = roots[t + 7];
+      while (n0 < L || n1 < L || n2 < L || n3 < L || n4 < L || n5 < L || n6 < L || n7 < L) {
+        n0 = kids[2 * n0 + 1 - +(x[o + col[n0]] <= thr[n0])];
+        n1 = kids[2 * n1 + 1 - +(x[o + col[n1]] <= thr[n1])];
+        n2 = kids[2 * n2 + 1 - +(x[o + col[n2]] <= thr[n2])];
+        n3 = kids[2 * n3 + 1 - +(x[o + col[n3]] <= thr[n3])];
+        n4 = kids[2 * n4 + 1 - +(x[o + col[n4]] <= thr[n4])];
+        n5 = kids[2 * n5 + 1 - +(x[o + col[n5]] <= thr[n5])];
+        n6 = kids[2 * n6 + 1 - +(x[o + col[n6]] <= thr[n6])];
+        n7 = kids[2 * n7 + 1 - +(x[o + col[n7]] <= thr[n7])];
+      }
+      // Added one by one, in tree order: the same sums as LightGBM's.
+      out[base + (t % k)] += values[n0 - L];
+      out[base + ((t + 1) % k)] += values[n1 - L];
+      out[base + ((t + 2) % k)] += values[n2 - L];
+      out[base + ((t + 3) % k)] += values[n3 - L];
+      out[base + ((t + 4) % k)] += values[n4 - L];
+      out[base + ((t + 5) % k)] += values[n5 - L];
+      out[base + ((t + 6) % k)] += values[n6 - L];
+      out[base + ((t + 7) % k)] += values[n7 - L];
+      t += 8;
+      continue;
+    }
+    let n = roots[t];
+    if (f.walk[t] === Walk.NUMERIC) {
+      while (n < L) n = kids[2 * n + 1 - +(x[o + col[n]] <= thr[n])];
+    } else {
+      while (n < L) n = kids[2 * n + (decideRight(f, n, x[o + f.feature[n]]) ? 1 : 0)];
+    }
+    out[base + (t % k)] += f.linear[t] ? linearLeaf(f, n - L, x, o) : values[n - L];
+    t++;
   }
 }
 
@@ -73,13 +125,12 @@ export function makeCopies(forest: Forest, x: Float64Array, count: number, strid
 /**
  * Numeric trees: each step is `kids[2n + (x > threshold)]`, with no branch to mispredict;
  * eight rows walk side by side so their loads overlap, until all eight have reached a leaf
- * (leaves loop to themselves). Leaf node ids go to `leaves`.
+ * (leaves loop to themselves). Leaf node ids go to `leaves`; `count` is a multiple of 8.
  */
 function walkNumeric(f: Forest, root: number, x: Float64Array, stride: number, count: number, leaves: Int32Array): void {
   const { col, threshold: thr, kids } = f;
   const L = f.numInternal;
-  let r = 0;
-  for (; r + 8 <= count; r += 8) {
+  for (let r = 0; r < count; r += 8) {
     const o0 = r * stride;
     const o1 = o0 + stride;
     const o2 = o1 + stride;
@@ -114,12 +165,6 @@ function walkNumeric(f: Forest, root: number, x: Float64Array, stride: number, c
     leaves[r + 5] = n5;
     leaves[r + 6] = n6;
     leaves[r + 7] = n7;
-  }
-  for (; r < count; r++) {
-    const o = r * stride;
-    let n = root;
-    while (n < L) n = kids[2 * n + 1 - +(x[o + col[n]] <= thr[n])];
-    leaves[r] = n;
   }
 }
 
