@@ -10,6 +10,7 @@ import { type Pinning, pinLoadGenerator, startServerChild } from './_child.js';
 import { probe, runLoad } from './_load.js';
 import { positive } from './_settings.js';
 import { median, ms } from './_stats.js';
+import { makeFeatures, positiveInt, runChild } from './_trees.js';
 
 const USAGE = `Usage: node dist/bench/lightgbm.js [--rounds N] [--rows N] [--trees N] [--leaves N] [--features N] [--reps N]
                                  [--latency S] [--codegen] [--python PATH] [--smoke]
@@ -108,12 +109,6 @@ interface Settings {
 
 type Variant = 'lightgbm' | 'mlserve' | 'codegen';
 
-function integer(name: string, text: string | undefined, fallback: number): number {
-  const v = positive(name, text, fallback);
-  if (!Number.isInteger(v)) throw new Error(`--${name} must be an integer, got ${JSON.stringify(text)}`);
-  return v;
-}
-
 function parseSettings(argv: string[]): Settings | undefined {
   const { values: v } = parseArgs({
     args: argv,
@@ -134,12 +129,12 @@ function parseSettings(argv: string[]): Settings | undefined {
   if (v.help) return undefined;
   const latency = v.latency === '0' ? 0 : positive('latency', v.latency, 5);
   return {
-    rounds: v.smoke ? 1 : integer('rounds', v.rounds, 5),
-    rows: v.smoke ? 2000 : integer('rows', v.rows, 100_000),
-    trees: v.smoke ? 50 : integer('trees', v.trees, 500),
-    leaves: integer('leaves', v.leaves, 63),
-    features: integer('features', v.features, 50),
-    reps: v.smoke ? 1 : integer('reps', v.reps, 3),
+    rounds: v.smoke ? 1 : positiveInt('rounds', v.rounds, 5),
+    rows: v.smoke ? 2000 : positiveInt('rows', v.rows, 100_000),
+    trees: v.smoke ? 50 : positiveInt('trees', v.trees, 500),
+    leaves: positiveInt('leaves', v.leaves, 63),
+    features: positiveInt('features', v.features, 50),
+    reps: v.smoke ? 1 : positiveInt('reps', v.reps, 3),
     latencySeconds: v.smoke ? Math.min(latency, 1) : latency,
     codegen: v.codegen,
     python: v.python,
@@ -151,28 +146,6 @@ function findPython(settings: Settings): string | undefined {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const candidates = settings.python ? [settings.python] : [process.env.LIGHTGBM_PYTHON, join(root, '../.mlflow-venv/bin/python'), 'python3'];
   return candidates.find((p) => p && (p === 'python3' || existsSync(p)) && spawnSync(p, ['-c', 'import lightgbm, numpy, pandas'], { stdio: 'ignore' }).status === 0);
-}
-
-/** Deterministic features: normal-ish values, 2% missing. */
-function makeFeatures(rows: number, cols: number): Float64Array {
-  const x = new Float64Array(rows * cols);
-  let s = 0x2545f491;
-  const next = (): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-  for (let i = 0; i < x.length; i++) x[i] = next() < 0.02 ? NaN : (next() + next() + next() - 1.5) * 2;
-  return x;
-}
-
-/** Runs a child to completion; single-threaded (OMP_NUM_THREADS=1) unless `threaded` (training). */
-function run(command: string, args: readonly string[], threaded = false): string {
-  const env = threaded ? process.env : { ...process.env, OMP_NUM_THREADS: '1' };
-  const r = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}`);
-  return r.stdout;
 }
 
 interface Measurement {
@@ -190,8 +163,8 @@ function measure(variant: Variant, dir: string, python: string, settings: Settin
   const common = [join(dir, 'x.f64'), String(settings.rows), String(settings.features), String(settings.reps), out];
   const stdout =
     variant === 'lightgbm'
-      ? run(python, [join(dir, 'bench.py'), 'predict', join(model, 'model.lgb'), ...common])
-      : run(process.execPath, [fileURLToPath(new URL('./_lightgbm-child.js', import.meta.url)), variant === 'codegen' ? 'codegen' : 'table', model, ...common]);
+      ? runChild(python, [join(dir, 'bench.py'), 'predict', join(model, 'model.lgb'), ...common])
+      : runChild(process.execPath, [fileURLToPath(new URL('./_lightgbm-child.js', import.meta.url)), variant === 'codegen' ? 'codegen' : 'table', model, ...common]);
   const { seconds, cpuSeconds, array } = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number[]; cpuSeconds: number[]; array?: number[] };
   const bytes = readFileSync(out);
   return {
@@ -237,7 +210,7 @@ async function latency(dir: string, python: string, settings: Settings): Promise
   // NaN, not null: a column holding only null is object dtype in pandas, which LightGBM refuses.
   const cells = Array.from(x, (v) => (Number.isNaN(v) ? 'NaN' : String(v)));
   const body = `{"dataframe_split": {"columns": [${cells.map((_, j) => `"f${j}"`).join(', ')}], "data": [[${cells.join(', ')}]]}}`;
-  const py = JSON.parse(run(python, [join(dir, 'bench.py'), 'latency', join(dir, 'model', 'model.lgb'), join(dir, 'x.f64'), String(settings.rows), String(settings.features), '2000']).trim()) as { p50: number; first: number };
+  const py = JSON.parse(runChild(python, [join(dir, 'bench.py'), 'latency', join(dir, 'model', 'model.lgb'), join(dir, 'x.f64'), String(settings.rows), String(settings.features), '2000']).trim()) as { p50: number; first: number };
   const pinning = pinLoadGenerator(true);
   const model = await serveLatency('mlserve', join(dir, 'model'), body, settings, pinning, (text) => {
     const got = (JSON.parse(text) as { predictions: number[] }).predictions[0];
@@ -267,7 +240,7 @@ async function main(): Promise<number> {
     writeFileSync(join(dir, 'bench.py'), PY_SCRIPT);
     writeFileSync(join(dir, 'x.f64'), makeFeatures(settings.rows, settings.features));
     const s = settings;
-    const trained = JSON.parse(run(python, [join(dir, 'bench.py'), 'train', join(dir, 'x.f64'), String(s.rows), String(s.features), join(dir, 'model'), String(s.trees), String(s.leaves)], true).trim()) as {
+    const trained = JSON.parse(runChild(python, [join(dir, 'bench.py'), 'train', join(dir, 'x.f64'), String(s.rows), String(s.features), join(dir, 'model'), String(s.trees), String(s.leaves)], true).trim()) as {
       version: string;
       leaves_per_tree: number;
       max_depth: number;

@@ -2,26 +2,11 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, spawnServe } from '../helpers/cli.js';
+import { runCli, spawnServe } from '../helpers/cli.js';
 import { assertAnswer, LIGHTGBM_FIXTURES, readCase, requestBody } from '../helpers/lightgbm.js';
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function runCli(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('mlserve CLI with a LightGBM model', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlserve-lightgbm-e2e-'));

@@ -1,4 +1,4 @@
-// Test helper: spawn the built CLI's `models serve` and wait for the URL it prints once ready.
+// Test helper: run the built CLI to completion, or spawn its `models serve` and wait for the URL it prints once ready.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, dirname } from 'node:path';
@@ -31,5 +31,25 @@ export function spawnServe(args: readonly string[]): Promise<ServeChild> {
       if (m) resolve({ child, url: m[1], stderr: () => stderr, exited });
     });
     void exited.then(() => reject(new Error(`mlserve exited before it was ready:\n${stderr}`)));
+  });
+}
+
+/** What a finished CLI run printed and returned. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI with `args` to completion, writing `stdin` to it first. */
+export function runCli(args: readonly string[], stdin?: string): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
   });
 }
