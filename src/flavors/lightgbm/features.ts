@@ -41,7 +41,8 @@ export type FeatureModel = Pick<LightGBMModel, 'numFeatures' | 'featureNames' | 
 export function featureRows(input: ModelInput, model: FeatureModel): FeatureRows {
   if (isFrame(input)) {
     if (input.numRows < 1) throw new FeatureInputError('Input data must be 2 dimensional and non empty.');
-    const cols = byName(input.cols, model.featureNames) ?? checkCount(input.cols, model.numFeatures);
+    const cols = byName(input.cols, model.featureNames) ?? input.cols;
+    checkCount(cols.length, model.numFeatures);
     const categories = categoryColumns(cols, model);
     return rowsOf(
       input.numRows,
@@ -51,7 +52,7 @@ export function featureRows(input: ModelInput, model: FeatureModel): FeatureRows
   if (isTensor(input)) {
     if (input.ndim !== 2) throw new FeatureInputError('Input numpy.ndarray or list must be 2 dimensional');
     const [rows, width] = input.shape;
-    checkCount(new Array(width), model.numFeatures);
+    checkCount(width, model.numFeatures);
     const read = arrayReader(input);
     const direct = input.dtype === 'float64' || input.dtype === 'float32' ? (input.data as ArrayLike<number>) : null;
     return rowsOf(rows, Array.from({ length: width }, (_, j) => ({ values: direct, read, offset: j, step: width })));
@@ -72,14 +73,13 @@ function byName(cols: readonly Column[], names: readonly string[]): Column[] | u
 }
 
 /** LightGBM's shape check (c_api.cpp): the number of columns must be the model's. */
-function checkCount<T>(cols: readonly T[], numFeatures: number): readonly T[] {
-  if (cols.length !== numFeatures) {
+function checkCount(count: number, numFeatures: number): void {
+  if (count !== numFeatures) {
     throw new FeatureInputError(
-      `The number of features in data (${cols.length}) is not the same as it was in training data (${numFeatures}).` +
+      `The number of features in data (${count}) is not the same as it was in training data (${numFeatures}).` +
         ' Send every feature the model was trained on (see its signature or feature_names).',
     );
   }
-  return cols;
 }
 
 const TEXT_DTYPES = new Set<DType>(['str', 'bytes', 'object']);
