@@ -25,7 +25,7 @@ interface Output {
 }
 
 /** expected.json, written by test/fixtures/lightgbm/generate.py. */
-export interface LightGBMExpected {
+interface LightGBMExpected {
   readonly case: string;
   readonly objective: string;
   readonly columns: string[];
@@ -51,7 +51,7 @@ function cellNumber(v: number | string | null): number {
 }
 
 /** The recorded rows as MLflow hands them to the model: a DataFrame of the signature's dtypes, or a float64 array. */
-export function fixtureInput(e: LightGBMExpected): ModelInput {
+function fixtureInput(e: LightGBMExpected): ModelInput {
   if (e.tensor) return new Tensor('float64', [e.data.length, e.columns.length], Float64Array.from(e.data.flat(), cellNumber));
   const cols: Column[] = e.columns.map((name, j) => {
     const cells = e.data.map((row) => row[j]);
