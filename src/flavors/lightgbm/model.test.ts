@@ -256,3 +256,44 @@ describe('parseLightGBMModel: decisions follow LightGBM exactly', () => {
     assert.deepEqual(p, e.map((v) => v / (e[0] + e[1] + e[2])));
   });
 });
+
+describe('parseLightGBMModel: damaged files', () => {
+  it('either loads or fails with ModelLoadError, for truncations, dropped lines and changed values anywhere', () => {
+    const texts = ['binary', 'categorical-codes', 'linear-tree', 'multiclass'].map((name) =>
+      readFileSync(fileURLToPath(new URL(`../../../../test/fixtures/lightgbm/${name}/model.lgb`, import.meta.url)), 'utf8'),
+    );
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const replacements = ['-1', '0', '999999', 'nan', 'inf', '', 'x', '2147483648', '-2147483649', '1e308'];
+    let loaded = 0;
+    for (let i = 0; i < 600; i++) {
+      const text = texts[i % texts.length];
+      const lines = text.split('\n');
+      let damaged: string;
+      if (i % 3 === 0) {
+        damaged = text.slice(0, random(text.length));
+      } else if (i % 3 === 1) {
+        lines.splice(random(lines.length), 1);
+        damaged = lines.join('\n');
+      } else {
+        const at = random(lines.length);
+        const tokens = lines[at].split(/([ =:,])/);
+        const t = random(tokens.length);
+        tokens[t] = replacements[random(replacements.length)];
+        lines[at] = tokens.join('');
+        damaged = lines.join('\n');
+      }
+      try {
+        const m = parseLightGBMModel(damaged, { source: 'damaged' });
+        m.predict(rows([new Array(m.numFeatures).fill(0.5), new Array(m.numFeatures).fill(NaN)]));
+        loaded++;
+      } catch (err) {
+        assert.ok(err instanceof ModelLoadError, `mutation ${i}: ${(err as Error).stack}`);
+      }
+    }
+    assert.ok(loaded > 0 && loaded < 600, `${loaded} of 600 damaged texts loaded`);
+  });
+});
