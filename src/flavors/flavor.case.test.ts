@@ -2,7 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,11 +94,15 @@ export function runFlavorSuite(c: FlavorCase): void {
 
     it('fails to load a broken model with ModelLoadError naming the directory or file', async () => {
       const dir = c.brokenModelDir();
-      await assert.rejects(load(dir), (err: unknown) => {
-        assert.ok(err instanceof ModelLoadError || err instanceof ServingError, String(err));
-        assert.ok((err as Error).message.includes(dir), (err as Error).message);
-        return true;
-      });
+      try {
+        await assert.rejects(load(dir), (err: unknown) => {
+          assert.ok(err instanceof ModelLoadError || err instanceof ServingError, String(err));
+          assert.ok((err as Error).message.includes(dir), (err as Error).message);
+          return true;
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('closes more than once without failing', async () => {
