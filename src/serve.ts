@@ -17,6 +17,9 @@ import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion,
 import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { VERSION } from './version.js';
+import { createUiRoutes } from './server/ui/routes.js';
+import { describeModel } from './model/describe.js';
+import { publishModel, type PublishedModel } from './openapi/publish.js';
 
 /** What a running server serves. */
 export interface ServedModel {
@@ -121,6 +124,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
   let v2: V2Routes | undefined;
   let grpc: GrpcServerHandle | undefined;
   let predictor: (Predictor & { queued: number }) | undefined;
+  let published: PublishedModel | undefined;
   const metrics = createServerMetrics(() => predictor?.queued ?? 0, () => state.inFlight);
   const server = createAppServer({
     scoring: () => scoring,
@@ -130,6 +134,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     bodyLimitBytes: options.bodyLimitBytes,
     serverVersion: VERSION,
     protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle } : undefined),
+    extraRoutes: createUiRoutes({ page: options.ui, modelInfo: () => published?.modelInfo(), openapi: () => published?.openapi(), serverVersion: VERSION }),
   });
   // Listen first: liveness holds while a large model downloads and loads; readiness waits for it.
   await new Promise<void>((resolve, reject) => {
@@ -174,6 +179,8 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       },
     };
     v2 = createV2Routes(v2ctx);
+    const description = await describeModel(mlmodel, { uri: options.modelUri, name: v2ctx.modelName, version: v2ctx.modelVersion, flavor: model.flavor, engine: 'native' });
+    published = publishModel(description, { serverVersion: VERSION });
     if (options.grpcPort !== undefined) grpc = await startGrpcServer(v2ctx, options.host, options.grpcPort);
     metrics.modelLoadSeconds.set((performance.now() - started) / 1000);
     state.ready = true;

@@ -14,9 +14,9 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  * between them and runtime/codecs/schema.
  */
 const ALLOWED: Record<string, string[]> = {
-  cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version', 'deploy'],
+  cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version', 'deploy', 'openapi'],
   index: ['serve', 'server', 'batch', 'uri', 'config', 'model', 'data', 'flavors', 'schema', 'version', 'runtime'],
-  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'metrics', 'version'],
+  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'metrics', 'version', 'openapi'],
   server: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data', 'metrics'],
   metrics: [],
   batch: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],
@@ -30,6 +30,8 @@ const ALLOWED: Record<string, string[]> = {
   config: [],
   uri: ['config'],
   deploy: ['version'],
+  // The API description of one model: signature -> JSON Schema, the OpenAPI document, the typed client.
+  openapi: ['model', 'schema', 'codecs', 'data'],
   version: [],
   errors: [],
 };

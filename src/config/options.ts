@@ -43,6 +43,8 @@ export interface ServeOptions {
   schemaDetails: boolean;
   /** Environment manager; only `local` is meaningful for JavaScript models. @default 'local' */
   envManager: EnvManager;
+  /** Serve the page at `/` that tries the model (`/openapi.json` and `/mlserve/model` stay on). @default true */
+  ui: boolean;
 }
 
 /** MLflow's environment managers. */
@@ -66,6 +68,7 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   bodyLimitBytes: 100 * 1024 * 1024,
   schemaDetails: true,
   envManager: 'local',
+  ui: true,
 });
 
 /** The environment variables mlserve reads, as a plain object. */
@@ -115,6 +118,7 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     bodyLimitBytes: given.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
     schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
     envManager: given.envManager ?? DEFAULTS.envManager,
+    ui: given.ui ?? DEFAULTS.ui,
   };
   const problems: string[] = [];
   if (!opts.modelUri) problems.push('A model URI is required (-m/--model-uri).');

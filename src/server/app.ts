@@ -7,6 +7,7 @@ import { renderError, type HttpAnswer } from './render.js';
 import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
+import type { ExtraRoutes } from './ui/routes.js';
 
 /** The MLflow version whose scoring protocol mlserve implements; `/version` answers it as MLflow does. */
 export const MLFLOW_PROTOCOL_VERSION = '3.6.1.dev0';
@@ -48,6 +49,8 @@ export interface AppOptions {
   readonly protocols?: () => ProtocolRoutes | undefined;
   /** Where unexpected errors are logged. */
   readonly log?: (message: string) => void;
+  /** mlserve's own GET routes (the page, `/openapi.json`), tried after MLflow's and V2's. */
+  readonly extraRoutes?: ExtraRoutes;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -182,6 +185,7 @@ export function createHandler(options: AppOptions): Handler {
         return reply(res, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
       }
       if (path === '/v2' || path.startsWith('/v2/')) return v2(req, res, path);
+      if (options.extraRoutes?.(req, res, path)) return;
       req.resume();
       if (path.length > 1 && path.endsWith('/') && routes[path.slice(0, -1)]) {
         const host = req.headers.host ?? 'localhost';

@@ -36,6 +36,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     warmup: flags['no-warmup'] ? false : undefined,
     bodyLimitBytes: intFlag(flags, 'max-body-size'),
     envManager: checkEnvManager(flags, warn),
+    ui: flags['no-ui'] ? false : undefined,
   };
   for (const k of Object.keys(given) as (keyof typeof given)[]) if (given[k] === undefined) delete given[k];
   const handle: ServerHandle = await serve(given, processEnv());
