@@ -18,6 +18,9 @@ Commands:
                    Build that image with a local Docker engine
   models generate-kserve
                    Write a KServe ServingRuntime and InferenceService for an mlserve image
+  models openapi   Print the model's OpenAPI 3.1 document (served at /openapi.json)
+  models generate-client
+                   Write a typed TypeScript client for the model
 
 Options:
   --version        Print mlserve's version
@@ -33,6 +36,8 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   'generate-dockerfile': async () => (await import('./commands/generate-dockerfile.js')).generateDockerfileCommand,
   'build-docker': async () => (await import('./commands/build-docker.js')).buildDockerCommand,
   'generate-kserve': async () => (await import('./commands/generate-kserve.js')).generateKServeCommand,
+  openapi: async () => (await import('./commands/openapi.js')).openapiCommand,
+  'generate-client': async () => (await import('./commands/generate-client.js')).generateClientCommand,
 };
 
 /** Runs the CLI with the given arguments; returns the exit code. */

@@ -25,7 +25,8 @@ function colSpecType(spec: ColSpec): CsvColumnType {
 
 /**
  * The declared type of each CSV column: by name for named specs, by position for unnamed column
- * specs. A single unnamed tensor spec gets none (enforcement casts the whole table).
+ * specs; named tensors of rank 2 and more read JSON lists. A single unnamed tensor spec gets none
+ * (enforcement casts the whole table).
  */
 export function csvColumnTypes(schema: Schema | undefined): Map<string | number, CsvColumnType> | undefined {
   if (!schema) return undefined;
@@ -35,7 +36,10 @@ export function csvColumnTypes(schema: Schema | undefined): Map<string | number,
   } else {
     for (const s of schema.specs) {
       const t = TENSOR_TYPES[s.dtype];
-      if (s.name !== undefined && t && s.shape.length <= 1) types.set(s.name, t);
+      if (s.name === undefined) continue;
+      if (s.shape.length <= 1) {
+        if (t) types.set(s.name, t);
+      } else types.set(s.name, 'json'); // a row of a named (-1, k, ...) tensor: a JSON list in its cell
     }
   }
   return types;
