@@ -55,8 +55,8 @@ export const ERROR_ENVELOPE: JsonSchema = {
   },
 };
 
-/** Statuses mlserve pins apart from MLflow's table (`REQUEST_LIMIT_EXCEEDED` is 413 for an oversized body). */
-const PINNED: Partial<Record<ErrorCode, number>> = { REQUEST_LIMIT_EXCEEDED: 413 };
+/** Statuses pinned apart from MLflow's table: 415 for an unsupported media type (plain text), 413 for an oversized body. */
+const PINNED: Partial<Record<ErrorCode, number>> = { BAD_REQUEST: 415, REQUEST_LIMIT_EXCEEDED: 413 };
 
 /** Every MLflow error code by the HTTP status it is sent with, in status order. */
 export function errorCodesByStatus(): Map<number, ErrorCode[]> {
