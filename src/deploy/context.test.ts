@@ -27,7 +27,8 @@ it('writes the model under model_dir/<name>, mlserve\'s manifests and compiled c
   assert.equal(readFileSync(join(out, 'mlserve/package-lock.json'), 'utf8'), readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
   assert.ok(existsSync(join(out, 'mlserve/dist/src/cli/main.js')));
   const shipped = files(join(out, 'mlserve/dist')).map((f) => relative(out, f));
-  assert.ok(shipped.every((f) => f.endsWith('.js') || f.endsWith('.json') || f.endsWith('.proto')), 'only runtime files');
+  assert.ok(shipped.every((f) => /\.(js|json|proto|html|css)$/.test(f)), 'only runtime files');
+  assert.ok(shipped.some((f) => f.endsWith('server/ui/page/index.html')), 'the page ships');
   assert.ok(shipped.some((f) => f.endsWith('server/v2/grpc_service.proto')), 'the gRPC service definition ships');
   assert.ok(!shipped.some((f) => f.includes('.test.')), 'no tests');
   assert.match(readFileSync(ctx.dockerfile, 'utf8'), /COPY --chown=1000:1000 model_dir\/iris \/opt\/ml\/model/);
