@@ -47,7 +47,7 @@ describe('scikit-learn fixtures (test/fixtures/sklearn)', () => {
     const formats = new Set(index.cases.map((c) => `${c.serializationFormat}${c.protocol ?? ''}`));
     for (const f of ['pickle4', 'pickle5', 'cloudpickle4', 'cloudpickle5', 'skops']) assert.ok(formats.has(f), f);
     const fns = new Set(index.cases.map((c) => c.predictFn));
-    for (const f of ['predict', 'predict_proba', 'predict_log_proba', 'predict_joint_log_proba']) assert.ok(fns.has(f as never), f);
+    for (const f of ['predict', 'predict_proba', 'predict_log_proba', 'predict_joint_log_proba', 'score']) assert.ok(fns.has(f as never), f);
     assert.ok(index.cases.some((c) => c.native.expect === 'refuse'));
     assert.equal(new Set(index.cases.map((c) => c.id)).size, index.cases.length, 'case ids are unique');
   });
@@ -99,6 +99,11 @@ describe('scikit-learn fixtures (test/fixtures/sklearn)', () => {
       assert.equal(req.dataframe_split.data.length, c.rows, c.id);
       assert.deepEqual(req.dataframe_split.columns, exp.columns, c.id);
       for (const row of req.dataframe_split.data) assert.equal(row.length, exp.columns.length, c.id);
+      assert.equal(exp.status, c.status, c.id);
+      if (c.status !== null && c.status !== 200) {
+        assert.ok(exp.error?.error_code && exp.output === null && c.response === null, `${c.id}: MLflow's error`);
+        continue;
+      }
       const out = exp.output ?? exp.transform;
       assert.ok(out, c.id);
       assert.deepEqual({ dtype: out.dtype, shape: out.shape }, c.output, c.id);
@@ -110,7 +115,7 @@ describe('scikit-learn fixtures (test/fixtures/sklearn)', () => {
       const predictions = (parseMlflowJson(body) as { predictions: unknown[] }).predictions;
       assert.equal(predictions.length, c.rows, c.id);
       // MLflow writes the same doubles: its answer equals the raw output exactly (NaN as NaN).
-      const flat = flatten(predictions).map((v) => (v === null && c.output.dtype.startsWith('float') ? NaN : v));
+      const flat = flatten(predictions).map((v) => (v === null && out.dtype.startsWith('float') ? NaN : v));
       const cmp = compareToExpected(c, flat);
       assert.ok(cmp.ok && cmp.maxAbsDiff === 0, `${c.id}: response.json differs from expected.json (max |diff| ${cmp.maxAbsDiff}, first mismatch ${JSON.stringify(cmp.first)})`);
     }

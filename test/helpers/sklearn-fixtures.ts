@@ -9,18 +9,19 @@ import { fileURLToPath } from 'node:url';
 /** The fixture folder as checked in (tests run from dist/test/helpers). */
 export const SKLEARN_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/sklearn');
 
-/** The `pyfunc_predict_fn` values MLflow's sklearn flavor writes (`score` has no fixture: it needs labels). */
-export type PredictFn = 'predict' | 'predict_proba' | 'predict_log_proba' | 'predict_joint_log_proba';
+/** The `pyfunc_predict_fn` values MLflow's sklearn flavor writes (`score` fails on every request: it needs labels). */
+export type PredictFn = 'predict' | 'predict_proba' | 'predict_log_proba' | 'predict_joint_log_proba' | 'score';
 /** `flavors.sklearn.serialization_format`. */
 export type SerializationFormat = 'pickle' | 'cloudpickle' | 'skops';
 
 /** How an output is compared: labels and single trees/forests exactly, the rest within a tolerance. */
 export type CompareRule = { kind: 'exact' } | { kind: 'close'; rel: number; abs: number };
 
-/** Something a native evaluator cannot know, and where it sits (`/`-separated step names from the root). */
+/** Something a native evaluator cannot know or do, and where it sits (`/`-separated step names from the
+ * root; empty for the model itself). `predict_fn`: the MLmodel asks for a function it must refuse (`score`). */
 export interface UnknownPart {
   name: string;
-  kind: 'class' | 'function';
+  kind: 'class' | 'function' | 'predict_fn';
   path: string;
 }
 
@@ -51,17 +52,20 @@ export interface SklearnCase {
   /** `mlflow.sklearn.save_model` (1.6.1) or `generate.py` (the same layout, written with MLflow's writers). */
   writtenBy: string;
   covers: string;
-  compare: CompareRule;
+  /** Null where there is no output (status is not 200). */
+  compare: CompareRule | null;
   native: NativeExpectation;
   /** Rows in request.json (and outputs). */
   rows: number;
-  output: { dtype: string; shape: number[] };
+  output: { dtype: string; shape: number[] } | null;
+  /** MLflow's HTTP status for request.json: 200, 400 (`score`), null where it cannot serve the model. */
+  status: number | null;
   /** Every `module.name` the pickle names (for skops: every class in schema.json). */
   classes: string[];
   sklearnVersion: string;
   numpyVersion: string;
   pythonVersion: string;
-  /** `response.json`, or null when MLflow cannot serve the model. */
+  /** `response.json`, or null when MLflow answers no 200 (see `status`, expected.json's `error`). */
   response: string | null;
 }
 
@@ -96,6 +100,8 @@ export interface ExpectedFile {
   columnTypes: Record<string, string>;
   status: number | null;
   output: EncodedArray | null;
+  /** MLflow's error JSON when status is not 200, less its `stack_trace`. */
+  error?: { error_code: string; message: string };
   /** LabelEncoder only: `transform()` of the request column. */
   transform?: EncodedArray;
 }
@@ -233,5 +239,6 @@ export function compareValues(expected: DecodedArray, actual: ArrayLike<unknown>
 
 /** Compares an output with the case's expected output under the case's rule. */
 export function compareToExpected(c: SklearnCase, actual: ArrayLike<unknown>): Comparison {
+  if (!c.compare) throw new Error(`${c.id}: no output to compare (HTTP ${c.status})`);
   return compareValues(expectedOutput(c), actual, c.compare);
 }
