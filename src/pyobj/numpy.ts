@@ -140,6 +140,8 @@ function bytesOf(value: PyValue, budget: Budget, what: string): Uint8Array {
 
 function dtypeFromArgs(args: PyTuple): NpDType {
   const obj = args[0];
+  // A recarray's dtype is dtype((numpy.record, fields)): a void struct whose size and fields BUILD sets.
+  if (obj instanceof PyGlobal && obj.module === 'numpy' && obj.name === 'record') return NpDType.parse('|V0');
   if (typeof obj !== 'string') throw new PickleError(`numpy dtype expects a type string, got ${typeName(obj)}`);
   return NpDType.parse(obj);
 }

@@ -190,7 +190,16 @@ export function isPyFloat(container: object, key: unknown): boolean {
 const CONSTRUCTED_CLASS: Record<string, (args: PyTuple) => string | undefined> = {
   'numpy.random._pickle.__randomstate_ctor': () => 'numpy.random.mtrand.RandomState',
   'numpy.random._pickle.__generator_ctor': () => 'numpy.random._generator.Generator',
-  'numpy.random._pickle.__bit_generator_ctor': (args) => (typeof args[0] === 'string' ? `numpy.random.${args[0]}` : undefined),
+  'numpy.random._pickle.__bit_generator_ctor': (args) => (args[0] instanceof PyGlobal ? args[0].qualname : typeof args[0] === 'string' ? BIT_GENERATORS[args[0]] : undefined),
+};
+
+// numpy < 2 names the bit generator of a pickled random state by its class name only.
+const BIT_GENERATORS: Record<string, string> = {
+  MT19937: 'numpy.random._mt19937.MT19937',
+  PCG64: 'numpy.random._pcg64.PCG64',
+  PCG64DXSM: 'numpy.random._pcg64.PCG64DXSM',
+  Philox: 'numpy.random._philox.Philox',
+  SFC64: 'numpy.random._sfc64.SFC64',
 };
 
 function classNameOf(obj: PyObject): string {
