@@ -5,7 +5,8 @@
 import { PickleError } from './errors.js';
 import type { Budget } from './limits.js';
 import { NdArray } from './ndarray.js';
-import { numpyReduce, typeName } from './numpy.js';
+import { numpyReduce } from './numpy.js';
+import { typeName } from './_type-name.js';
 import { PyByteArray, PyComplex, PyFrozenSet, PyGlobal, PyObject, PySlice, type PyTuple, type PyValue, isTuple } from './tree.js';
 
 type Handler = (args: PyTuple, budget: Budget) => PyValue | undefined;

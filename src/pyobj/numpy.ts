@@ -7,6 +7,7 @@ import { NpDType, type NpField, orderFor, setDType } from './dtype.js';
 import { PickleError } from './errors.js';
 import type { Budget } from './limits.js';
 import { NdArray, setArray, sizeOf } from './ndarray.js';
+import { typeName } from './_type-name.js';
 import { PyByteArray, PyGlobal, PyObject, type PyTuple, type PyValue, isTuple } from './tree.js';
 
 const MULTIARRAY = new Set(['numpy.core.multiarray', 'numpy._core.multiarray', 'numpy.core._multiarray_umath', 'numpy._core._multiarray_umath']);
@@ -242,23 +243,4 @@ function datetimeUnit(metadata: PyValue): string {
 function intOf(value: PyValue, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new PickleError(`numpy dtype ${what} must be a non-negative int, got ${typeName(value)}`);
   return value;
-}
-
-/** A short description of a tree value's type, for messages. */
-export function typeName(value: PyValue | undefined): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'None';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (typeof value === 'bigint') return 'int';
-  if (typeof value === 'string') return 'str';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (Array.isArray(value)) return isTuple(value) ? 'tuple' : 'list';
-  if (value instanceof Map) return 'dict';
-  if (value instanceof Set) return 'set';
-  if (value instanceof PyGlobal) return `the global ${value.qualname}`;
-  if (value instanceof PyObject) return `a ${value.className} object`;
-  if (value instanceof NdArray) return value.isScalar ? `a numpy ${value.dtype.name} scalar` : `a ${value.dtype.name} array`;
-  if (value instanceof NpDType) return 'a numpy dtype';
-  return value.constructor.name;
 }

@@ -9,7 +9,8 @@ import { NpDType } from './dtype.js';
 import { PickleError } from './errors.js';
 import { Budget, type PyReadLimits, resolveLimits } from './limits.js';
 import { NdArray } from './ndarray.js';
-import { numpyBuild, typeName } from './numpy.js';
+import { numpyBuild } from './numpy.js';
+import { typeName } from './_type-name.js';
 import { HIGHEST_PROTOCOL, OP, OPCODE_NAMES } from './opcodes.js';
 import {
   EMPTY_TUPLE,

@@ -2,7 +2,6 @@
 // skops protocols 0–2) into the same inert tree the pickle reader builds. The schema is walked
 // iteratively; every class stays a name; the zip, JSON and arrays share one budget.
 
-import { readFileSync, statSync } from 'node:fs';
 import { JsonNumber, JsonObject, type JsonValue, parseJson } from './_json.js';
 import { applyState, reduceKnown } from './_reduce.js';
 import { parsePyFloat, parsePyInt } from './_text.js';
@@ -10,7 +9,8 @@ import { PickleError } from './errors.js';
 import { Budget, type PyReadLimits, resolveLimits } from './limits.js';
 import { NdArray, setArray } from './ndarray.js';
 import { npyArray, npzArrays } from './npy.js';
-import { arrayFromList, shapeOf, typeName } from './numpy.js';
+import { arrayFromList, shapeOf } from './numpy.js';
+import { typeName } from './_type-name.js';
 import { NpDType } from './dtype.js';
 import { EMPTY_TUPLE, PyByteArray, PyFrozenSet, PyGlobal, PyObject, PySlice, type PyValue, isPyFloat, isTuple, markPyFloat } from './tree.js';
 import { ZipArchive } from './zip.js';
@@ -31,19 +31,18 @@ export function readSkops(bytes: Uint8Array, options: { limits?: Partial<PyReadL
   const entry = zip.entry('schema.json');
   if (!entry) throw new PickleError('The skops file has no schema.json (not a skops file?)');
   const text = Buffer.from(zip.read('schema.json')).toString('utf8');
-  const schema = parseJson(text, { maxDepth: budget.limits.maxDepth * 4 + 8 });
+  let schema: JsonValue;
+  try {
+    // Each skops node nests JSON about three deep (node, content, node).
+    schema = parseJson(text, { maxDepth: budget.limits.maxDepth * 4 + 8 });
+  } catch (err) {
+    throw new PickleError(`The skops schema.json cannot be read: ${(err as Error).message}`, { cause: err });
+  }
   if (!(schema instanceof JsonObject)) throw new PickleError('The skops schema.json is not an object');
   const protocol = schema.get('protocol');
   if (typeof protocol !== 'number' || !Number.isInteger(protocol) || protocol < 0) throw new PickleError('The skops schema.json has no protocol number');
   if (protocol > SKOPS_PROTOCOL) throw new PickleError(`The skops file uses protocol ${protocol}; this reader knows protocols 0 to ${SKOPS_PROTOCOL} (skops ≤ 0.13)`);
   return new SkopsBuilder(zip, budget, protocol).build(schema);
-}
-
-/** `readSkops` of a file, checking its size against `maxInputBytes` before reading it. */
-export function readSkopsFile(path: string, options: { limits?: Partial<PyReadLimits> } = {}): PyValue {
-  const limits = resolveLimits(options.limits);
-  new Budget(limits).checkInput(statSync(path).size, `The skops file ${path}`);
-  return readSkops(readFileSync(path), options);
 }
 
 type Assign = (value: PyValue, isFloat: boolean) => void;
