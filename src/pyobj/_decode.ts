@@ -34,6 +34,9 @@ type TypedCtor =
   | Float32ArrayConstructor
   | Float64ArrayConstructor;
 
+/** What one string or Uint8Array element costs on the heap beyond its bytes (an estimate, for the budget). */
+const ELEMENT_OVERHEAD_BYTES = 64;
+
 /** The typed array holding a numeric dtype, and how many of its elements make one item (2 for complex). */
 export function storageOf(dtype: NpDType): { ctor: TypedCtor; lanes: number } | undefined {
   const s = dtype.itemsize;
@@ -84,7 +87,9 @@ export function decodeItems(src: Uint8Array, start: number, count: number, dtype
   }
   switch (dtype.kind) {
     case 'S': {
+      // One Uint8Array view per element: charge its heap cost, which the bytes alone do not bound.
       budget.count(count);
+      budget.alloc(count * ELEMENT_OVERHEAD_BYTES, `a ${dtype.name} array`);
       const out: Uint8Array[] = new Array(count);
       for (let i = 0, o = start; i < count; i++, o += dtype.itemsize) {
         let end = o + dtype.itemsize;
@@ -95,7 +100,7 @@ export function decodeItems(src: Uint8Array, start: number, count: number, dtype
     }
     case 'U': {
       budget.count(count);
-      budget.alloc(bytes, `a ${dtype.name} array`);
+      budget.alloc(bytes + count * ELEMENT_OVERHEAD_BYTES, `a ${dtype.name} array`);
       return decodeUtf32(src, start, count, dtype.itemsize, dtype.byteOrder === '>');
     }
     case 'V':
@@ -207,7 +212,14 @@ export function gatherField(records: Uint8Array, count: number, itemsize: number
     const dst = new Int32Array(out.buffer);
     const words = size >> 2;
     const step = itemsize >> 2;
-    for (let i = 0, j = offset >> 2, d = 0; i < count; i++, j += step) for (let w = 0; w < words; w++) dst[d++] = src[j + w];
+    if (words === 2) {
+      for (let i = 0, j = offset >> 2, d = 0; i < count; i++, j += step, d += 2) {
+        dst[d] = src[j];
+        dst[d + 1] = src[j + 1];
+      }
+    } else {
+      for (let i = 0, j = offset >> 2, d = 0; i < count; i++, j += step) for (let w = 0; w < words; w++) dst[d++] = src[j + w];
+    }
     return out;
   }
   for (let i = 0, o = offset, d = 0; i < count; i++, o += itemsize) for (let b = 0; b < size; b++) out[d++] = records[o + b];

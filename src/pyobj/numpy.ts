@@ -85,6 +85,8 @@ export function arrayFromBytes(bytes: Uint8Array, dtype: NpDType, shape: number[
   }
   if (base.kind === 'O') throw new PickleError('numpy object array data must be a list, not bytes');
   const size = checkedSize(shape);
+  // Elements of zero bytes would cost memory that no byte of the file pays for.
+  if (base.itemsize === 0 && size > 0) throw new PickleError(`numpy array of ${size} elements of zero bytes (${base.str}) is not supported`);
   const need = size * base.itemsize;
   if (!Number.isSafeInteger(need) || need !== bytes.length) {
     throw new PickleError(`numpy array of shape (${shape.join(', ')}) and dtype ${base.str} needs ${need} bytes, found ${bytes.length}`);
@@ -204,7 +206,7 @@ function setDTypeState(dt: NpDType, state: PyValue): void {
 }
 
 function endianOf(value: PyValue): '<' | '>' | '|' | '=' {
-  const text = value instanceof Uint8Array ? String.fromCharCode(...value) : value;
+  const text = value instanceof Uint8Array ? latin1(value) : value;
   if (text === '<' || text === '>' || text === '|' || text === '=') return text;
   throw new PickleError(`numpy dtype byte order must be one of < > | =, got ${typeName(value)}`);
 }
@@ -220,7 +222,7 @@ function fieldsOf(names: PyValue, fields: PyValue, itemsize: number): NpField[] 
   if (!isTuple(names)) throw new PickleError('numpy dtype names must be a tuple');
   if (!(fields instanceof Map)) throw new PickleError('numpy dtype fields must be a dict');
   return names.map((n) => {
-    const name = n instanceof Uint8Array ? String.fromCharCode(...n) : n;
+    const name = n instanceof Uint8Array ? latin1(n) : n;
     if (typeof name !== 'string') throw new PickleError(`numpy dtype field name must be a str, got ${typeName(n)}`);
     const entry = fields.get(n);
     if (!isTuple(entry) || entry.length < 2 || !(entry[0] instanceof NpDType)) throw new PickleError(`numpy dtype field '${name}' is missing or invalid`);
@@ -234,10 +236,14 @@ function datetimeUnit(metadata: PyValue): string {
   // (metadata dict, (unit, num, den, events)); numpy only uses unit and num.
   const meta = isTuple(metadata) && metadata.length === 2 ? metadata[1] : null;
   if (!isTuple(meta) || meta.length < 2) throw new PickleError('numpy datetime dtype has invalid unit metadata');
-  const unit = meta[0] instanceof Uint8Array ? String.fromCharCode(...meta[0]) : meta[0];
+  const unit = meta[0] instanceof Uint8Array ? latin1(meta[0]) : meta[0];
   if (typeof unit !== 'string' || !/^(?:Y|M|W|D|h|m|s|ms|us|μs|ns|ps|fs|as|generic)$/.test(unit)) throw new PickleError(`numpy datetime dtype has an unknown unit ${typeName(meta[0])}`);
   const num = intOf(meta[1], 'datetime unit multiplier');
   return num === 1 || unit === 'generic' ? unit : `${num}${unit}`;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 function intOf(value: PyValue, what: string): number {

@@ -268,7 +268,7 @@ class Unpickler {
         const target = this.#top();
         const values = this.#hashables(items, 'set element');
         if (target instanceof Set && !(target instanceof PyFrozenSet)) for (const v of values) target.add(v);
-        else if (target instanceof PyObject) (target.setItems ??= []).push(...values);
+        else if (target instanceof PyObject) for (const v of values) (target.setItems ??= []).push(v);
         else throw new PickleError(`ADDITEMS to ${typeName(unbox(target))}`);
         return;
       }

@@ -30,7 +30,8 @@ export function readSkops(bytes: Uint8Array, options: { limits?: Partial<PyReadL
   const zip = ZipArchive.open(bytes, budget, 'The skops file');
   const entry = zip.entry('schema.json');
   if (!entry) throw new PickleError('The skops file has no schema.json (not a skops file?)');
-  const text = Buffer.from(zip.read('schema.json')).toString('utf8');
+  const schemaBytes = zip.read('schema.json');
+  const text = Buffer.from(schemaBytes.buffer, schemaBytes.byteOffset, schemaBytes.byteLength).toString('utf8');
   let schema: JsonValue;
   try {
     // Each skops node nests JSON about three deep (node, content, node).
