@@ -41,11 +41,15 @@ if cmd == "train":
     import sklearn
     print(json.dumps({"sklearn": sklearn.__version__, "nodes": int(sum(t.tree_.node_count for t in model.estimators_)), "skops": skops}))
 else:
+    # Import what the file needs first: the figure is reading, not importing scikit-learn.
+    import numpy, sklearn.ensemble
     data = open(path, "rb").read()
-    t0 = time.perf_counter()
     if path.endswith(".skops"):
         import skops.io as sio
-        sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+        trusted = sio.get_untrusted_types(data=data)
+    t0 = time.perf_counter()
+    if path.endswith(".skops"):
+        sio.loads(data, trusted=trusted)
     else:
         pickle.loads(data)
     print(json.dumps({"ms": (time.perf_counter() - t0) * 1000}))

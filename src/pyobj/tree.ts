@@ -130,7 +130,9 @@ export class PyObject {
   /**
    * The fully qualified name of the object's class: the class called (`sklearn.svm._classes.SVC`),
    * the class a Cython `__pyx_unpickle_X` or numpy random constructor builds, or a description of
-   * a class pickled by value (`__main__.MyTransformer (a class pickled by value)`).
+   * what cloudpickle pickled by value: an instance of such a class
+   * (`__main__.MyTransformer (a class pickled by value)`), or the class or function itself
+   * (`__main__.<lambda> (a function pickled by value)`).
    */
   get className(): string {
     return classNameOf(this);
@@ -203,6 +205,8 @@ const BIT_GENERATORS: Record<string, string> = {
 };
 
 function classNameOf(obj: PyObject): string {
+  const self = describeByValue(obj);
+  if (self) return `${self.module}.${self.name} (a ${self.kind} pickled by value)`;
   const callable = obj.callable;
   if (callable instanceof PyObject) {
     const byValue = describeByValue(callable);
