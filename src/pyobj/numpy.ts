@@ -104,7 +104,10 @@ export function arrayFromBytes(bytes: Uint8Array, dtype: NpDType, shape: number[
 export function arrayFromList(items: PyValue[], dtype: NpDType, shape: number[], budget: Budget): NdArray {
   const size = checkedSize(shape);
   if (items.length !== size) throw new PickleError(`numpy object array of shape (${shape.join(', ')}) needs ${size} items, found ${items.length}`);
-  if (dtype.kind !== 'O' && !dtype.fields) throw new PickleError(`numpy ${dtype.name} array data must be bytes, not a list`);
+  if (dtype.kind !== 'O') {
+    // numpy pickles structured arrays with object fields as lists too; their records are not read.
+    throw new PickleError(dtype.fields ? `numpy structured arrays with object fields (${dtype.name}) are not supported` : `numpy ${dtype.name} array data must be bytes, not a list`);
+  }
   budget.count();
   return new NdArray(dtype, shape, items);
 }

@@ -195,6 +195,14 @@ describe('readPickle of numpy pickles', () => {
     fails(array([200, 200], stateDtype('f8'), [0, 0, 0, 0, 0, 0, 0, 0]), /needs 320000 bytes, found 8/, 'BUILD');
   });
 
+  it('refuses list data for arrays that are not object arrays', () => {
+    const list = p(
+      '\x80', [2], 'cnumpy.core.multiarray\n_reconstruct\n', 'cnumpy\nndarray\n', 'K', [0], '\x85', 'C', [1], 'b', '\x87', 'R',
+      '(', 'K', [1], '(', 'K', [1], 't', ...stateDtype('f8'), '\x89', ']', 'K', [1], 'a', 't', 'b', '.',
+    );
+    fails(list, /float64 array data must be bytes, not a list/, 'BUILD');
+  });
+
   it('counts copies of array data against maxAllocBytes', () => {
     const body = new Array(64).fill(1);
     fails(array([8], stateDtype('f8', '>'), body), /allocation limit of 16 bytes/, 'BUILD', { limits: { maxAllocBytes: 16 } });
