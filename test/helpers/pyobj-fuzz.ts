@@ -121,7 +121,58 @@ const MUTATORS: Record<string, Mutator> = {
   },
 };
 
+// Opcode-aware mutations keep the stream parseable and change what it means.
+const NO_ARG = [...'(.012NR]a}bde)ltsu', '\x85', '\x86', '\x87', '\x88', '\x89', '\x8f', '\x90', '\x91', '\x81', '\x92', '\x93', '\x94', 'o', 'Q', '\x98'].map((c) => c.charCodeAt(0));
+const FIXED: Record<number, number> = { 0x4b: 1, 0x68: 1, 0x71: 1, 0x80: 1, 0x82: 1, 0x4d: 2, 0x83: 2, 0x4a: 4, 0x6a: 4, 0x72: 4, 0x84: 4, 0x47: 8, 0x95: 8 };
+const PREFIXED: Record<number, number> = { 0x55: 1, 0x43: 1, 0x8c: 1, 0x8a: 1, 0x54: 4, 0x42: 4, 0x58: 4, 0x8b: 4, 0x8d: 8, 0x8e: 8, 0x96: 8 };
+const LINES: Record<number, number> = { 0x49: 1, 0x4c: 1, 0x46: 1, 0x53: 1, 0x56: 1, 0x67: 1, 0x70: 1, 0x50: 1, 0x63: 2, 0x69: 2 };
+
+/** Start offsets of the opcodes of a pickle, as far as they can be followed. */
+function opcodes(b: Uint8Array): number[] {
+  const out: number[] = [];
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < b.length && out.length < 100_000; ) {
+    const op = b[i];
+    out.push(i);
+    if (op === 0x2e) break;
+    let next = i + 1;
+    if (NO_ARG.includes(op)) next = i + 1;
+    else if (op in FIXED) next = i + 1 + FIXED[op];
+    else if (op in PREFIXED) {
+      const w = PREFIXED[op];
+      if (i + 1 + w > b.length) break;
+      const n = w === 1 ? b[i + 1] : w === 4 ? view.getUint32(i + 1, true) : Number(view.getBigUint64(i + 1, true));
+      next = i + 1 + w + n;
+    } else if (op in LINES) {
+      next = i + 1;
+      for (let k = 0; k < LINES[op]; k++) {
+        const nl = b.indexOf(0x0a, next);
+        if (nl < 0) return out;
+        next = nl + 1;
+      }
+    } else break;
+    i = next;
+  }
+  return out;
+}
+
+Object.assign(MUTATORS, {
+  opcode: ((b, r) => {
+    const out = b.slice();
+    const candidates = opcodes(out).filter((i) => NO_ARG.includes(out[i]));
+    for (let k = 1 + at(r, 3); k > 0 && candidates.length; k--) out[candidates[at(r, candidates.length)]] = NO_ARG[at(r, NO_ARG.length)];
+    return out;
+  }) as Mutator,
+  memo: ((b, r) => {
+    const out = b.slice();
+    const gets = opcodes(out).filter((i) => out[i] === 0x68 || out[i] === 0x71);
+    for (let k = 1 + at(r, 3); k > 0 && gets.length; k--) out[gets[at(r, gets.length)] + 1] = at(r, 64);
+    return out;
+  }) as Mutator,
+});
+
 const NAMES = Object.keys(MUTATORS);
+const WHOLE_FILE = NAMES.filter((n) => n !== 'json');
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
@@ -142,7 +193,7 @@ export function mutate(seed: FuzzSeed, r: () => number): { bytes: Uint8Array; mu
   let bytes = seed.bytes;
   const steps: string[] = [];
   for (let k = 1 + at(r, 3); k > 0; k--) {
-    const kind = NAMES[at(r, NAMES.length - 1)];
+    const kind = WHOLE_FILE[at(r, WHOLE_FILE.length)];
     bytes = MUTATORS[kind](bytes, r);
     steps.push(kind);
   }
