@@ -9,14 +9,26 @@ import { fileURLToPath } from 'node:url';
 import { readPickle } from './pickle.js';
 import { type Json, toTreeJson } from './tree-json.js';
 import { listClasses } from './walk.js';
+import { PyNode } from './node.js';
 
 const ROOT = fileURLToPath(new URL('../../../test/fixtures/pyobj/', import.meta.url));
 
 interface Expected {
   python: string;
   numpy: string;
-  files: Record<string, { tree: string; classes?: string[] }>;
+  files: Record<string, { tree: string; classes?: string[]; probes?: Probe[] }>;
   trees: Record<string, Json>;
+}
+
+/** A structured array's field (or an array) numpy listed, reached by attribute names and item indices. */
+interface Probe {
+  path: (string | number)[];
+  field: string | null;
+  values: unknown[];
+}
+
+function plain(v: unknown): unknown {
+  return Array.isArray(v) ? v.map(plain) : typeof v === 'number' && Number.isNaN(v) ? 'nan' : typeof v === 'boolean' ? v : v;
 }
 
 const envs = readdirSync(ROOT, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(ROOT, d.name, 'expected.json')));
@@ -34,6 +46,12 @@ describe('pickle fixtures written by real Python', () => {
           const tree = readPickle(readFileSync(join(dir, file)));
           assert.deepStrictEqual(toTreeJson(tree), expected.trees[want.tree]);
           if (want.classes) assert.deepStrictEqual([...listClasses(tree).keys()], want.classes);
+          for (const probe of want.probes ?? []) {
+            let node = PyNode.root(tree);
+            for (const step of probe.path) node = typeof step === 'number' ? node.at(step) : node.get(step);
+            const array = node.asArray();
+            assert.deepStrictEqual(plain((probe.field ? array.field(probe.field) : array).toList()), probe.values, `${node.path} ${probe.field ?? ''}`);
+          }
         });
       }
     });
