@@ -1,7 +1,7 @@
 // Owns NdArray, the readers' numpy array: a dtype, a shape and C-order native-endian storage,
 // with the conversions estimator code needs (float64/float32/int32 typed arrays, struct fields).
 
-import { type NdData, decodeItems, gatherField, storageOf } from './_decode.js';
+import { type NdData, decodeItems, gatherField } from './_decode.js';
 import { NpDType } from './dtype.js';
 import { PyTreeError } from './errors.js';
 import { Budget, DEFAULT_LIMITS } from './limits.js';

@@ -4,7 +4,8 @@
 
 import { fixImport } from './_compat.js';
 import { applyState, checkHashable, reduceKnown } from './_reduce.js';
-import { decodeAscii, decodeRawUnicodeEscape, decodeStringEscapes, decodeUtf8, exactInt, parsePyFloat, parsePyInt } from './_text.js';
+import { PickleInput } from './_input.js';
+import { decodeAscii, decodeRawUnicodeEscape, decodeStringEscapes, decodeUtf8, parsePyFloat, parsePyInt } from './_text.js';
 import { NpDType } from './dtype.js';
 import { PickleError } from './errors.js';
 import { Budget, type PyReadLimits, resolveLimits } from './limits.js';
@@ -73,13 +74,10 @@ type Slot = PyValue | FloatBox;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 class Unpickler {
-  readonly #bytes: Uint8Array;
-  readonly #buf: Buffer;
-  readonly #view: DataView;
+  readonly #in: PickleInput;
   readonly #options: PickleReadOptions;
   readonly #budget: Budget;
   readonly #limits: PyReadLimits;
-  #pos = 0;
   #proto = 0;
   readonly #stack: Slot[] = [];
   /** Stack heights at each MARK (CPython keeps a metastack of stacks; heights are equivalent). */
@@ -88,10 +86,7 @@ class Unpickler {
   readonly #globals = new Map<string, PyGlobal>();
 
   constructor(bytes: Uint8Array, options: PickleReadOptions, budget: Budget) {
-    // A plain Uint8Array: subarrays of a Buffer would be Buffers, with Buffer's slice() semantics.
-    this.#bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.#buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#in = new PickleInput(bytes, budget);
     this.#options = options;
     this.#budget = budget;
     this.#limits = budget.limits;
@@ -102,9 +97,9 @@ class Unpickler {
     let op = -1;
     try {
       for (;;) {
-        start = this.#pos;
-        if (start >= this.#bytes.length) throw new PickleError('Pickle data ends before the STOP opcode (truncated file?)');
-        op = this.#bytes[this.#pos++];
+        start = this.#in.pos;
+        if (start >= this.#in.bytes.length) throw new PickleError('Pickle data ends before the STOP opcode (truncated file?)');
+        op = this.#in.bytes[this.#in.pos++];
         if (op === OP.STOP) {
           const top = this.#pop();
           return top instanceof FloatBox ? top.value : top;
@@ -145,69 +140,69 @@ class Unpickler {
       case OP.NEWFALSE:
         return this.#push(false);
       case OP.INT: {
-        const line = this.#line();
-        const text = this.#buf.toString('latin1', line.start, line.end);
+        const line = this.#in.line();
+        const text = this.#in.buf.toString('latin1', line.start, line.end);
         if (text === '00') return this.#push(false);
         if (text === '01') return this.#push(true);
         return this.#push(parsePyInt(text, this.#limits.maxIntDigits));
       }
       case OP.BININT:
-        return this.#push(this.#view.getInt32(this.#take(4), true));
+        return this.#push(this.#in.i32());
       case OP.BININT1:
-        return this.#push(this.#bytes[this.#take(1)]);
+        return this.#push(this.#in.u8());
       case OP.BININT2:
-        return this.#push(this.#view.getUint16(this.#take(2), true));
+        return this.#push(this.#in.u16());
       case OP.LONG: {
-        const line = this.#line();
-        let text = this.#buf.toString('latin1', line.start, line.end);
+        const line = this.#in.line();
+        let text = this.#in.buf.toString('latin1', line.start, line.end);
         if (text.endsWith('L')) text = text.slice(0, -1);
         return this.#push(parsePyInt(text, this.#limits.maxIntDigits));
       }
       case OP.LONG1:
-        return this.#push(this.#long(this.#bytes[this.#take(1)]));
+        return this.#push(this.#in.long(this.#in.u8()));
       case OP.LONG4: {
-        const n = this.#view.getInt32(this.#take(4), true);
+        const n = this.#in.i32();
         if (n < 0) throw new PickleError('LONG4 has a negative byte count');
-        return this.#push(this.#long(n));
+        return this.#push(this.#in.long(n));
       }
       case OP.FLOAT: {
-        const line = this.#line();
-        return this.#pushFloat(parsePyFloat(this.#buf.toString('latin1', line.start, line.end)));
+        const line = this.#in.line();
+        return this.#pushFloat(parsePyFloat(this.#in.buf.toString('latin1', line.start, line.end)));
       }
       case OP.BINFLOAT:
-        return this.#pushFloat(this.#view.getFloat64(this.#take(8), false));
+        return this.#pushFloat(this.#in.f64be());
       case OP.STRING: {
-        const line = this.#line();
-        const raw = this.#bytes.subarray(line.start, line.end);
+        const line = this.#in.line();
+        const raw = this.#in.bytes.subarray(line.start, line.end);
         const q = raw[0];
         if (raw.length < 2 || (q !== 0x22 && q !== 0x27) || raw[raw.length - 1] !== q) throw new PickleError('The STRING opcode argument must be quoted');
         return this.#push(this.#py2str(decodeStringEscapes(raw.subarray(1, -1))));
       }
       case OP.BINSTRING: {
-        const n = this.#view.getInt32(this.#take(4), true);
+        const n = this.#in.i32();
         if (n < 0) throw new PickleError('BINSTRING has a negative length');
-        return this.#push(this.#py2str(this.#slice(n)));
+        return this.#push(this.#py2str(this.#in.slice(n)));
       }
       case OP.SHORT_BINSTRING:
-        return this.#push(this.#py2str(this.#slice(this.#bytes[this.#take(1)])));
+        return this.#push(this.#py2str(this.#in.slice(this.#in.u8())));
       case OP.UNICODE: {
-        const line = this.#line();
-        return this.#push(decodeRawUnicodeEscape(this.#bytes.subarray(line.start, line.end)));
+        const line = this.#in.line();
+        return this.#push(decodeRawUnicodeEscape(this.#in.bytes.subarray(line.start, line.end)));
       }
       case OP.SHORT_BINUNICODE:
-        return this.#push(this.#utf8(this.#bytes[this.#take(1)]));
+        return this.#push(this.#in.utf8(this.#in.u8()));
       case OP.BINUNICODE:
-        return this.#push(this.#utf8(this.#view.getUint32(this.#take(4), true)));
+        return this.#push(this.#in.utf8(this.#in.u32()));
       case OP.BINUNICODE8:
-        return this.#push(this.#utf8(this.#u64()));
+        return this.#push(this.#in.utf8(this.#in.u64()));
       case OP.SHORT_BINBYTES:
-        return this.#push(this.#slice(this.#bytes[this.#take(1)]));
+        return this.#push(this.#in.slice(this.#in.u8()));
       case OP.BINBYTES:
-        return this.#push(this.#slice(this.#view.getUint32(this.#take(4), true)));
+        return this.#push(this.#in.slice(this.#in.u32()));
       case OP.BINBYTES8:
-        return this.#push(this.#slice(this.#u64()));
+        return this.#push(this.#in.slice(this.#in.u64()));
       case OP.BYTEARRAY8:
-        return this.#push(new PyByteArray(this.#slice(this.#u64())));
+        return this.#push(new PyByteArray(this.#in.slice(this.#in.u64())));
       case OP.NEXT_BUFFER:
         throw new PickleError('The pickle refers to out-of-band buffers (protocol 5 NEXT_BUFFER), which a model file cannot carry');
       case OP.READONLY_BUFFER: {
@@ -273,26 +268,26 @@ class Unpickler {
         return;
       }
       case OP.GET: {
-        const line = this.#line();
-        return this.#get(this.#memoIndex(this.#buf.toString('latin1', line.start, line.end)));
+        const line = this.#in.line();
+        return this.#get(this.#memoIndex(this.#in.buf.toString('latin1', line.start, line.end)));
       }
       case OP.BINGET:
-        return this.#get(this.#bytes[this.#take(1)]);
+        return this.#get(this.#in.u8());
       case OP.LONG_BINGET:
-        return this.#get(this.#view.getUint32(this.#take(4), true));
+        return this.#get(this.#in.u32());
       case OP.PUT: {
-        const line = this.#line();
-        return this.#put(this.#memoIndex(this.#buf.toString('latin1', line.start, line.end)));
+        const line = this.#in.line();
+        return this.#put(this.#memoIndex(this.#in.buf.toString('latin1', line.start, line.end)));
       }
       case OP.BINPUT:
-        return this.#put(this.#bytes[this.#take(1)]);
+        return this.#put(this.#in.u8());
       case OP.LONG_BINPUT:
-        return this.#put(this.#view.getUint32(this.#take(4), true));
+        return this.#put(this.#in.u32());
       case OP.MEMOIZE:
         return this.#put(this.#memo.size);
       case OP.GLOBAL: {
-        const module = this.#lineUtf8();
-        const name = this.#lineUtf8();
+        const module = this.#in.lineUtf8();
+        const name = this.#in.lineUtf8();
         return this.#push(this.#global(module, name));
       }
       case OP.STACK_GLOBAL: {
@@ -302,11 +297,11 @@ class Unpickler {
         return this.#push(this.#global(module, name));
       }
       case OP.EXT1:
-        return this.#push(this.#extension(this.#bytes[this.#take(1)]));
+        return this.#push(this.#extension(this.#in.u8()));
       case OP.EXT2:
-        return this.#push(this.#extension(this.#view.getUint16(this.#take(2), true)));
+        return this.#push(this.#extension(this.#in.u16()));
       case OP.EXT4:
-        return this.#push(this.#extension(this.#view.getInt32(this.#take(4), true)));
+        return this.#push(this.#extension(this.#in.i32()));
       case OP.REDUCE: {
         const args = unbox(this.#pop());
         const fn = unbox(this.#pop());
@@ -325,8 +320,8 @@ class Unpickler {
         return this.#push(this.#record(cls, 'newobj_ex', args, kwargs));
       }
       case OP.INST: {
-        const module = decodeAscii(this.#buf, ...this.#lineRange(), 'INST module');
-        const name = decodeAscii(this.#buf, ...this.#lineRange(), 'INST name');
+        const module = decodeAscii(this.#in.buf, ...this.#in.lineRange(), 'INST module');
+        const name = decodeAscii(this.#in.buf, ...this.#in.lineRange(), 'INST name');
         const cls = this.#global(module, name);
         return this.#push(this.#record(cls, 'inst', tuple(this.#popMark()), null));
       }
@@ -342,21 +337,21 @@ class Unpickler {
         return;
       }
       case OP.PERSID: {
-        const id = decodeAscii(this.#buf, ...this.#lineRange(), 'A protocol 0 persistent ID');
+        const id = decodeAscii(this.#in.buf, ...this.#in.lineRange(), 'A protocol 0 persistent ID');
         return this.#push(this.#persistent(id));
       }
       case OP.BINPERSID:
         return this.#push(this.#persistent(unbox(this.#pop())));
       case OP.PROTO: {
-        const proto = this.#bytes[this.#take(1)];
+        const proto = this.#in.u8();
         if (proto > HIGHEST_PROTOCOL) throw new PickleError(`Unsupported pickle protocol ${proto} (this reader knows 0 to ${HIGHEST_PROTOCOL})`);
         this.#proto = proto;
         return;
       }
       case OP.FRAME: {
         // Frames only group opcodes for buffered reading; the whole input is in memory.
-        const size = this.#u64();
-        if (size > this.#bytes.length - this.#pos) throw new PickleError(`FRAME of ${size} bytes runs past the end of the data`);
+        const size = this.#in.u64();
+        if (size > this.#in.bytes.length - this.#in.pos) throw new PickleError(`FRAME of ${size} bytes runs past the end of the data`);
         return;
       }
       default:
@@ -396,52 +391,6 @@ class Unpickler {
     return this.#stack.splice(mark);
   }
 
-  // --- input -------------------------------------------------------------------------------
-
-  /** Reserves `n` bytes and returns where they start. */
-  #take(n: number): number {
-    const at = this.#pos;
-    if (n > this.#bytes.length - at) throw new PickleError(`Pickle data is truncated: ${n} bytes needed, ${this.#bytes.length - at} left`);
-    this.#pos = at + n;
-    return at;
-  }
-
-  #slice(n: number): Uint8Array {
-    const at = this.#take(n);
-    return this.#bytes.subarray(at, at + n);
-  }
-
-  #u64(): number {
-    const at = this.#take(8);
-    const lo = this.#view.getUint32(at, true);
-    const hi = this.#view.getUint32(at + 4, true);
-    if (hi > 0x1fffff) throw new PickleError('8-byte length is beyond any input size');
-    return hi * 4294967296 + lo;
-  }
-
-  #lineRange(): [number, number] {
-    const start = this.#pos;
-    const nl = this.#bytes.indexOf(0x0a, start);
-    if (nl < 0) throw new PickleError('Pickle data is truncated: a text argument has no end of line');
-    this.#pos = nl + 1;
-    return [start, nl];
-  }
-
-  #line(): { start: number; end: number } {
-    const [start, end] = this.#lineRange();
-    return { start, end };
-  }
-
-  #lineUtf8(): string {
-    const [start, end] = this.#lineRange();
-    return decodeUtf8(this.#buf, start, end);
-  }
-
-  #utf8(n: number): string {
-    const at = this.#take(n);
-    return decodeUtf8(this.#buf, at, at + n);
-  }
-
   #py2str(bytes: Uint8Array): PyValue {
     const encoding = this.#options.encoding ?? 'ascii';
     if (encoding === 'bytes') return bytes;
@@ -449,24 +398,6 @@ class Unpickler {
     if (encoding === 'latin1') return buf.toString('latin1');
     if (encoding === 'utf-8') return decodeUtf8(buf, 0, buf.length);
     return decodeAscii(buf, 0, buf.length, 'A Python 2 str (read with encoding "ascii"; pass encoding "latin1" or "bytes" for binary data)');
-  }
-
-  #long(n: number): number | bigint {
-    // Little-endian two's complement, as Python's int.from_bytes(..., 'little', signed=True).
-    const at = this.#take(n);
-    if (n === 0) return 0;
-    const b = this.#bytes;
-    if (n <= 6) {
-      let v = 0;
-      for (let i = n - 1; i >= 0; i--) v = v * 256 + b[at + i];
-      return b[at + n - 1] & 0x80 ? v - 2 ** (8 * n) : v;
-    }
-    this.#budget.alloc(n * 3, 'a big integer');
-    let hex = '';
-    for (let i = n - 1; i >= 0; i--) hex += b[at + i].toString(16).padStart(2, '0');
-    let v = BigInt(`0x${hex}`);
-    if (b[at + n - 1] & 0x80) v -= 1n << BigInt(8 * n);
-    return exactInt(v);
   }
 
   // --- memo --------------------------------------------------------------------------------
