@@ -53,6 +53,15 @@ describe('PyNode', () => {
     assert.match(message(() => model.list('steps')[5]?.at(0) ?? model.get('steps').at(5)), /has no item 5 \(length 2\)/);
   });
 
+  it('reads a record\'s constructor arguments and raw state', () => {
+    const forest = PyNode.root(readPickle(readFileSync(PIPELINE.replace('model_pipeline', 'model_forest'))));
+    const tree = forest.list('estimators_')[0].get('tree_');
+    assert.equal(tree.className, 'sklearn.tree._tree.Tree');
+    assert.deepEqual(tree.args().map((a) => a.path), ['RandomForestClassifier.estimators_[0].tree_.__args__[0]', 'RandomForestClassifier.estimators_[0].tree_.__args__[1]', 'RandomForestClassifier.estimators_[0].tree_.__args__[2]']);
+    assert.equal(tree.args()[0].asInt(), 3);
+    assert.equal(tree.state().get('nodes').asArray().dtype.fields?.[0].name, 'left_child');
+  });
+
   it('treats a missing or None attribute as optional', () => {
     assert.equal(clf.optional('class_weight'), undefined);
     assert.equal(clf.optional('not_there'), undefined);

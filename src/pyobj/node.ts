@@ -73,6 +73,21 @@ export class PyNode {
     return this.value instanceof PyObject && (className === undefined || this.value.className === className);
   }
 
+  /** A record's constructor arguments (`Tree(n_features, n_classes, n_outputs)`), each with its path. */
+  args(): PyNode[] {
+    const v = this.value;
+    if (!(v instanceof PyObject)) throw this.error(`should be an object, found ${this.typeName}`);
+    return v.args.map((a, i) => this.#child(a, `${this.path}.__args__[${i}]`, v.args, i));
+  }
+
+  /** A record's state as BUILD gave it, when it is not an attribute dict (a Cython object's tuple). */
+  state(): PyNode {
+    const v = this.value;
+    if (!(v instanceof PyObject)) throw this.error(`should be an object, found ${this.typeName}`);
+    if (v.state === undefined) throw this.error('has no state');
+    return this.#child(v.state, `${this.path}.__state__`, [v.state], 0);
+  }
+
   /** The record (or dict) attribute names. */
   attributes(): string[] {
     return [...this.#attrs().keys()].filter((k): k is string => typeof k === 'string');
