@@ -129,7 +129,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     timeoutSeconds: options.timeoutSeconds,
     bodyLimitBytes: options.bodyLimitBytes,
     serverVersion: VERSION,
-    protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle } : undefined),
+    protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle, template: v2.template } : undefined),
   });
   // Listen first: liveness holds while a large model downloads and loads; readiness waits for it.
   await new Promise<void>((resolve, reject) => {

@@ -30,6 +30,8 @@ export interface ProtocolRoutes {
   /** Label of the protocol in metrics. */
   readonly protocol: string;
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+  /** The route template of `path`, a bounded metric label (never the raw path). */
+  template(path: string): string;
 }
 
 /** What the app needs: the scoring context and the limits. */
@@ -152,7 +154,7 @@ export function createHandler(options: AppOptions): Handler {
     state.inFlight++;
     res.once('close', () => {
       state.inFlight--;
-      const endpoint = path.endsWith('/infer') ? '/v2/models/infer' : path;
+      const endpoint = routesNow.template(path);
       metrics.requests.inc({ endpoint, protocol: routesNow.protocol, status: String(res.statusCode) });
       metrics.requestSeconds.observe((performance.now() - started) / 1000, { endpoint, protocol: routesNow.protocol });
     });
