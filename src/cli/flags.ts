@@ -34,6 +34,8 @@ export const SERVE_FLAGS = [
   { long: 'drain-timeout', kind: 'string', option: 'drainTimeoutSeconds', valueName: 'SECONDS', help: 'On SIGTERM, readiness turns false and in-flight requests get this long to finish. Default 30.' },
   { long: 'no-warmup', kind: 'boolean', option: 'warmup', help: "Report ready without scoring the model's serving input example first." },
   { long: 'max-body-size', kind: 'string', option: 'bodyLimitBytes', valueName: 'BYTES', help: 'Largest request body accepted; larger bodies get 413. Default 104857600 (100 MiB).' },
+  { long: 'log-level', kind: 'string', option: 'logLevel', valueName: 'LEVEL', help: 'error | warn | info | debug (env MLSERVE_LOG_LEVEL). Default info: start-up, download and load progress, one access-log line per request, model exceptions. warn leaves the access log out.' },
+  { long: 'log-format', kind: 'string', option: 'logFormat', valueName: 'FORMAT', help: 'text | json: one JSON object per line, for log collectors (env MLSERVE_LOG_FORMAT). Default text.' },
   { long: 'env-manager', kind: 'string', option: 'envManager', valueName: 'NAME', help: "local | virtualenv | uv | conda. Only 'local' is meaningful for JavaScript models; others are accepted and run locally." },
   { long: 'no-conda', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
   { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },

@@ -52,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (err instanceof ServingError) process.stderr.write(`Error: ${err.message}\n`);
     else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') process.stderr.write(`Error: ${(err as Error).message}. Choose another port with -p.\n`);
     else process.stderr.write(`Error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return err instanceof UsageError ? 2 : 1;
+    // 2: the command line is wrong (nothing was attempted); 1: the work itself failed (README, "Exit codes").
+    return err instanceof UsageError || err instanceof InvalidOptionsError ? 2 : 1;
   }
 }
 

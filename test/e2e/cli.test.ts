@@ -114,4 +114,31 @@ describe('mlserve CLI', () => {
     assert.equal(await res.text(), '{"predictions": "finished"}');
     assert.equal(await exited, 0);
   });
+
+  it('logs one JSON object per line with --log-format json: progress, the ready line with the gRPC port, access lines', async () => {
+    const { child, url, stderr, exited } = await spawnServe(['-m', join(ROOT, 'examples/js-linear'), '-p', '0', '--grpc-port', '0', '--log-format', 'json', '-w', '1']);
+    const res = await fetch(`${url}/ping`, { headers: { 'x-request-id': 'e2e-ping' } });
+    assert.equal(res.headers.get('x-request-id'), 'e2e-ping');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const records = stderr().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ready = records.find((r) => String(r.msg).startsWith('ready in '));
+    assert.ok(ready, stderr());
+    assert.equal(ready.url, url);
+    assert.equal(typeof ready.grpc_port, 'number');
+    assert.match(String(ready.msg), new RegExp(`V2 gRPC on port ${ready.grpc_port}$`));
+    assert.ok(records.some((r) => r.msg === 'access' && r.path === '/ping' && r.status === 200 && r.request_id === 'e2e-ping'), stderr());
+    assert.ok(records.some((r) => /SIGTERM received/.test(String(r.msg))), stderr());
+  });
+
+  it('takes the log level from MLSERVE_LOG_LEVEL, and refuses an unknown level with exit 2', async () => {
+    const { child, url, stderr, exited } = await spawnServe(['-m', join(ROOT, 'examples/js-linear'), '-p', '0', '-w', '1'], { ...process.env, MLSERVE_LOG_LEVEL: 'debug' });
+    await (await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"dataframe_records": [{"x1": 1}]}' })).text();
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.match(stderr(), /DEBUG request failed request_id=\S+ status=400 error_code=INVALID_PARAMETER_VALUE/);
+    const bad = await runCli(['models', 'serve', '-m', join(ROOT, 'examples/js-linear'), '--log-level', 'loud']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Invalid log level "loud": expected one of error, warn, info, debug/);
+  });
 });

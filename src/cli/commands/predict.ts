@@ -22,6 +22,7 @@ import {
 import { PREDICT_FLAGS, formatHelp, type ParsedFlags } from '../flags.js';
 import { UsageError, parse, intFlag, checkEnvManager, warn } from '../common.js';
 import { formatSummary, progressLine } from './_progress.js';
+import { createLogger } from '../../logger.js';
 
 /** Help text of `models predict`. */
 export const PREDICT_HELP = formatHelp(
@@ -97,7 +98,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
     env: processEnv(),
     trackingUri: flags['tracking-uri'] as string | undefined,
     noCache: flags['no-cache'] === true,
-    log: warn,
+    logger: createLogger(),
   });
   const model = await loadModel(dir);
   // Redraw progress only for people: pipes and CI logs get the summary line alone.

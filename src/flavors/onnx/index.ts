@@ -61,7 +61,7 @@ export const onnxFlavor: ModelFlavor = {
       throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${problem}`);
     }
     const info = describeModel(config.modelFile, loaded);
-    for (const line of info.notices) process.stderr.write(`mlserve: ${line}\n`);
+    for (const line of info.notices) ctx.logger?.warn(line);
     return new OnnxModel(client, info);
   },
 };

@@ -7,6 +7,7 @@ import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import type { ModelParams } from '../../flavors/types.js';
+import { createLogger } from '../../logger.js';
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
@@ -24,7 +25,7 @@ function send(message: FromWorker): void {
 async function main(): Promise<void> {
   let predictor;
   try {
-    predictor = directPredictor(await loadModel(config.modelDir));
+    predictor = directPredictor(await loadModel(config.modelDir, { logger: createLogger(config.log) }));
   } catch (err) {
     send({ kind: 'load-error', error: flatten(err) });
     return;

@@ -8,11 +8,12 @@ import type { HttpAnswer } from '../render.js';
 import { createDataplane, type V2Dataplane } from './dataplane.js';
 import { renderV2Error } from './render.js';
 import type { V2Context } from './context.js';
+import { silentLogger } from '../../logger.js';
 
 /** The V2 routes: a handler for every path under `/v2`, and the model metadata they publish. */
 export interface V2Routes {
   /** Answers a request whose path is `/v2` or starts with `/v2/` and returns true; returns false (and does nothing) for other paths. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, path: string, requestId?: string): boolean;
   /** The route template serving `path` (`/v2/models/{name}/infer`), or UNMATCHED_ROUTE: a bounded metric label. */
   template(path: string): string;
   /** The model metadata (`GET /v2/models/{name}`). */
@@ -123,7 +124,7 @@ function modelRoute(dp: V2Dataplane, read: ReadRequest, name: string, rest: stri
 
 /** Creates the V2 REST routes over the served model. */
 export function createV2Routes(ctx: V2Context): V2Routes {
-  const log = ctx.log ?? ((m: string) => console.error(m));
+  const logger = ctx.logger ?? silentLogger;
   const dp = createDataplane(ctx);
   const read = requestReader(ctx.bodyLimitBytes);
 
@@ -151,10 +152,10 @@ export function createV2Routes(ctx: V2Context): V2Routes {
     return undefined;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+  const handle = (req: IncomingMessage, res: ServerResponse, path: string, requestId?: string): boolean => {
     if (path !== '/v2' && !path.startsWith('/v2/')) return false;
     const head = req.method === 'HEAD';
-    const fail = (err: unknown): void => send(res, renderV2Error(err, log), head);
+    const fail = (err: unknown): void => send(res, renderV2Error(err, logger, requestId), head);
     try {
       const r = route(path);
       if (!r) {
