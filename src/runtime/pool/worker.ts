@@ -1,7 +1,7 @@
 // Owns one inference worker thread: load the model once, then answer predict messages.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { ModelLoadError, ServingError, type FlatError } from '../../errors.js';
+import { ModelLoadError, asServingError, isServingError, type FlatError } from '../../errors.js';
 import { loadModel } from '../../model/load.js';
 import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
@@ -13,7 +13,7 @@ const config = workerData as WorkerConfig;
 const port = parentPort!;
 
 function flatten(err: unknown): FlatError {
-  if (err instanceof ServingError) return err.toJSON();
+  if (isServingError(err)) return asServingError(err).toJSON();
   const e = new ModelLoadError(err instanceof Error ? err.message : String(err));
   return e.toJSON();
 }
