@@ -128,8 +128,13 @@ describe('mlserve models generate-kserve', () => {
     assert.equal(noImage.code, 2);
     assert.match(noImage.stderr, /Missing option '--image'/);
     const badName = await runCli(['models', 'generate-kserve', '-m', IRIS, '--image', 'i', '--name', 'Bad_Name', '-d', out]);
-    assert.equal(badName.code, 1);
+    assert.equal(badName.code, 2);
     assert.match(badName.stderr, /Invalid name 'Bad_Name'/);
+    const quantities = await runCli(['models', 'generate-kserve', '-m', IRIS, '--image', 'i', '--cpu', 'lots', '--memory', '2GB', '-d', join(out, 'not-written')]);
+    assert.equal(quantities.code, 2);
+    assert.match(quantities.stderr, /Invalid --cpu 'lots'/);
+    assert.match(quantities.stderr, /Invalid --memory '2GB'.*did you mean 2Gi\?/);
+    assert.ok(!existsSync(join(out, 'not-written')));
   });
   it('prints help for the three commands', async () => {
     for (const command of ['generate-dockerfile', 'build-docker', 'generate-kserve']) {
