@@ -40,16 +40,19 @@ export interface ServerChild {
 }
 
 const URL_PATTERN = /(http:\/\/[\w.[\]:-]+:\d+)/;
+/** mlserve logs `listening at <url>` before the model loads, then `ready in ... at <url>`: wait for the second. */
+const MLSERVE_READY = /ready in [^\n]*? at (http:\/\/[\w.[\]:-]+:\d+)/;
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
 /**
- * Spawns `node <args>` (under `taskset -c CPU` when pinned) and resolves once it prints a URL on stderr.
- * Rejects with the child's stderr if it exits first or prints nothing within `timeoutMs`.
+ * Spawns `node <args>` (under `taskset -c CPU` when pinned) and resolves once it prints a URL on stderr,
+ * or, with `knownUrl` (a server that logs nothing at its level), once `<knownUrl>/ping` answers 200.
+ * Rejects with the child's stderr if it exits first or is not ready within `timeoutMs`.
  */
-export function startServerChild(label: string, nodeArgs: readonly string[], pinning: Pinning, timeoutMs = 20_000): Promise<ServerChild> {
+export function startServerChild(label: string, nodeArgs: readonly string[], pinning: Pinning, timeoutMs = 20_000, knownUrl?: string): Promise<ServerChild> {
   const [command, args] =
     pinning.serverCpu === undefined
       ? [process.execPath, [...nodeArgs]]
@@ -73,18 +76,14 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
     const onEarlyExit = (code: number | null, signal: string | null): void =>
       fail(`exited before it was ready (code ${code}, signal ${signal})`);
     child.once('exit', onEarlyExit);
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      // Keep draining (and keep a tail for error reports) so a chatty server never blocks on a full pipe.
-      stderr = (stderr + chunk).slice(-16_000);
-      const match = URL_PATTERN.exec(stderr);
-      if (!match || settled) return;
+    const ready = (url: string): void => {
+      if (settled) return;
       settled = true;
       clearTimeout(timer);
       child.off('exit', onEarlyExit);
       const pid = child.pid!;
       resolve({
-        url: match[1]!,
+        url,
         pid,
         cpuMs: () => readProcessCpuMs(pid),
         async stop(graceMs = 5000) {
@@ -95,6 +94,23 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
           clearTimeout(kill);
         },
       });
+    };
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      // Keep draining (and keep a tail for error reports) so a chatty server never blocks on a full pipe.
+      stderr = (stderr + chunk).slice(-16_000);
+      const match = knownUrl === undefined ? (stderr.includes(' listening at ') ? MLSERVE_READY.exec(stderr) : URL_PATTERN.exec(stderr)) : null;
+      if (match) ready(match[1]!);
     });
+    if (knownUrl !== undefined) {
+      const poll = (): void => {
+        if (settled) return;
+        fetch(`${knownUrl}/ping`).then(
+          (r) => (r.status === 200 ? ready(knownUrl) : setTimeout(poll, 100)),
+          () => setTimeout(poll, 100),
+        );
+      };
+      poll();
+    }
   });
 }

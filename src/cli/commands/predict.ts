@@ -89,7 +89,7 @@ function batchOptions(flags: ParsedFlags): PredictBatchOptions {
 
 /** Runs `models predict`; resolves with the exit code. */
 export async function predictCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, PREDICT_FLAGS);
+  const flags = parse(argv, PREDICT_FLAGS, 'models predict');
   if (flags.help) return void process.stdout.write(PREDICT_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${PREDICT_HELP}`);
   const options = batchOptions(flags);

@@ -15,7 +15,7 @@ export const SERVE_HELP = formatHelp(
 
 /** Runs `models serve`; resolves with the exit code once the server has stopped. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, SERVE_FLAGS);
+  const flags = parse(argv, SERVE_FLAGS, 'models serve');
   if (flags.help) return void process.stdout.write(SERVE_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${SERVE_HELP}`);
   const given: Partial<ServeOptions> & { modelUri: string } = {

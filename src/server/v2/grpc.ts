@@ -1,6 +1,6 @@
 // Owns the V2 gRPC server (`inference.GRPCInferenceService`) over the shared V2 core, with errors as gRPC status codes (OIP spec §3.10–3.11).
 
-import { Metadata, Server, ServerCredentials, status as GrpcStatus, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, setLogger, status as GrpcStatus, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { createDataplane } from './dataplane.js';
 import { loadInferencePackage } from './grpc-proto.js';
 import { fromProtoRequest, toProtoResponse, type ProtoInferRequest } from './_grpc-messages.js';
@@ -64,6 +64,9 @@ function address(host: string, port: number): string {
  */
 export async function startGrpcServer(ctx: V2Context, host: string, port: number): Promise<GrpcServerHandle> {
   const logger = ctx.logger ?? silentLogger;
+  // grpc-js prints its own diagnostics with console.error (e.g. a bind failure that listenError
+  // already reports in one line): route them to this server's log, at debug.
+  setLogger({ error: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), info: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), debug: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`) });
   const dp = createDataplane(ctx);
   const service = loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition;
 
