@@ -1,6 +1,7 @@
 // Owns `mlserve models predict`: flags to batch options, progress and summary on stderr, Ctrl-C handling.
 
-import { existsSync, fstatSync } from 'node:fs';
+import { existsSync, fstatSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { resolveModelUri } from '../../uri/resolve.js';
 import { loadModel } from '../../model/load.js';
 import { processEnv } from '../../config/options.js';
@@ -83,7 +84,17 @@ function batchOptions(flags: ParsedFlags): PredictBatchOptions {
   };
   const problems = checkBatchOptions(options);
   if (problems.length) throw new UsageError(problems.join('\n'));
-  if (inputPath !== undefined && !existsSync(inputPath)) throw new UsageError(`Cannot read the input: the file ${inputPath} does not exist.`);
+  // A person at a terminal who gave no -i would wait for input that never comes.
+  if (inputPath === undefined && process.stdin.isTTY) throw new UsageError('No input: pass -i <file>, or pipe a file into mlserve (mlserve models predict -m <model> < input.json).');
+  // Checked before the model loads (which may take minutes), not after the scoring.
+  if (inputPath !== undefined && !existsSync(inputPath)) throw new ServingError('RESOURCE_DOES_NOT_EXIST', `Cannot read the input: the file ${inputPath} does not exist.`);
+  for (const path of [outputPath, options.errorsPath]) {
+    if (path === undefined) continue;
+    const folder = dirname(resolve(path));
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ServingError('RESOURCE_DOES_NOT_EXIST', `Cannot write ${path}: the folder ${folder} does not exist. Create it first, or choose another path.`);
+    }
+  }
   return options;
 }
 
