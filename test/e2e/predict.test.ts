@@ -260,4 +260,19 @@ describe('mlserve models predict', () => {
     assert.equal(r.code, 1);
     assert.equal(r.stderr, `Error: Cannot write ${nowhere}: the folder ${dirname(nowhere)} does not exist. Create it first, or choose another path.\n`);
   });
+
+  it('leaves no onnxruntime mat-debug-<pid>.log in the temporary folder or the working folder', async () => {
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
+    delete env.ORT_DISABLE_TELEMETRY;
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'models', 'predict', '-m', join(ROOT, 'examples/iris'), '-o', join(cwd, 'out.json')], { cwd, env });
+      child.on('close', resolve);
+      child.stdin.end('{"inputs": [[5.1, 3.5, 1.4, 0.2]]}');
+    });
+    assert.equal(code, 0);
+    assert.deepEqual(readdirSync(tmp), []);
+    assert.deepEqual(readdirSync(cwd), ['out.json']);
+  });
 });
