@@ -2,7 +2,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveServeOptions, type ServeOptions, type Env } from './config/options.js';
 import { resolveModel, type Registered } from './uri/resolve.js';
@@ -174,10 +174,14 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       server.closeIdleConnections();
     });
   let model: ServedModel;
+  let temporary: readonly string[] = [];
+  /** A --no-cache download lives in a temporary folder for as long as the server does. */
+  const removeTemporary = (): Promise<unknown> => Promise.all(temporary.map((d) => rm(d, { recursive: true, force: true }).catch(() => undefined)));
   try {
     const started = performance.now();
     const resolved = await resolveModel(options.modelUri, { env, trackingUri: options.trackingUri, noCache: options.noCache, logger });
     const dir = resolved.path;
+    temporary = resolved.temporary ?? [];
     if (resolved.registered) logger.info(`resolved ${describeUri(options.modelUri, resolved.registered)} to ${dir}`);
     const mlmodel = await readMLmodel(dir);
     const started2 = await startPredictor(dir, mlmodel, options, metrics, logger);
@@ -228,6 +232,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     await stopListening();
     await grpc?.close();
     await predictor?.close();
+    await removeTemporary();
     throw err;
   }
   let closing: Promise<void> | undefined;
@@ -248,6 +253,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
         await stopped;
         await grpc?.close();
         await predictor?.close();
+        await removeTemporary();
       })();
       return closing;
     },

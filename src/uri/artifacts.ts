@@ -96,6 +96,7 @@ async function fetchRemote(ctx: ResolveContext, tree: RemoteTree, path: string, 
     noCache: ctx.noCache,
     keyParts: [tree.id, path, registered ? `${registered.name}/${registered.version}` : ''],
     source: `${ctx.uri} (${tree.id}, path '${path}')`,
+    onTemporary: (dir) => ctx.temporary.push(dir),
     fill: async (dir) => {
       const out = await downloadTree(tree, path, dir, downloadLog(ctx, tree));
       // MLflow writes this after downloading a registry model whose folder holds an MLmodel (spec §7.3).

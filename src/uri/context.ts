@@ -45,6 +45,8 @@ export class ResolveContext {
   readonly logger: Logger;
   /** The first registered version resolved: the one the URI names (a version's source may name others). */
   registered?: Registered;
+  /** Temporary folders of `noCache` downloads. */
+  readonly temporary: string[] = [];
   private readonly fetchFn?: FetchLike;
   private httpClient?: HttpClient;
   private readonly stores = new Map<string, Promise<Store>>();

@@ -19,6 +19,8 @@ export interface ResolvedModel {
   readonly path: string;
   /** The registered model version the URI named (`models:/iris@champion` → iris, 2); undefined for other URIs. */
   readonly registered?: Registered;
+  /** Temporary folders holding a `noCache` download: remove them (recursively) once done with the model. */
+  readonly temporary?: readonly string[];
 }
 
 /** Registry sources may point at runs:/ or models:/ URIs; this bounds the chain (and any cycle). */
@@ -68,7 +70,7 @@ export async function resolveModel(uri: string, options: ResolveOptions = {}): P
   const ctx = new ResolveContext({ ...options, cwd }, uri);
   try {
     const path = await resolveParsed(ctx, parsed, undefined, 0);
-    return ctx.registered ? { path, registered: ctx.registered } : { path };
+    return { path, ...(ctx.registered ? { registered: ctx.registered } : {}), ...(ctx.temporary.length ? { temporary: [...ctx.temporary] } : {}) };
   } finally {
     await ctx.close();
   }

@@ -3,8 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeModel } from '../helpers/model-dir.js';
 import { spawnServe, ROOT, BIN } from '../helpers/cli.js';
@@ -59,7 +58,7 @@ describe('mlserve CLI', () => {
   });
 
   it('exits non-zero naming MLmodel when the directory has none', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mlserve-empty-'));
+    const dir = tempDir('mlserve-empty-');
     const r = await runCli(['models', 'serve', '-m', dir, '-p', '0']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Could not find an "MLmodel" configuration file/);

@@ -3,11 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = join(ROOT, 'dist/src/cli/main.js');
@@ -26,7 +26,7 @@ function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv
   });
 }
 
-const temp = (prefix: string): string => mkdtempSync(join(tmpdir(), prefix));
+const temp = (prefix: string): string => tempDir(prefix);
 
 /** A stand-in `docker` that logs its arguments, working directory and context listing, and exits with `infoCode` / `buildCode`. */
 function fakeDocker(infoCode: number, buildCode: number): { env: NodeJS.ProcessEnv; log: string } {

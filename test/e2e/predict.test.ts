@@ -4,11 +4,11 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetReadObjects } from 'hyparquet';
 import { makeModel } from '../helpers/model-dir.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = join(ROOT, 'dist/src/cli/main.js');
@@ -54,7 +54,7 @@ const SUMMARY = /^mlserve: scored [\d,]+ rows? in \d+\.\d\d s \([\d.]+[kM]? rows
 describe('mlserve models predict', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mlserve-predict-e2e-'));
+    dir = tempDir('mlserve-predict-e2e-');
   });
 
   it('predicts a JSON file to a file, and CSV from stdin to stdout, as MLflow writes them', async () => {

@@ -2,7 +2,8 @@
 
 import { existsSync, fstatSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { resolveModelUri } from '../../uri/resolve.js';
+import { rm } from 'node:fs/promises';
+import { resolveModel } from '../../uri/resolve.js';
 import { loadModel } from '../../model/load.js';
 import { processEnv } from '../../config/options.js';
 import { ModelExecutionError, ServingError } from '../../errors.js';
@@ -105,13 +106,21 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${PREDICT_HELP}`);
   const options = batchOptions(flags);
   checkEnvManager(flags, warn);
-  const dir = await resolveModelUri(flags['model-uri'] as string, {
+  const resolved = await resolveModel(flags['model-uri'] as string, {
     env: processEnv(),
     trackingUri: flags['tracking-uri'] as string | undefined,
     noCache: flags['no-cache'] === true,
     logger: createLogger(),
   });
-  const model = await loadModel(dir);
+  // A --no-cache download is removed when the run ends.
+  const removeTemporary = (): Promise<unknown> => Promise.all((resolved.temporary ?? []).map((d) => rm(d, { recursive: true, force: true })));
+  let model;
+  try {
+    model = await loadModel(resolved.path);
+  } catch (err) {
+    await removeTemporary();
+    throw err;
+  }
   // Redraw progress only for people: pipes and CI logs get the summary line alone.
   const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
   const interrupt = new AbortController();
@@ -138,5 +147,6 @@ export async function predictCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await model.close();
+    await removeTemporary();
   }
 }
