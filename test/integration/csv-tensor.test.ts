@@ -12,7 +12,7 @@ const csv = (url: string, body: string): Promise<Response> => fetch(`${url}/invo
 describe('CSV for a single named tensor input', () => {
   let server: ServerHandle;
   before(async () => {
-    server = await startServer(join(ROOT, 'examples/iris'), { logLevel: 'warn' });
+    server = await startServer(join(ROOT, 'examples/iris'));
   });
   after(() => server.close());
 

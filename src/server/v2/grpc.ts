@@ -64,7 +64,7 @@ function address(host: string, port: number): string {
  */
 export async function startGrpcServer(ctx: V2Context, host: string, port: number): Promise<GrpcServerHandle> {
   const logger = ctx.logger ?? silentLogger;
-  // grpc-js prints its own diagnostics with console.error (e.g. a bind failure that listenError
+  // grpc-js prints its own diagnostics on the console (e.g. a bind failure that listenError
   // already reports in one line): route them to this server's log, at debug.
   setLogger({ error: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), info: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), debug: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`) });
   const dp = createDataplane(ctx);
