@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
+import { ECHO_MODEL_DIR, echoTarget } from './_echo.js';
 import { rawProbe, runRawLoad } from './_load-raw.js';
 import { formatLevel, median, count, pct } from './_stats.js';
 import { parseLoadSettings } from './_settings.js';
@@ -15,8 +16,6 @@ const USAGE = `Usage: node dist/bench/logging.js [--rounds N] [--duration S] [--
   Same settings as bench/http.ts: rounds (median over them, default 3), seconds per level, connection counts,
   CPU pinning, raw-socket load generator, smoke mode (checks the script runs; no figures).`;
 
-const REQUEST_BODY = '{"dataframe_split": {"columns": ["x"], "data": [[1.0]]}}';
-const EXPECTED_BODY = '{"predictions": [{"x": 1.0}]}';
 const OTHER_LOAD_WARNING = 0.25;
 
 /** `info` is the default (access log on); `warn` is the baseline without it. */
@@ -24,8 +23,7 @@ type Variant = 'info' | 'warn';
 
 function childArgs(variant: Variant, port: number): string[] {
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const model = fileURLToPath(new URL('../../test/conformance/models/echo_optional', import.meta.url));
-  return [cli, 'models', 'serve', '-m', model, '-p', String(port), '--log-level', variant];
+  return [cli, 'models', 'serve', '-m', ECHO_MODEL_DIR, '-p', String(port), '--log-level', variant];
 }
 
 /** A port free now (at --log-level warn the server prints no URL, so the port is chosen here). */
@@ -44,15 +42,7 @@ async function measureVariant(variant: Variant, settings: NonNullable<ReturnType
   const port = await freePort();
   const child = await startServerChild(`mlserve --log-level ${variant}`, childArgs(variant, port), pinning, 20_000, `http://127.0.0.1:${port}`);
   try {
-    const target: LoadTarget = {
-      url: child.url,
-      path: '/invocations',
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: Buffer.from(REQUEST_BODY),
-      expectStatus: 200,
-      expectBody: EXPECTED_BODY,
-    };
+    const target: LoadTarget = echoTarget(child.url);
     await (raw ? rawProbe(target) : probe(target));
     const results: LoadResult[] = [];
     for (const connections of settings.connections) {
