@@ -125,7 +125,7 @@ export interface ServeHooks {
   logger?: Logger;
 }
 
-/** `models:/iris@champion (version 2)`, or the URI alone when it names no registered version. */
+/** `models:/iris@champion (iris version 2)`, or the URI alone when it names no registered version. */
 function describeUri(uri: string, registered: Registered | undefined): string {
   return registered ? `${uri} (${registered.name} version ${registered.version})` : uri;
 }
