@@ -128,6 +128,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const limit = RANK[level];
   let queued = '';
   let scheduled = false;
+  // Under load many lines share a millisecond: format its timestamp once.
+  let stampMs = NaN;
+  let stamp = '';
+  const timestamp = (): string => {
+    const t = now();
+    if (t !== stampMs) {
+      stampMs = t;
+      stamp = new Date(t).toISOString();
+    }
+    return stamp;
+  };
 
   const flush = (): void => {
     scheduled = false;
@@ -149,7 +160,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const line = (lvl: LogLevel, message: string, fields?: LogFields): void => {
     if (RANK[lvl] > limit) return;
-    const time = new Date(now()).toISOString();
+    const time = timestamp();
     const text =
       format === 'json'
         ? `{"time":"${time}","level":"${lvl}","msg":${JSON.stringify(message)}${jsonFields(fields)}}\n`
@@ -159,7 +170,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const access = (r: AccessRecord): void => {
     if (RANK.info > limit) return;
-    const time = new Date(now()).toISOString();
+    const time = timestamp();
     const bytes = r.bytes;
     if (format === 'json') {
       enqueue(
