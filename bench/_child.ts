@@ -1,6 +1,7 @@
 // Owns server child processes for benchmarks: CPU pinning with taskset, start-up until a URL is printed, CPU time, stop.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { readProcessCpuMs } from './_cpu.js';
 
@@ -52,12 +53,15 @@ process.on('exit', () => {
  * or, with `knownUrl` (a server that logs nothing at its level), once `<knownUrl>/ping` answers 200.
  * Rejects with the child's stderr if it exits first or is not ready within `timeoutMs`.
  */
-export function startServerChild(label: string, nodeArgs: readonly string[], pinning: Pinning, timeoutMs = 20_000, knownUrl?: string): Promise<ServerChild> {
+export function startServerChild(label: string, nodeArgs: readonly string[], pinning: Pinning, timeoutMs = 20_000, knownUrl?: string, stderrPath?: string): Promise<ServerChild> {
   const [command, args] =
     pinning.serverCpu === undefined
       ? [process.execPath, [...nodeArgs]]
       : ['taskset', ['-c', String(pinning.serverCpu), process.execPath, ...nodeArgs]];
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // With `stderrPath` (and `knownUrl`), the child's log goes to a file, as to a log collector, and costs this process nothing.
+  const logFd = stderrPath === undefined || knownUrl === undefined ? undefined : openSync(stderrPath, 'w');
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', logFd ?? 'pipe'] });
+  if (logFd !== undefined) closeSync(logFd);
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => running.delete(child));
@@ -69,7 +73,8 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
       settled = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`${label}: ${why}\n--- stderr ---\n${stderr.slice(-4000)}`));
+      const log = logFd === undefined ? stderr : readFileSync(stderrPath!, 'utf8');
+      reject(new Error(`${label}: ${why}\n--- stderr ---\n${log.slice(-4000)}`));
     };
     const timer = setTimeout(() => fail(`printed no URL within ${timeoutMs} ms`), timeoutMs);
     child.once('error', (err) => fail(`could not start (${err.message})`));
@@ -95,8 +100,8 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
         },
       });
     };
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
       // Keep draining (and keep a tail for error reports) so a chatty server never blocks on a full pipe.
       stderr = (stderr + chunk).slice(-16_000);
       const match = knownUrl === undefined ? (stderr.includes(' listening at ') ? MLSERVE_READY.exec(stderr) : URL_PATTERN.exec(stderr)) : null;

@@ -2,7 +2,9 @@
 // access line per request) vs the same server at --log-level warn (no access lines), 1-row /invocations.
 
 import { fileURLToPath } from 'node:url';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
@@ -40,7 +42,8 @@ function freePort(): Promise<number> {
 
 async function measureVariant(variant: Variant, settings: NonNullable<ReturnType<typeof parseLoadSettings>>, raw: boolean, pinning: Pinning): Promise<LoadResult[]> {
   const port = await freePort();
-  const child = await startServerChild(`mlserve --log-level ${variant}`, childArgs(variant, port), pinning, 20_000, `http://127.0.0.1:${port}`);
+  const logFile = join(tmpdir(), `mlserve-bench-logging-${process.pid}-${variant}.log`);
+  const child = await startServerChild(`mlserve --log-level ${variant}`, childArgs(variant, port), pinning, 20_000, `http://127.0.0.1:${port}`, logFile);
   try {
     const target: LoadTarget = echoTarget(child.url);
     await (raw ? rawProbe(target) : probe(target));
@@ -53,6 +56,8 @@ async function measureVariant(variant: Variant, settings: NonNullable<ReturnType
     return results;
   } finally {
     await child.stop();
+    if (variant === 'info') console.log(`    log written: ${(statSync(logFile).size / 1e6).toFixed(1)} MB`);
+    rmSync(logFile, { force: true });
   }
 }
 
@@ -64,7 +69,7 @@ async function main(): Promise<number> {
   }
   const raw = settings.flags.has('raw');
   const pinning = pinLoadGenerator(settings.pin);
-  console.log('logging: mlserve /invocations with its access log (default --log-level info, server stderr drained by this script) vs --log-level warn');
+  console.log('logging: mlserve /invocations with its access log (default --log-level info; standard error to a file, as to a log collector) vs --log-level warn');
   console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ${pinning.description}`);
   const results: Record<Variant, LoadResult[][]> = { info: [], warn: [] };
   for (let round = 0; round < settings.rounds; round++) {
