@@ -275,4 +275,13 @@ describe('mlserve models predict', () => {
     assert.deepEqual(readdirSync(tmp), []);
     assert.deepEqual(readdirSync(cwd), ['out.json']);
   });
+
+  it("scores with a JavaScript model that imports 'mlserve' from a folder outside the checkout", async () => {
+    const model = tempDir('mlserve-outside-');
+    writeFileSync(join(model, 'MLmodel'), 'flavors:\n  js_function:\n    entry: model.mjs\n');
+    writeFileSync(join(model, 'model.mjs'), "import { Tensor } from 'mlserve';\nexport function predict() { return new Tensor('float64', [2], Float64Array.from([1, 2])); }\n");
+    const r = await predict(['-m', model], '{"inputs": [1, 2]}');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '{"predictions": [1.0, 2.0]}');
+  });
 });
