@@ -2,8 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelLoadError, ServingError } from '../errors.js';
@@ -14,6 +13,7 @@ import { onnxFlavor } from './onnx/index.js';
 import { xgboostFlavor } from './xgboost/index.js';
 import { Frame } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
+import { tempDir as testTempDir } from '../../test/helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -33,7 +33,7 @@ export interface FlavorCase {
 }
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'mlserve-flavor-'));
+  return testTempDir('mlserve-flavor-');
 }
 
 /** The shared contract: load, predict (async, repeatable), isolation of bad input, batchable, close, load errors. */

@@ -19,15 +19,15 @@ export interface ServeChild {
   readonly exited: Promise<number | null>;
 }
 
-/** Spawns `mlserve models serve <args>`; resolves once it prints `at http://...`, rejects if it exits first. */
-export function spawnServe(args: readonly string[]): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT });
+/** Spawns `mlserve models serve <args>`; resolves once it logs `ready in ... at http://...`, rejects if it exits first. */
+export function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeChild> {
+  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT, env });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (d) => {
       stderr += d;
-      const m = /at (http:\/\/\S+)/.exec(stderr);
+      const m = /ready in [^\n]*? at (http:\/\/[^\s,;"]+)/.exec(stderr);
       if (m) resolve({ child, url: m[1], stderr: () => stderr, exited });
     });
     void exited.then(() => reject(new Error(`mlserve exited before it was ready:\n${stderr}`)));
