@@ -2,8 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelLoadError, ServingError } from '../errors.js';
@@ -15,6 +14,7 @@ import { xgboostFlavor } from './xgboost/index.js';
 import { lightgbmFlavor } from './lightgbm/index.js';
 import { Frame } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
+import { tempDir as testTempDir } from '../../test/helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -34,7 +34,7 @@ export interface FlavorCase {
 }
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'mlserve-flavor-'));
+  return testTempDir('mlserve-flavor-');
 }
 
 /** The shared contract: load, predict (async, repeatable), isolation of bad input, batchable, close, load errors. */
@@ -94,15 +94,11 @@ export function runFlavorSuite(c: FlavorCase): void {
 
     it('fails to load a broken model with ModelLoadError naming the directory or file', async () => {
       const dir = c.brokenModelDir();
-      try {
-        await assert.rejects(load(dir), (err: unknown) => {
-          assert.ok(err instanceof ModelLoadError || err instanceof ServingError, String(err));
-          assert.ok((err as Error).message.includes(dir), (err as Error).message);
-          return true;
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      await assert.rejects(load(dir), (err: unknown) => {
+        assert.ok(err instanceof ModelLoadError || err instanceof ServingError, String(err));
+        assert.ok((err as Error).message.includes(dir), (err as Error).message);
+        return true;
+      });
     });
 
     it('closes more than once without failing', async () => {

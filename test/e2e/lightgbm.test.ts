@@ -1,16 +1,15 @@
 // `mlserve models serve` and `mlserve models predict` on an MLflow LightGBM model through the built CLI.
 
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, spawnServe } from '../helpers/cli.js';
 import { assertAnswer, LIGHTGBM_FIXTURES, readCase, requestBody } from '../helpers/lightgbm.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('mlserve CLI with a LightGBM model', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mlserve-lightgbm-e2e-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('mlserve-lightgbm-e2e-');
   const MULTICLASS = join(LIGHTGBM_FIXTURES, 'multiclass');
 
   it('models serve answers /invocations as LightGBM predicts, then exits 0 on SIGTERM', async () => {

@@ -19,15 +19,15 @@ export interface ServeChild {
   readonly exited: Promise<number | null>;
 }
 
-/** Spawns `mlserve models serve <args>`; resolves once it prints `at http://...`, rejects if it exits first. */
-export function spawnServe(args: readonly string[]): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT });
+/** Spawns `mlserve models serve <args>`; resolves once it logs `ready in ... at http://...`, rejects if it exits first. */
+export function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeChild> {
+  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT, env });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (d) => {
       stderr += d;
-      const m = /at (http:\/\/\S+)/.exec(stderr);
+      const m = /ready in [^\n]*? at (http:\/\/[^\s,;"]+)/.exec(stderr);
       if (m) resolve({ child, url: m[1], stderr: () => stderr, exited });
     });
     void exited.then(() => reject(new Error(`mlserve exited before it was ready:\n${stderr}`)));
@@ -41,10 +41,10 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the built CLI with `args` to completion, writing `stdin` to it first. */
-export function runCli(args: readonly string[], stdin?: string): Promise<CliRun> {
+/** Runs the built CLI with `args` (and `env`) to completion, writing `stdin` to it first. */
+export function runCli(args: readonly string[], stdin?: string, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

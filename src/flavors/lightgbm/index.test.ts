@@ -1,20 +1,19 @@
 // Tests the lightgbm flavor on MLflow model directories: what loads, what is refused, what predict returns.
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ModelLoadError, UnsupportedModelError } from '../../errors.js';
 import { Frame } from '../../data/frame.js';
 import { Tensor } from '../../data/tensor.js';
 import { readMLmodel } from '../../model/mlmodel.js';
+import { tempDir } from '../../../test/helpers/temp.js';
 import { type LoadedLightGBMModel, lightgbmFlavor } from './index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/lightgbm/', import.meta.url));
-const temp = mkdtempSync(join(tmpdir(), 'mlserve-lightgbm-'));
-after(() => rmSync(temp, { recursive: true, force: true }));
+const temp = tempDir('mlserve-lightgbm-');
 
 async function load(dir: string): Promise<LoadedLightGBMModel> {
   const mlmodel = await readMLmodel(dir);
