@@ -172,6 +172,14 @@ export class InvalidModelUriError extends ServingError {
   }
 }
 
+/** A request over one of the configured rows / columns / elements limits (413, like an oversized body). */
+export class RequestTooLargeError extends ServingError {
+  constructor(message: string) {
+    super('REQUEST_LIMIT_EXCEEDED', message, { status: 413 });
+    this.name = 'RequestTooLargeError';
+  }
+}
+
 /** Invalid command-line or programmatic options; lists every problem at once. */
 export class InvalidOptionsError extends ServingError {
   readonly problems: string[];

@@ -12,7 +12,7 @@ import { createReplicas } from './runtime/replicas.js';
 import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
 import type { Predictor } from './runtime/types.js';
-import { createAppServer, isReady, type ServerState } from './server/app.js';
+import { createAppServer, isAccepting, isReady, type ServerState } from './server/app.js';
 import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
 import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
@@ -107,14 +107,14 @@ async function startPredictor(
 }
 
 /** Scores the model's serving input example once (MLflow writes it as `serving_input_example.json`). */
-async function warmUp(mlmodel: MLmodel, scoring: ScoringContext, logger: Logger): Promise<void> {
+async function warmUp(mlmodel: MLmodel, scoring: ScoringContext, timeoutSeconds: number, logger: Logger): Promise<void> {
   const info = mlmodel.raw.saved_input_example_info as Record<string, unknown> | undefined;
   const file = typeof info?.serving_input_path === 'string' ? info.serving_input_path : undefined;
   if (!file) return;
   logger.info(`warming up with ${file}`);
   try {
     const body = await readFile(join(mlmodel.path, file));
-    await score(decodeRequest('application/json', body, scoring), scoring);
+    await score(decodeRequest('application/json', body, scoring), scoring, { deadline: Date.now() + timeoutSeconds * 1000 });
   } catch (err) {
     logger.warn(`warm-up with ${file} failed (serving anyway): ${(err as Error).message}`);
   }
@@ -131,6 +131,11 @@ export interface ServeHooks {
 /** `models:/iris@champion (iris version 2)`, or the URI alone when it names no registered version. */
 function describeUri(uri: string, registered: Registered | undefined): string {
   return registered ? `${uri} (${registered.name} version ${registered.version})` : uri;
+}
+
+/** The per-request limits the codecs enforce. */
+function requestLimits(options: Readonly<ServeOptions>): { maxDepth: number; maxRows: number; maxColumns: number; maxElements: number } {
+  return { maxDepth: options.maxNestingDepth, maxRows: options.maxRows, maxColumns: options.maxColumns, maxElements: options.maxElements };
 }
 
 function baseUrl(host: string, port: number): string {
@@ -200,8 +205,11 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       workers: started2.workers,
       batching: started2.batching,
     };
-    scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails };
-    if (options.warmup) await warmUp(mlmodel, scoring, logger);
+    const served = predictor;
+    state.available = () => served.available ?? true;
+    const limits = requestLimits(options);
+    scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails, limits };
+    if (options.warmup) await warmUp(mlmodel, scoring, options.timeoutSeconds, logger);
     const v2ctx: V2Context = {
       modelName: options.modelName ?? defaultModelName(options.modelUri, dir),
       // An alias or `latest` names a version only once resolved: V2 metadata reports that one.
@@ -209,9 +217,11 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       signature: mlmodel.signature,
       predictor,
       isReady: () => isReady(state),
+      isAccepting: () => isAccepting(state),
       isLive: () => true,
       schemaDetails: options.schemaDetails,
       bodyLimitBytes: options.bodyLimitBytes,
+      limits,
       timeoutSeconds: options.timeoutSeconds,
       serverVersion: VERSION,
       logger,

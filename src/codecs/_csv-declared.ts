@@ -21,6 +21,8 @@ export interface ColumnContext {
   readonly index: number;
   /** 1-based physical line of row `r`. */
   lineOf(r: number): number;
+  /** Deepest nesting of JSON cells (a deeper cell stays text). */
+  readonly maxDepth?: number;
 }
 
 function fail(ctx: ColumnContext, r: number, reason: string): CsvParseError {
@@ -145,7 +147,7 @@ function mayBeJson(s: string): boolean {
   return c === 91 || c === 123 || c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110 || c === 78 || c === 73;
 }
 
-function toJson(cells: readonly string[]): BuiltColumn {
+function toJson(cells: readonly string[], maxDepth?: number): BuiltColumn {
   const values: unknown[] = new Array(cells.length);
   for (let r = 0; r < cells.length; r++) {
     const s = cells[r];
@@ -156,7 +158,7 @@ function toJson(cells: readonly string[]): BuiltColumn {
     values[r] = s;
     if (!mayBeJson(s)) continue;
     try {
-      const v = parseJson(s);
+      const v = parseJson(s, maxDepth);
       values[r] = v;
       // A top-level `1.0` keeps being a float (nested ones are marked by parseJson).
       if (typeof v === 'number' && Number.isInteger(v) && /[.eE]/.test(s)) markFloat(values, r);
@@ -185,6 +187,6 @@ export function convertDeclared(cells: readonly string[], type: CsvColumnType, c
     case 'datetime':
       return toDatetime(cells, ctx);
     case 'json':
-      return toJson(cells);
+      return toJson(cells, ctx.maxDepth);
   }
 }

@@ -31,7 +31,7 @@ function inputError(input: V2Input, contentType: string, i: number, err: unknown
 }
 
 /** Decodes one input with an input-level content type (undefined: as a tensor of its datatype). */
-function decodeInput(input: V2Input, contentType: string | undefined): DecodedInput {
+function decodeInput(input: V2Input, contentType: string | undefined, maxDepth: number | undefined): DecodedInput {
   const name = input.name;
   switch (contentType) {
     case undefined:
@@ -68,7 +68,7 @@ function decodeInput(input: V2Input, contentType: string | undefined): DecodedIn
       const values = bytesValues(input).map((v, i) => {
         if (v === null) return null;
         try {
-          return parseJson(text(input, v, i));
+          return parseJson(text(input, v, i), maxDepth);
         } catch (err) {
           throw inputError(input, contentType, i, err);
         }
@@ -122,8 +122,9 @@ export function decodeInputs(
   inputs: readonly V2Input[],
   contentType: string | undefined,
   inputContentType: (input: V2Input) => string | undefined,
+  maxDepth?: number,
 ): unknown {
-  const decode = (input: V2Input, fallback?: string): DecodedInput => decodeInput(input, inputContentType(input) ?? fallback);
+  const decode = (input: V2Input, fallback?: string): DecodedInput => decodeInput(input, inputContentType(input) ?? fallback, maxDepth);
   switch (contentType) {
     case CONTENT_TYPES.pandas: {
       const cols = inputs.map((input) => toColumn(decode(input), input));

@@ -3,7 +3,8 @@
 import { BadRequestError } from '../errors.js';
 import { halfToFloat } from '../data/cell.js';
 import { isPlainObject } from '../data/pytype.js';
-import { parseJson, JsonDecodeError } from './json-parse.js';
+import { parseJson, JsonDecodeError, MAX_JSON_DEPTH } from './json-parse.js';
+import { checkShape } from './limits.js';
 import { floatJson } from './json-text.js';
 import { isV2Datatype, type V2Input, type V2ModelMetadata, type V2Output, type V2Parameters, type V2Request, type V2RequestedOutput, type V2Response } from './_v2-types.js';
 
@@ -26,7 +27,7 @@ function shapeOf(v: unknown, where: string): number[] {
   });
 }
 
-function inputOf(v: unknown, i: number, seen: Set<string>): V2Input {
+function inputOf(v: unknown, i: number, seen: Set<string>, sentBytes: number): V2Input {
   if (!isPlainObject(v)) fail(`inputs[${i}] must be a JSON object with name, shape, datatype and data.`);
   const { name, datatype, data } = v;
   if (typeof name !== 'string' || name === '') fail(`inputs[${i}] needs a 'name' (a non-empty string).`);
@@ -37,7 +38,9 @@ function inputOf(v: unknown, i: number, seen: Set<string>): V2Input {
     fail(`${where} has an unsupported datatype ${JSON.stringify(datatype)}; use one of BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES.`);
   }
   if (data === undefined) fail(`${where} has no 'data'.`);
-  return { name, datatype, shape: shapeOf(v.shape, where), parameters: parameters(v.parameters, where), data: Array.isArray(data) ? data : [data] };
+  const shape = shapeOf(v.shape, where);
+  checkShape(where, shape, sentBytes);
+  return { name, datatype, shape, parameters: parameters(v.parameters, where), data: Array.isArray(data) ? data : [data] };
 }
 
 function outputOf(v: unknown, i: number): V2RequestedOutput {
@@ -46,13 +49,14 @@ function outputOf(v: unknown, i: number): V2RequestedOutput {
 }
 
 /**
- * Parses a V2 inference request body (JSON, with Python's number rules: big ints stay exact).
- * Throws BadRequestError naming the first problem.
+ * Parses a V2 inference request body (JSON, with Python's number rules: big ints stay exact;
+ * nesting up to `maxDepth`). Shapes are checked against the body's size. Throws BadRequestError
+ * naming the first problem.
  */
-export function parseV2Request(body: Uint8Array): V2Request {
+export function parseV2Request(body: Uint8Array, maxDepth: number = MAX_JSON_DEPTH): V2Request {
   let doc: unknown;
   try {
-    doc = parseJson(body);
+    doc = parseJson(body, maxDepth);
   } catch (err) {
     if (err instanceof JsonDecodeError) fail(`Invalid JSON in the inference request: ${err.message}`);
     throw err;
@@ -66,7 +70,7 @@ export function parseV2Request(body: Uint8Array): V2Request {
   return {
     ...(typeof id === 'string' ? { id } : {}),
     parameters: parameters(doc.parameters, 'The request'),
-    inputs: inputs.map((v, i) => inputOf(v, i, seen)),
+    inputs: inputs.map((v, i) => inputOf(v, i, seen, body.length)),
     ...(Array.isArray(outputs) ? { outputs: outputs.map(outputOf) } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { CsvParseError } from './_csv-error.js';
 import { type CsvRecord, tokenizeCsv } from './_csv-tokenize.js';
 import { inferColumn } from './_csv-infer.js';
 import { type ColumnContext, type CsvColumnType, convertDeclared } from './_csv-declared.js';
+import { checkPadding } from './limits.js';
 
 export { CsvParseError } from './_csv-error.js';
 export { type CsvRecord, type CsvTokens, type TokenizeCsvOptions, tokenizeCsv } from './_csv-tokenize.js';
@@ -19,6 +20,10 @@ export interface CsvDecodeOptions {
    * type declared for `a` unless it has its own. Columns without one are inferred.
    */
   columnTypes?: ReadonlyMap<string | number, CsvColumnType>;
+  /** Size of the body the text came from: short rows are padded, and padding may not outgrow it. */
+  sentBytes?: number;
+  /** Deepest JSON nesting in cells of JSON-typed columns. */
+  maxDepth?: number;
 }
 
 /** Options of buildFrame: decoding options plus the row width when reading a later chunk. */
@@ -97,6 +102,7 @@ export function buildFrame(header: readonly string[], rows: readonly CsvRecord[]
     }
   }
 
+  if (options.sentBytes !== undefined) checkPadding(rows.length, names.length, options.sentBytes, 'The CSV rows shorter than its header');
   // Fields beyond the header's count sit in front: pandas makes them the index, which MLflow never sends on.
   const leading = Math.max(0, width - header.length);
   const n = rows.length;
@@ -110,7 +116,7 @@ export function buildFrame(header: readonly string[], rows: readonly CsvRecord[]
       cells[r] = index < fields.length ? fields[index] : '';
     }
     const type = declaredType(options, names[j], origins[j], index);
-    const ctx: ColumnContext = { name: names[j], index, lineOf };
+    const ctx: ColumnContext = { name: names[j], index, lineOf, maxDepth: options.maxDepth };
     const built = type === undefined ? inferColumn(cells) : convertDeclared(cells, type, ctx);
     cols.push({ name: names[j], dtype: built.dtype, values: built.values });
   }

@@ -8,8 +8,11 @@ import { JsonDecodeError, decodeBody } from './_json-body.js';
 
 export { JsonDecodeError };
 
-/** Maximum nesting of arrays and objects; deeper input is rejected instead of exhausting the stack. */
-export const MAX_JSON_DEPTH = 10_000;
+/**
+ * Default maximum nesting of arrays and objects: Python's recursion limit, where `json.loads` in
+ * MLflow fails too. Deeper input is rejected, so that no code after the parser recurses deeper.
+ */
+export const MAX_JSON_DEPTH = 1000;
 
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
@@ -17,14 +20,16 @@ const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 class Parser {
   private readonly s: string;
   private readonly n: number;
+  private readonly maxDepth: number;
   /** Index just past the last value parsed. */
   private i = 0;
   /** Set when the last value parsed was an integral float literal its container must mark. */
   private floatFlag = false;
 
-  constructor(text: string) {
+  constructor(text: string, maxDepth: number) {
     this.s = text;
     this.n = text.length;
+    this.maxDepth = maxDepth;
   }
 
   /**
@@ -42,7 +47,7 @@ class Parser {
     for (;;) {
       const c = s.charCodeAt(i);
       if (c === 91 || c === 123) {
-        if (stack.length >= MAX_JSON_DEPTH) throw this.err(`Nesting deeper than ${MAX_JSON_DEPTH} levels`, i);
+        if (stack.length >= this.maxDepth) throw this.err(`Nesting deeper than ${this.maxDepth} levels`, i);
         i = this.ws(i + 1);
         if (c === 91) {
           if (s.charCodeAt(i) !== 93) {
@@ -341,7 +346,7 @@ function withoutMark(obj: Record<string, unknown>, key: string): Record<string, 
  * are accepted. Throws JsonDecodeError with Python's message and position, or (kind `encoding`)
  * when the bytes cannot be decoded.
  */
-export function parseJson(body: Uint8Array | string): unknown {
+export function parseJson(body: Uint8Array | string, maxDepth: number = MAX_JSON_DEPTH): unknown {
   let text: string;
   if (typeof body === 'string') {
     if (body.charCodeAt(0) === 0xfeff) throw new JsonDecodeError('Unexpected UTF-8 BOM (decode using utf-8-sig)', body, 0);
@@ -349,5 +354,5 @@ export function parseJson(body: Uint8Array | string): unknown {
   } else {
     text = decodeBody(body);
   }
-  return new Parser(text).parseDocument();
+  return new Parser(text, maxDepth).parseDocument();
 }

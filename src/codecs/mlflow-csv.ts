@@ -82,7 +82,7 @@ export function decodeCsvRequest(body: Uint8Array, ctx: DecodeContext): DecodedR
     if (records.length === 0) throw new CsvParseError('No columns to parse from file');
     const header = records[0].fields;
     const reading = csvReading(ctx.signature?.inputs, header);
-    return reading.request(buildFrame(header, records.slice(1) as CsvRecord[], { columnTypes: reading.columnTypes }));
+    return reading.request(buildFrame(header, records.slice(1) as CsvRecord[], { columnTypes: reading.columnTypes, sentBytes: body.length, maxDepth: ctx.limits?.maxDepth }));
   } catch (err) {
     if (!(err instanceof CsvParseError)) throw err;
     throw new BadRequestError(

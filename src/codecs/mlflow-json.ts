@@ -7,7 +7,7 @@ import { bytesRepr, strRepr } from '../data/pyrepr.js';
 import { castFrame } from '../schema/cast.js';
 import { convertInputs, convertInstances } from '../schema/convert.js';
 import type { Signature } from '../schema/types.js';
-import { parseJson, JsonDecodeError } from './json-parse.js';
+import { parseJson, JsonDecodeError, MAX_JSON_DEPTH } from './json-parse.js';
 import { decodeDataframeRecords, decodeDataframeSplit } from './dataframe.js';
 import type { DecodedRequest, DecodeContext } from './types.js';
 import { PROTOCOL_NOTE } from './content-type.js';
@@ -20,9 +20,9 @@ const LLM_KEYS = ['messages', 'prompt', 'input'];
 const MAX_QUOTED_BYTES = 1000;
 
 /** Parses JSON text with MLflow's error message for invalid JSON. */
-export function parseRequestJson(body: Uint8Array): unknown {
+export function parseRequestJson(body: Uint8Array, maxDepth: number = MAX_JSON_DEPTH): unknown {
   try {
-    return parseJson(body);
+    return parseJson(body, maxDepth);
   } catch (err) {
     if (!(err instanceof JsonDecodeError)) throw err;
     const quoted = body.length > MAX_QUOTED_BYTES ? `${bytesRepr(body.subarray(0, MAX_QUOTED_BYTES))}...` : bytesRepr(body);
@@ -55,7 +55,7 @@ function decodeUnifiedLlm(body: Record<string, unknown>, signature: Signature | 
  * (or SchemaEnforcementError for type-hint models) with MLflow's messages.
  */
 export function decodeJsonRequest(body: Uint8Array, ctx: DecodeContext): DecodedRequest {
-  const parsed = parseRequestJson(body);
+  const parsed = parseRequestJson(body, ctx.limits?.maxDepth);
   if (!isPlainObject(parsed)) {
     const received = Array.isArray(parsed) ? 'a list' : `unexpected input type '${pyClass(parsed)}`;
     throw new BadRequestError(`Invalid input. The input must be a JSON dictionary with exactly one of the input fields ${FORMAT_SET}. Received ${received}.`);
@@ -82,9 +82,9 @@ export function decodeJsonRequest(body: Uint8Array, ctx: DecodeContext): Decoded
   const schema = signature?.inputs;
   switch (key) {
     case 'dataframe_split':
-      return { input: castFrame(decodeDataframeSplit(value), schema), params, unwrapped: false };
+      return { input: castFrame(decodeDataframeSplit(value, body.length), schema), params, unwrapped: false };
     case 'dataframe_records':
-      return { input: castFrame(decodeDataframeRecords(value), schema), params, unwrapped: false };
+      return { input: castFrame(decodeDataframeRecords(value, body.length), schema), params, unwrapped: false };
     case 'instances':
       return { input: convertInstances(value, schema, { container: parsed, key }), params, unwrapped: false };
     default:

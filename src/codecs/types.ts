@@ -2,6 +2,7 @@
 
 import type { Signature } from '../schema/types.js';
 import type { Frame } from '../data/frame.js';
+import type { RequestLimits } from './limits.js';
 
 /** What a request decoder needs to know about the model. */
 export interface DecodeContext {
@@ -9,6 +10,8 @@ export interface DecodeContext {
   readonly signature?: Signature;
   /** True when the signature came from Python type hints: `inputs` is passed through raw. */
   readonly signatureFromTypeHint?: boolean;
+  /** Limits on one request (nesting depth, rows, columns, elements); DEFAULT_REQUEST_LIMITS when absent. */
+  readonly limits?: RequestLimits;
 }
 
 /** A decoded /invocations request, before signature enforcement. */

@@ -55,13 +55,14 @@ function modelParams(params: V2Parameters): Record<string, unknown> | null {
  * request content type (its `parameters.content_type`, else the signature's default: `pd` for
  * columns, `dict` for named tensors, `np` for an unnamed tensor) picks the shape of the input;
  * each input's content type (its parameters, else the signature's metadata) picks how its
- * elements are read. Other request parameters become MLflow params. Throws BadRequestError.
+ * elements are read (`pd_json` elements nest up to `maxDepth`). Other request parameters become
+ * MLflow params. Throws BadRequestError.
  */
-export function decodeV2Request(request: V2Request, signature: Signature | undefined): V2Decoded {
+export function decodeV2Request(request: V2Request, signature: Signature | undefined, maxDepth?: number): V2Decoded {
   const metadata = new Map(schemaTensors(signature?.inputs, 'input-').map((t) => [t.name, t.parameters?.content_type as string | undefined]));
   const contentType = contentTypeOf(request.parameters, 'The request') ?? defaultContentType(signature);
   const inputContentType = (input: V2Input): string | undefined => contentTypeOf(input.parameters, `Input '${input.name}'`) ?? metadata.get(input.name);
-  const input = decodeInputs(request.inputs, contentType, inputContentType);
+  const input = decodeInputs(request.inputs, contentType, inputContentType, maxDepth);
   return { input, params: modelParams(request.parameters), ...(contentType !== undefined ? { contentType } : {}) };
 }
 

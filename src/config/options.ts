@@ -40,6 +40,17 @@ export interface ServeOptions {
   warmup: boolean;
   /** Largest request body accepted, in bytes (413 beyond). @default 104857600 (100 MiB, nginx's limit in MLflow's image) */
   bodyLimitBytes: number;
+  /**
+   * Deepest nesting of JSON arrays and objects in a request (400 beyond). MLflow's parser fails near
+   * Python's recursion limit of 1000. @default 1000
+   */
+  maxNestingDepth: number;
+  /** Most rows (first dimension) in one request (413 beyond). @default 10000000 */
+  maxRows: number;
+  /** Most columns (values per row) in one request (413 beyond). @default 100000 */
+  maxColumns: number;
+  /** Most elements (rows x columns, or tensor elements) in one request (413 beyond). @default 100000000 */
+  maxElements: number;
   /** Include schema details in enforcement errors. @default true (env MLFLOW_DISABLE_SCHEMA_DETAILS=true turns it off) */
   schemaDetails: boolean;
   /** Environment manager; only `local` is meaningful for JavaScript models. @default 'local' */
@@ -72,6 +83,10 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   drainTimeoutSeconds: 30,
   warmup: true,
   bodyLimitBytes: 100 * 1024 * 1024,
+  maxNestingDepth: 1000,
+  maxRows: 10_000_000,
+  maxColumns: 100_000,
+  maxElements: 100_000_000,
   schemaDetails: true,
   envManager: 'local',
   ui: true,
@@ -131,6 +146,10 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     drainTimeoutSeconds: given.drainTimeoutSeconds ?? DEFAULTS.drainTimeoutSeconds,
     warmup: given.warmup ?? DEFAULTS.warmup,
     bodyLimitBytes: given.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
+    maxNestingDepth: given.maxNestingDepth ?? DEFAULTS.maxNestingDepth,
+    maxRows: given.maxRows ?? DEFAULTS.maxRows,
+    maxColumns: given.maxColumns ?? DEFAULTS.maxColumns,
+    maxElements: given.maxElements ?? DEFAULTS.maxElements,
     schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
     envManager: given.envManager ?? DEFAULTS.envManager,
     ui: given.ui ?? DEFAULTS.ui,
@@ -150,6 +169,11 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   if (!Number.isFinite(opts.drainTimeoutSeconds) || opts.drainTimeoutSeconds < 0) problems.push(`Invalid drain timeout ${opts.drainTimeoutSeconds}: expected seconds >= 0.`);
   if (!Number.isInteger(opts.maxQueue) || opts.maxQueue < 1) problems.push(`Invalid max queue ${opts.maxQueue}: expected an integer >= 1.`);
   if (!Number.isInteger(opts.bodyLimitBytes) || opts.bodyLimitBytes < 1) problems.push(`Invalid body limit ${opts.bodyLimitBytes}: expected a positive number of bytes.`);
+  // Deeper values could not be handed to inference workers (structured clone recurses): 1000 at most.
+  if (opts.maxNestingDepth > 1000) problems.push(`Invalid max nesting depth ${opts.maxNestingDepth}: expected an integer from 1 to 1000.`);
+  for (const [name, v] of [['max nesting depth', opts.maxNestingDepth], ['max rows', opts.maxRows], ['max columns', opts.maxColumns], ['max elements', opts.maxElements]] as const) {
+    if (!Number.isSafeInteger(v) || v < 1) problems.push(`Invalid ${name} ${v}: expected an integer >= 1.`);
+  }
   if (!ENV_MANAGERS.includes(opts.envManager)) {
     problems.push(`Invalid value for \`env_manager\`: ${opts.envManager}. Must be one of ['local', 'conda', 'virtualenv', 'uv']`);
   }

@@ -6,6 +6,7 @@ import { decodeJsonRequest } from '../codecs/mlflow-json.js';
 import { decodeCsvRequest } from '../codecs/mlflow-csv.js';
 import { encodePredictions } from '../codecs/predictions.js';
 import type { DecodeContext, DecodedRequest } from '../codecs/types.js';
+import { checkInputSize, DEFAULT_REQUEST_LIMITS } from '../codecs/limits.js';
 import { enforceInput, inputStr } from '../schema/enforce.js';
 import { enforceParams } from '../schema/params.js';
 import type { Signature } from '../schema/types.js';
@@ -31,10 +32,12 @@ function withPredictPrefix(err: ServingError, decoded: DecodedRequest): ServingE
   return wrapped;
 }
 
-/** Decodes a request body of the given Content-Type. */
+/** Decodes a request body of the given Content-Type, within the context's limits (413 past rows, columns or elements). */
 export function decodeRequest(contentType: string | undefined, body: Uint8Array, ctx: DecodeContext): DecodedRequest {
   const format = parseContentType(contentType);
-  return format === 'csv' ? decodeCsvRequest(body, ctx) : decodeJsonRequest(body, ctx);
+  const decoded = format === 'csv' ? decodeCsvRequest(body, ctx) : decodeJsonRequest(body, ctx);
+  checkInputSize(decoded.input, ctx.limits ?? DEFAULT_REQUEST_LIMITS);
+  return decoded;
 }
 
 /**

@@ -5,7 +5,7 @@
 // and params) are merged up to `maxBatchSize` rows. A failed merged call is retried request by
 // request so that only the request that caused the error fails.
 
-import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
+import { DeadlineExceededError, TemporarilyUnavailableError, WorkerCrashedError } from '../errors.js';
 import type { ModelParams } from '../flavors/types.js';
 import type { PredictCall, PredictOptions, Predictor } from './types.js';
 import { mergeInputs, mergeKey, rowCount, splitOutput } from './merge.js';
@@ -81,7 +81,7 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
 
   const runOne = async (p: Pending): Promise<void> => {
     try {
-      p.resolve(await inner.predict(p.input, p.params));
+      p.resolve(await inner.predict(p.input, p.params, { deadline: p.deadline }));
     } catch (err) {
       p.reject(err);
     }
@@ -104,12 +104,31 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
       else unit[0].reject(outcome.reason);
       return;
     }
+    // Past its deadline or refused for capacity, no request of the call is worth trying alone.
+    if (outcome.status === 'rejected' && (outcome.reason instanceof DeadlineExceededError || outcome.reason instanceof TemporarilyUnavailableError && !(outcome.reason instanceof WorkerCrashedError))) {
+      for (const p of unit) p.reject(outcome.reason);
+      return;
+    }
     const parts = outcome.status === 'fulfilled' ? splitOutput(outcome.value, unit.map((p) => p.rows)) : undefined;
     if (parts) unit.forEach((p, i) => p.resolve(parts[i]));
     else for (const p of unit) await runOne(p);
   };
 
-  const callOf = (unit: Pending[]): PredictCall => ({ input: unit.length === 1 ? unit[0].input : mergeInputs(unit.map((p) => p.input)), params: unit[0].params });
+  /** The latest deadline of a unit's requests: the merged call is worth running until then (none if one has none). */
+  const deadlineOf = (unit: Pending[]): number | undefined => {
+    let latest = 0;
+    for (const p of unit) {
+      if (p.deadline === undefined) return undefined;
+      if (p.deadline > latest) latest = p.deadline;
+    }
+    return latest;
+  };
+
+  const callOf = (unit: Pending[]): PredictCall => ({
+    input: unit.length === 1 ? unit[0].input : mergeInputs(unit.map((p) => p.input)),
+    params: unit[0].params,
+    deadline: deadlineOf(unit),
+  });
 
   /** Runs a group of units: one hand-off when the inner predictor takes groups, else one call per unit. */
   const runGroup = async (group: Pending[][]): Promise<void> => {
@@ -143,7 +162,8 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     for (const u of units) {
       let outcome: PromiseSettledResult<unknown>;
       try {
-        outcome = { status: 'fulfilled', value: await inner.predict(callOf(u).input, u[0].params) };
+        const call = callOf(u);
+        outcome = { status: 'fulfilled', value: await inner.predict(call.input, call.params, { deadline: call.deadline }) };
       } catch (reason) {
         outcome = { status: 'rejected', reason };
       }
@@ -196,6 +216,9 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     },
     get inFlight() {
       return inFlight;
+    },
+    get available() {
+      return inner.available ?? true;
     },
     predict(input: unknown, params: ModelParams, opts?: PredictOptions): Promise<unknown> {
       // Requests a free slot will take at the end of this turn are not waiting.

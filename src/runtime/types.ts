@@ -12,6 +12,8 @@ export interface PredictOptions {
 export interface PredictCall {
   readonly input: unknown;
   readonly params: ModelParams;
+  /** Epoch milliseconds after which nobody waits for the answer (see PredictOptions). */
+  readonly deadline?: number;
 }
 
 /** Runs enforced input through a model. Implemented by direct calls, the batcher and the worker pool. */
@@ -23,6 +25,11 @@ export interface Predictor {
    * settles on its own. Optional: predictors without it get one `predict` call per request.
    */
   predictMany?(calls: readonly PredictCall[]): Promise<PromiseSettledResult<unknown>[]>;
+  /**
+   * False while the predictor cannot take calls at all (every worker restarting); readiness
+   * reports it. Absent: always available.
+   */
+  readonly available?: boolean;
   /** Releases the model and any workers. */
   close(): Promise<void>;
 }

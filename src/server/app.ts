@@ -25,6 +25,8 @@ export interface ServerState {
   inFlight: number;
   /** Why the server is not ready (shown in 503 answers). */
   notReadyReason?: string;
+  /** False while no inference worker can take a request (all restarting); readiness follows it. */
+  available?: () => boolean;
 }
 
 /** Routes of another protocol (V2): `handle` returns true when it took the request. */
@@ -84,13 +86,25 @@ function send(res: ServerResponse, answer: HttpAnswer, head: boolean, version: s
   return head ? 0 : bytes;
 }
 
-/** True when the server should take traffic. */
+/** True when the server should take traffic (readiness): loaded, not draining, a worker able to serve. */
 export function isReady(state: ServerState): boolean {
+  return state.ready && !state.draining && (state.available?.() ?? true);
+}
+
+/**
+ * True when a scoring request is admitted: loaded and not draining. While workers restart,
+ * requests wait for them (up to their deadline) instead of failing; readiness steers traffic away.
+ */
+export function isAccepting(state: ServerState): boolean {
   return state.ready && !state.draining;
 }
 
 function notReady(state: ServerState): TemporarilyUnavailableError {
-  const why = state.draining ? 'The server is shutting down.' : (state.notReadyReason ?? 'The model is still loading.');
+  const why = state.draining
+    ? 'The server is shutting down.'
+    : state.ready
+      ? 'No inference worker can take requests right now (restarting).'
+      : (state.notReadyReason ?? 'The model is still loading.');
   return new TemporarilyUnavailableError(`${why} Retry shortly.`, 1);
 }
 
@@ -152,7 +166,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     // (One timer per request measured cheaper here than a shared sweep over pending requests.)
     const timer = setTimeout(() => finish(renderError(new DeadlineExceededError(), logger, ctx.id)), timeoutMs);
     const scoring = options.scoring();
-    if (!scoring || !isReady(state)) {
+    if (!scoring || !isAccepting(state)) {
       req.resume();
       return finish(renderError(notReady(state), logger, ctx.id));
     }

@@ -35,6 +35,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     drainTimeoutSeconds: numberFlag(flags, 'drain-timeout'),
     warmup: flags['no-warmup'] ? false : undefined,
     bodyLimitBytes: intFlag(flags, 'max-body-size'),
+    maxNestingDepth: intFlag(flags, 'max-nesting-depth'),
+    maxRows: intFlag(flags, 'max-rows'),
+    maxColumns: intFlag(flags, 'max-columns'),
+    maxElements: intFlag(flags, 'max-elements'),
     envManager: checkEnvManager(flags, warn),
     ui: flags['no-ui'] ? false : undefined,
 

@@ -12,22 +12,30 @@ export interface WorkerConfig {
   readonly index: number;
   /** How the worker logs (its own logger, same level and format as the server's). */
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  /** The call-state cells shared with the pool (see cells.ts). */
+  readonly cells: SharedArrayBuffer;
 }
 
 /** One request inside a message. */
 export interface WireCall {
   readonly input: Wire;
   readonly params: Wire;
+  /** Its call-state cell, or -1 when it has none (it is then never taken back). */
+  readonly cell: number;
 }
 
-/** One request's outcome inside a message. */
-export type WireOutcome = { readonly ok: true; readonly output: Wire } | { readonly ok: false; readonly error: FlatError };
+/** One request's outcome inside a message; `skipped` when the pool took the call back before it started. */
+export type WireOutcome =
+  | { readonly ok: true; readonly output: Wire }
+  | { readonly ok: false; readonly error: FlatError }
+  | { readonly ok: false; readonly skipped: true };
 
-/** Pool → worker: a group of independent requests, run one after the other. */
-export type ToWorker = { readonly kind: 'predict'; readonly id: number; readonly calls: readonly WireCall[] };
+/** Pool → worker: a group of independent requests, run one after the other; or a liveness probe. */
+export type ToWorker = { readonly kind: 'predict'; readonly id: number; readonly calls: readonly WireCall[] } | { readonly kind: 'ping'; readonly id: number };
 
 /** Worker → pool. */
 export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'load-error'; readonly error: FlatError }
-  | { readonly kind: 'results'; readonly id: number; readonly outcomes: readonly WireOutcome[] };
+  | { readonly kind: 'results'; readonly id: number; readonly outcomes: readonly WireOutcome[] }
+  | { readonly kind: 'pong'; readonly id: number };

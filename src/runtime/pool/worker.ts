@@ -1,16 +1,18 @@
-// Owns one inference worker thread: load the model once, then answer predict messages.
+// Owns one inference worker thread: load the model once, then answer predict messages and liveness probes.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { ModelLoadError, asServingError, isServingError, type FlatError } from '../../errors.js';
+import { ModelLoadError, ServingError, asServingError, isServingError, type FlatError } from '../../errors.js';
 import { loadModel } from '../../model/load.js';
 import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
+import { startCall } from './cells.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import type { ModelParams } from '../../flavors/types.js';
 import { createLogger } from '../../logger.js';
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
+const cells = new Int32Array(config.cells);
 
 function flatten(err: unknown): FlatError {
   if (isServingError(err)) return asServingError(err).toJSON();
@@ -20,6 +22,27 @@ function flatten(err: unknown): FlatError {
 
 function send(message: FromWorker): void {
   port.postMessage(message);
+}
+
+/** True when structured clone takes the value (the check runs only after a whole message was refused). */
+function cloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends a message's results; an outcome structured clone refuses fails alone instead of the whole message. */
+function sendResults(id: number, outcomes: WireOutcome[]): void {
+  try {
+    send({ kind: 'results', id, outcomes });
+  } catch (err) {
+    const reason = `Model output cannot be passed back from the inference worker: ${(err as Error).message}`;
+    const checked = outcomes.map((o): WireOutcome => (cloneable(o) ? o : { ok: false, error: new ServingError('INTERNAL_ERROR', reason).toJSON() }));
+    send({ kind: 'results', id, outcomes: checked });
+  }
 }
 
 async function main(): Promise<void> {
@@ -32,9 +55,16 @@ async function main(): Promise<void> {
   }
   const p = predictor;
   port.on('message', async (msg: ToWorker) => {
+    // Answered between calls: a worker whose event loop a model blocks never answers, and is replaced.
+    if (msg.kind === 'ping') return send({ kind: 'pong', id: msg.id });
     if (msg.kind !== 'predict') return;
     const outcomes: WireOutcome[] = [];
     for (const call of msg.calls) {
+      // The pool may have taken the call back (a deadline, or this worker looked stuck): skip it.
+      if (!startCall(cells, call.cell)) {
+        outcomes.push({ ok: false, skipped: true });
+        continue;
+      }
       try {
         const output = await p.predict(fromWire(call.input), fromWire(call.params) as ModelParams);
         outcomes.push({ ok: true, output: toWire(output) });
@@ -42,7 +72,7 @@ async function main(): Promise<void> {
         outcomes.push({ ok: false, error: flatten(err) });
       }
     }
-    send({ kind: 'results', id: msg.id, outcomes });
+    sendResults(msg.id, outcomes);
   });
   send({ kind: 'ready' });
 }

@@ -42,9 +42,9 @@ it('maps parameters both ways', () => {
 
 it('rejects mixing raw and typed contents, and a raw entry count that differs from the inputs', () => {
   const input = { name: 'x', datatype: 'FP32', shape: ['1'], contents: { fp32_contents: [1] } };
-  assert.throws(() => fromProtoRequest({ inputs: [input], raw_input_contents: [Buffer.alloc(4)] }), /sets contents although raw_input_contents is used/);
-  assert.throws(() => fromProtoRequest({ inputs: [input, { ...input, name: 'y' }], raw_input_contents: [Buffer.alloc(4)] }), /has 1 entries but the request has 2 inputs/);
-  assert.throws(() => fromProtoRequest({ inputs: [{ ...input, datatype: 'fp32' }] }), /unsupported datatype "fp32"/);
+  assert.throws(() => fromProtoRequest({ inputs: [input], raw_input_contents: [Buffer.alloc(4)] }, 100), /sets contents although raw_input_contents is used/);
+  assert.throws(() => fromProtoRequest({ inputs: [input, { ...input, name: 'y' }], raw_input_contents: [Buffer.alloc(4)] }, 100), /has 1 entries but the request has 2 inputs/);
+  assert.throws(() => fromProtoRequest({ inputs: [{ ...input, datatype: 'fp32' }] }, 100), /unsupported datatype "fp32"/);
 });
 
 it('answers FP16 outputs as raw contents even for a typed request', () => {

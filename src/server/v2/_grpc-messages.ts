@@ -3,6 +3,7 @@
 import { BadRequestError } from '../../errors.js';
 import { allocate, type DType, type DTypeStorage } from '../../data/dtype.js';
 import { DATATYPE_DTYPE, elementCount, isV2Datatype, type V2Datatype, type V2Input, type V2Output, type V2Parameters, type V2Request, type V2Response } from '../../codecs/v2.js';
+import { checkShape } from '../../codecs/limits.js';
 
 /** InferParameter as proto-loader gives it (`oneofs: true`, int64 as strings). */
 export interface ProtoParameter {
@@ -137,8 +138,11 @@ function shapeOf(name: string, shape: (string | number)[] | undefined): number[]
   });
 }
 
-/** ModelInferRequest → V2Request (typed contents or raw_input_contents; not both). */
-export function fromProtoRequest(msg: ProtoInferRequest): V2Request {
+/**
+ * ModelInferRequest → V2Request (typed contents or raw_input_contents; not both). Shapes are
+ * checked against `sentBytes`, the size of the message as received.
+ */
+export function fromProtoRequest(msg: ProtoInferRequest, sentBytes: number): V2Request {
   const raw = msg.raw_input_contents ?? [];
   const inputs = msg.inputs ?? [];
   if (inputs.length === 0) fail('The inference request has no inputs.');
@@ -154,6 +158,7 @@ export function fromProtoRequest(msg: ProtoInferRequest): V2Request {
     if (!isV2Datatype(t.datatype)) fail(`Input '${name}' has an unsupported datatype ${JSON.stringify(t.datatype ?? '')}.`);
     const datatype = t.datatype;
     const shape = shapeOf(name, t.shape);
+    checkShape(`Input '${name}'`, shape, sentBytes);
     const parameters = fromProtoParameters(t.parameters);
     const field = CONTENTS_FIELD[datatype];
     const typed = t.contents && Object.values(t.contents).some((a) => Array.isArray(a) && a.length > 0);

@@ -3,6 +3,7 @@
 import type { Signature } from '../../schema/types.js';
 import type { Predictor } from '../../runtime/types.js';
 import type { Logger } from '../../logger.js';
+import type { RequestLimits } from '../../codecs/limits.js';
 
 /** The served model and the server state, as the V2 REST routes and the gRPC service see them. */
 export interface V2Context {
@@ -14,12 +15,16 @@ export interface V2Context {
   readonly predictor: Predictor;
   /** True once the model is loaded and the server is not draining (readiness). */
   isReady(): boolean;
+  /** True when inference requests are admitted (loaded, not draining); defaults to `isReady`. */
+  isAccepting?(): boolean;
   /** True while the server can answer at all (liveness). */
   isLive(): boolean;
   /** Include schema details in enforcement errors (false with MLFLOW_DISABLE_SCHEMA_DETAILS). */
   readonly schemaDetails: boolean;
   /** Largest request body (REST) or message (gRPC) accepted, in bytes. */
   readonly bodyLimitBytes: number;
+  /** Limits on one request (nesting depth, rows, columns, elements). @default DEFAULT_REQUEST_LIMITS */
+  readonly limits?: RequestLimits;
   /** Seconds an inference may take before it is answered 504 / DEADLINE_EXCEEDED. */
   readonly timeoutSeconds: number;
   /** mlserve's version, reported by server metadata. @default 'unknown' */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DeadlineExceededError, ModelNotFoundError, TemporarilyUnavailableError } from '../../errors.js';
 import { decodeV2Request, encodeV2Response, v2ModelMetadata, type V2ModelMetadata, type V2Request, type V2Response, type V2ServerMetadata } from '../../codecs/v2.js';
 import { enforceInput } from '../../schema/enforce.js';
+import { checkInputSize, DEFAULT_REQUEST_LIMITS } from '../../codecs/limits.js';
 import { enforceParams } from '../../schema/params.js';
 import type { V2Context } from './context.js';
 
@@ -52,15 +53,17 @@ export function createDataplane(ctx: V2Context): V2Dataplane {
 
   const admit = (name: string, version?: string): void => {
     check(name, version);
-    if (!ctx.isReady()) throw new TemporarilyUnavailableError(`Model '${name}' is not ready to serve requests yet. Retry shortly.`, 1);
+    if (!(ctx.isAccepting?.() ?? ctx.isReady())) throw new TemporarilyUnavailableError(`Model '${name}' is not ready to serve requests yet. Retry shortly.`, 1);
   };
 
-  const run = async (request: V2Request): Promise<V2Response> => {
-    const decoded = decodeV2Request(request, ctx.signature);
+  const limits = ctx.limits ?? DEFAULT_REQUEST_LIMITS;
+  const run = async (request: V2Request, deadline: number): Promise<V2Response> => {
+    const decoded = decodeV2Request(request, ctx.signature, limits.maxDepth);
+    checkInputSize(decoded.input, limits);
     // The same enforcement as /invocations (pyfunc predict), before the model sees the input.
     const input = enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
     const params = enforceParams(decoded.params, ctx.signature?.params);
-    const output = await ctx.predictor.predict(input, params);
+    const output = await ctx.predictor.predict(input, params, { deadline });
     const info = { modelName: ctx.modelName, modelVersion: ctx.modelVersion, id: request.id || randomUUID() };
     return encodeV2Response(output, info, request.outputs);
   };
@@ -81,7 +84,7 @@ export function createDataplane(ctx: V2Context): V2Dataplane {
     admit,
     async infer(name, version, request) {
       admit(name, version);
-      return withDeadline(run(request), ctx.timeoutSeconds);
+      return withDeadline(run(request, Date.now() + ctx.timeoutSeconds * 1000), ctx.timeoutSeconds);
     },
   };
 }

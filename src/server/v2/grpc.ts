@@ -53,6 +53,21 @@ export function grpcCode(httpStatus: number): GrpcStatus {
   }
 }
 
+/** The size in bytes of each ModelInfer request as received (shapes are checked against it). */
+const MESSAGE_BYTES = new WeakMap<object, number>();
+
+/** The service with a ModelInfer deserializer that records each message's size. */
+function withMessageSizes(service: ServiceDefinition): ServiceDefinition {
+  const infer = service.ModelInfer;
+  const deserialize = infer.requestDeserialize;
+  const recording = (bytes: Buffer): unknown => {
+    const msg = deserialize(bytes);
+    if (msg !== null && typeof msg === 'object') MESSAGE_BYTES.set(msg, bytes.length);
+    return msg;
+  };
+  return { ...service, ModelInfer: { ...infer, requestDeserialize: recording } };
+}
+
 /** `host:port` as gRPC wants it (IPv6 literals in brackets). */
 function address(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -68,7 +83,7 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
   // already reports in one line): route them to this server's log, at debug.
   setLogger({ error: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), info: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), debug: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`) });
   const dp = createDataplane(ctx);
-  const service = loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition;
+  const service = withMessageSizes(loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition);
 
   /** A unary handler: resolves the answer or sends the error as a gRPC status. */
   const unary = (method: string, answer: (req: never) => unknown): Unary => (call, callback) => {
@@ -112,7 +127,7 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
     ModelInfer: unary('ModelInfer', async (r: ProtoInferRequest) => {
       const [name, version] = [r.model_name ?? '', r.model_version || undefined];
       dp.admit(name, version);
-      const response = await dp.infer(name, version, fromProtoRequest(r));
+      const response = await dp.infer(name, version, fromProtoRequest(r, MESSAGE_BYTES.get(r) ?? 0));
       return toProtoResponse(response, (r.raw_input_contents ?? []).length > 0);
     }),
   };

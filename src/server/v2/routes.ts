@@ -85,12 +85,12 @@ function decodeSegment(s: string): string {
 type ReadRequest = (req: IncomingMessage) => Promise<V2Request>;
 
 /** Reads and parses an inference request body (JSON only; Triton's binary extension is refused). */
-function requestReader(bodyLimitBytes: number): ReadRequest {
+function requestReader(bodyLimitBytes: number, maxDepth: number | undefined): ReadRequest {
   return (req) => {
     if (req.headers['inference-header-content-length'] !== undefined) {
       return Promise.reject(new ServingError('NOT_IMPLEMENTED', 'The binary tensor data extension is not supported; send the request as JSON.'));
     }
-    return readBody(req, bodyLimitBytes).then(parseV2Request);
+    return readBody(req, bodyLimitBytes).then((body) => parseV2Request(body, maxDepth));
   };
 }
 
@@ -126,7 +126,7 @@ function modelRoute(dp: V2Dataplane, read: ReadRequest, name: string, rest: stri
 export function createV2Routes(ctx: V2Context): V2Routes {
   const logger = ctx.logger ?? silentLogger;
   const dp = createDataplane(ctx);
-  const read = requestReader(ctx.bodyLimitBytes);
+  const read = requestReader(ctx.bodyLimitBytes, ctx.limits?.maxDepth);
 
   const fixed: Record<keyof typeof FIXED_PATHS, Route> = {
     '': { methods: ['GET', 'HEAD'], handle: () => json(200, dp.serverMetadata()) },
