@@ -5,7 +5,7 @@
 import { NAT } from '../data/dtype.js';
 import { parseDatetime } from '../data/datetime.js';
 import { markFloat } from '../data/float-hint.js';
-import { cellError, type CsvParseError } from './_csv-error.js';
+import { cellError, clip, type CsvParseError } from './_csv-error.js';
 import { decodeBase64Lenient } from '../data/base64.js';
 import { type BuiltColumn, safeIntsToInt64, scanCells, scanKind, stringsColumn } from './_csv-infer.js';
 import { boolWordValue, isNa, pyRepr, pythonFloatAccepts, pythonIntAccepts } from './_csv-scalars.js';
@@ -64,7 +64,7 @@ function toInt(cells: readonly string[], ctx: ColumnContext, dtype: 'int32' | 'i
     const big = cells.map((s) => BigInt(s.trim()));
     if (dtype === 'int32') return { dtype, values: Int32Array.from(big, (v) => Number(BigInt.asIntN(32, v))) };
     const r = big.findIndex((v) => v !== BigInt.asIntN(64, v));
-    if (r >= 0) throw fail(ctx, r, `integer ${cells[r].trim()} is out of bounds for int64`);
+    if (r >= 0) throw fail(ctx, r, `integer ${clip(cells[r].trim())} is out of bounds for int64`);
     return { dtype, values: BigInt64Array.from(big) };
   }
   if (kind === 'float') {
@@ -132,7 +132,7 @@ function toDatetime(cells: readonly string[], ctx: ColumnContext): BuiltColumn {
       continue;
     }
     const parsed = parseDatetime(s);
-    if (!parsed) throw fail(ctx, r, `Unknown datetime string format, unable to parse: ${s}`);
+    if (!parsed) throw fail(ctx, r, `Unknown datetime string format, unable to parse: ${clip(s)}`);
     values[r] = parsed.ns;
   }
   return { dtype: 'datetime64', values };

@@ -15,7 +15,12 @@ export class CsvParseError extends Error {
   }
 }
 
+/** Text quoted in a message, cut to 200 characters (a 1 MB cell must not make a 1 MB answer). */
+export function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
 /** The error for a value of `column` (on physical `line`) that cannot take the column's type. */
 export function cellError(column: string, line: number, reason: string): CsvParseError {
-  return new CsvParseError(`Unable to parse column '${column}' at line ${line}: ${reason}`, { line, column });
+  return new CsvParseError(`Unable to parse column '${clip(column)}' at line ${line}: ${reason}`, { line, column });
 }

@@ -124,11 +124,14 @@ export function pythonFloatAccepts(s: string): boolean {
   return PY_FLOAT.test(s.trim());
 }
 
-/** Python's `repr()` of a str, as it appears in ValueError messages (`'x'`, `"it's"`). */
-export function pyRepr(s: string): string {
+/**
+ * Python's `repr()` of a str, as it appears in ValueError messages (`'x'`, `"it's"`); at most
+ * `max` characters (CPython's `%.200R`), so that a huge cell never makes a huge message.
+ */
+export function pyRepr(s: string, max = 200): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = q;
-  for (const ch of s) {
+  for (const ch of s.length > max ? s.slice(0, max) : s) {
     const c = ch.codePointAt(0)!;
     if (ch === q || ch === '\\') out += '\\' + ch;
     else if (ch === '\n') out += '\\n';
@@ -137,5 +140,6 @@ export function pyRepr(s: string): string {
     else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
     else out += ch;
   }
-  return out + q;
+  out += q;
+  return out.length > max ? out.slice(0, max) : out;
 }

@@ -139,7 +139,9 @@ export function inputElements(input: V2Input): V2Input['data'] {
 
 /** BYTES elements of an input as given (strings, byte strings, nulls), checked against its shape. */
 export function bytesValues(input: V2Input): (string | Uint8Array | null)[] {
-  return bytesElements(input, inputElements(input) as readonly unknown[]);
+  const elements = inputElements(input);
+  // Typed storage (gRPC raw contents of a numeric datatype) is checked element by element like JSON values.
+  return bytesElements(input, ArrayBuffer.isView(elements) ? Array.from(elements as ArrayLike<unknown>) : (elements as readonly unknown[]));
 }
 
 /**

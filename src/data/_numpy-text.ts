@@ -19,8 +19,13 @@ const LINE_WIDTH = 75;
 function floatFormatter(vals: number[]): (x: number) => string {
   const finite = vals.filter(Number.isFinite);
   const nz = finite.filter((x) => x !== 0).map(Math.abs);
-  const max = nz.length ? Math.max(...nz) : 0;
-  const min = nz.length ? Math.min(...nz) : 0;
+  // Loops, not Math.max(...nz): spreading a large array overflows the stack.
+  let max = 0;
+  let min = nz.length ? Infinity : 0;
+  for (const x of nz) {
+    if (x > max) max = x;
+    if (x < min) min = x;
+  }
   const exp = nz.length > 0 && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
   let padLeft = 0;
   let padRight = 0;
@@ -170,8 +175,9 @@ export function numpyStr(t: Tensor, cell: CellRepr): string {
 
 function dtypeRepr(t: Tensor): string {
   if (t.dtype === 'str' || t.dtype === 'bytes') {
-    const lens = (t.data as unknown[]).map((x) => (typeof x === 'string' || x instanceof Uint8Array ? x.length : 0));
-    return `'${t.dtype === 'str' ? '<U' : '|S'}${Math.max(1, ...lens)}'`;
+    let width = 1;
+    for (const x of t.data as unknown[]) if ((typeof x === 'string' || x instanceof Uint8Array) && x.length > width) width = x.length;
+    return `'${t.dtype === 'str' ? '<U' : '|S'}${width}'`;
   }
   return t.dtype === 'datetime64' ? "'datetime64[ns]'" : t.dtype;
 }

@@ -8,6 +8,12 @@ import type { CellRepr } from './_numpy-text.js';
 
 const MAX_ROWS = 60;
 const MAX_COLS = 20;
+/** pandas' `display.max_colwidth`: a longer cell shows its first 47 characters and `...`. */
+const MAX_COLWIDTH = 50;
+
+function clipCell(text: string): string {
+  return text.length > MAX_COLWIDTH ? `${text.slice(0, MAX_COLWIDTH - 3)}...` : text;
+}
 
 function trimFloatZeros(cells: string[]): string[] {
   const isNum = (x: string): boolean => /^\s*[+-]?\d+\.\d*$/.test(x);
@@ -44,9 +50,10 @@ function columnCells(f: Frame, col: number, rows: number[], cell: CellRepr): str
   }
   return rows.map((r) => {
     const v = d[r];
-    if (typeof v === 'string') return ' ' + v.replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+    // Only the first characters can show: escape no more than those of a long string.
+    if (typeof v === 'string') return clipCell(' ' + v.slice(0, MAX_COLWIDTH).replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
     if (typeof v === 'number' && Number.isNaN(v)) return ' NaN';
-    return ' ' + cell(v, d as object, r);
+    return clipCell(' ' + cell(v, d as object, r));
   });
 }
 

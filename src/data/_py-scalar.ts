@@ -37,9 +37,18 @@ function pickQuote(hasSingle: boolean, hasDouble: boolean): string {
   return hasSingle && !hasDouble ? '"' : "'";
 }
 
-/** Python `repr(str)`: quotes chosen as Python does, `\n\t\r\\` escaped, non-printables as `\xNN`/`\uNNNN`. */
-export function strRepr(s: string): string {
+/**
+ * Python `repr(str)`: quotes chosen as Python does, `\n\t\r\\` escaped, non-printables as
+ * `\xNN`/`\uNNNN`. With `max`, only the first `max` characters of the repr, as CPython's `%.200R`
+ * in error messages (`invalid literal for int() ...`): a huge value never makes a huge message.
+ */
+export function strRepr(s: string, max = Infinity): string {
   const q = pickQuote(s.includes("'"), s.includes('"'));
+  const out = quoted(s.length > max ? s.slice(0, max) : s, q);
+  return out.length > max ? out.slice(0, max) : out;
+}
+
+function quoted(s: string, q: string): string {
   const qc = q.charCodeAt(0);
   let out = q;
   let run = 0;

@@ -91,6 +91,9 @@ export function pyStr(v: unknown, isFloat: boolean): string {
   return valueRepr(v);
 }
 
+/** Characters of a value quoted in a conversion error: CPython's `%.200R` (int() does it; float() too here, so messages stay bounded). */
+export const VALUE_REPR_CHARS = 200;
+
 const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(?:(?:\d+(?:_\d+)*)?\.?\d+(?:_\d+)*(?:[eE][+-]?\d+)?|\d+(?:_\d+)*\.|(?:inf|infinity|nan))\s*$/i;
 
@@ -104,7 +107,7 @@ export function pyInt(v: unknown, isFloat: boolean): bigint {
     return BigInt(Math.trunc(v));
   }
   if (typeof v === 'string') {
-    if (!INT_TEXT.test(v)) throw new ConversionError(`invalid literal for int() with base 10: ${strRepr(v)}`);
+    if (!INT_TEXT.test(v)) throw new ConversionError(`invalid literal for int() with base 10: ${strRepr(v, VALUE_REPR_CHARS)}`);
     return BigInt(v.trim().replace(/_/g, ''));
   }
   void isFloat;
@@ -118,7 +121,7 @@ export function pyFloat(v: unknown): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v === null || v === undefined) return NaN;
   if (typeof v === 'string') {
-    if (!FLOAT_TEXT.test(v)) throw new ConversionError(`could not convert string to float: ${strRepr(v)}`);
+    if (!FLOAT_TEXT.test(v)) throw new ConversionError(`could not convert string to float: ${strRepr(v, VALUE_REPR_CHARS)}`);
     const t = v.trim().replace(/_/g, '').toLowerCase();
     if (t.endsWith('nan')) return NaN;
     if (t.endsWith('inf') || t.endsWith('infinity')) return t.startsWith('-') ? -Infinity : Infinity;

@@ -31,10 +31,37 @@ function dateRepr(d: Date): string {
  */
 export function valueRepr(v: unknown, container?: object, key?: string | number): string {
   if (isTensor(v)) return tensorStr(v);
-  return reprInner(v, container, key, new Set());
+  return reprInner(v, container, key, new Set(), Infinity);
 }
 
-function reprInner(v: unknown, container: object | undefined, key: string | number | undefined, seen: Set<object>): string {
+/** Longest data text in an error message: past it, the text ends with `...` (no answer grows with the data). */
+export const MAX_DATA_REPR = 10_000;
+
+/**
+ * `valueRepr`, cut to `max` characters (ending `...` when cut). Containers stop being walked once
+ * the text is long enough, so the cost is bounded by `max`, not by the value's size.
+ */
+export function valueReprLimited(v: unknown, max: number = MAX_DATA_REPR): string {
+  const text = isTensor(v) ? numpyStr(v, limitedCell(max)) : reprInner(v, undefined, undefined, new Set(), max);
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/** Text quoted in an error message, cut to `max` characters (ending `...` when cut). */
+export function clipText(text: string, max: number = MAX_DATA_REPR): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/** Appends `items` (from `each`) between `open` and `close`, stopping once past `limit` characters. */
+function joined(open: string, close: string, count: number, limit: number, each: (i: number, left: number) => string): string {
+  let out = open;
+  for (let i = 0; i < count; i++) {
+    if (out.length > limit) return out + '...' + close;
+    out += (i > 0 ? ', ' : '') + each(i, limit - out.length);
+  }
+  return out + close;
+}
+
+function reprInner(v: unknown, container: object | undefined, key: string | number | undefined, seen: Set<object>, limit: number): string {
   switch (typeof v) {
     case 'undefined':
       return 'None';
@@ -45,7 +72,7 @@ function reprInner(v: unknown, container: object | undefined, key: string | numb
     case 'bigint':
       return String(v);
     case 'string':
-      return strRepr(v);
+      return strRepr(v, limit + 2);
     case 'object':
       break;
     default:
@@ -53,24 +80,35 @@ function reprInner(v: unknown, container: object | undefined, key: string | numb
   }
   if (v === null) return 'None';
   if (Buffer.isBuffer(v)) return bytesRepr(v);
-  if (isTensor(v)) return tensorRepr(v);
-  if (isFrame(v)) return frameStr(v);
+  if (isTensor(v)) return limit === Infinity ? tensorRepr(v) : numpyRepr(v, limitedCell(limit));
+  if (isFrame(v)) return limit === Infinity ? frameStr(v) : pandasStr(v, limitedCell(limit));
   if (v instanceof Date) return dateRepr(v);
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
     const arr = v as unknown as ArrayLike<number | bigint>;
     const float = v instanceof Float32Array || v instanceof Float64Array;
-    return '[' + Array.from(arr, (x) => (typeof x === 'number' ? numberRepr(x, float) : String(x))).join(', ') + ']';
+    return joined('[', ']', arr.length, limit, (i) => {
+      const x = arr[i];
+      return typeof x === 'number' ? numberRepr(x, float) : String(x);
+    });
   }
   if (seen.has(v)) return Array.isArray(v) ? '[...]' : '{...}';
   seen.add(v);
   let out: string;
   if (Array.isArray(v)) {
-    out = '[' + v.map((x, i) => reprInner(x, v, i, seen)).join(', ') + ']';
+    out = joined('[', ']', v.length, limit, (i, left) => reprInner(v[i], v, i, seen, left));
   } else if (v instanceof Map) {
-    out = '{' + Array.from(v, ([k, x]) => `${reprInner(k, undefined, undefined, seen)}: ${reprInner(x, undefined, undefined, seen)}`).join(', ') + '}';
+    const entries = [...v];
+    out = joined('{', '}', entries.length, limit, (i, left) => {
+      const k = reprInner(entries[i][0], undefined, undefined, seen, left);
+      return `${k}: ${reprInner(entries[i][1], undefined, undefined, seen, left - k.length)}`;
+    });
   } else if (isPlainObject(v)) {
     const rec = v as Record<string, unknown>;
-    out = '{' + orderedKeys(rec).map((k) => `${strRepr(k)}: ${reprInner(rec[k], rec, k, seen)}`).join(', ') + '}';
+    const keys = orderedKeys(rec);
+    out = joined('{', '}', keys.length, limit, (i, left) => {
+      const k = strRepr(keys[i], left + 2);
+      return `${k}: ${reprInner(rec[keys[i]], rec, keys[i], seen, left - k.length)}`;
+    });
   } else {
     out = `<${v.constructor?.name ?? 'object'} object>`;
   }
@@ -78,7 +116,12 @@ function reprInner(v: unknown, container: object | undefined, key: string | numb
   return out;
 }
 
-const cell = (v: unknown, container?: object, key?: number): string => reprInner(v, container, key, new Set());
+const cell = (v: unknown, container?: object, key?: number): string => reprInner(v, container, key, new Set(), Infinity);
+
+/** Element text for numpy/pandas tables inside a limited repr: no single element longer than the whole. */
+function limitedCell(limit: number) {
+  return (v: unknown, container?: object, key?: number): string => reprInner(v, container, key, new Set(), limit);
+}
 
 /** numpy's `str(ndarray)`: `[[1. 2. 3. 4.]]`, `[1 2]`, `['a' 'b']`; a 0-d array prints its scalar. */
 export function tensorStr(t: Tensor): string {
@@ -92,5 +135,6 @@ export function tensorRepr(t: Tensor): string {
 
 /** pandas' `str(DataFrame)`: a right-aligned table with the row index. */
 export function frameStr(f: Frame): string {
-  return pandasStr(f, cell);
+  // Cells show at most 50 characters (pandas' max_colwidth): no need to render more of them.
+  return pandasStr(f, limitedCell(64));
 }

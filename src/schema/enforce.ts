@@ -7,7 +7,7 @@ import { inferPandasColumn, MISSING } from '../data/infer.js';
 import { isFloatAt } from '../data/float-hint.js';
 import { isFloat as isFloatDType } from '../data/dtype.js';
 import { isPlainObject, pyTypeName } from '../data/pytype.js';
-import { valueRepr } from '../data/pyrepr.js';
+import { valueReprLimited } from '../data/pyrepr.js';
 import { enforceColumnType, EnforceError } from './column-check.js';
 import { enforceValue } from './values.js';
 import { schemaRepr } from './repr.js';
@@ -175,7 +175,7 @@ function enforceColumnSchema(input: unknown, schema: Extract<Schema, { kind: 'co
 
 /** Python `str()` of decoded input, for MLflow's message prefixes. */
 export function inputStr(input: unknown): string {
-  return valueRepr(input);
+  return valueReprLimited(input);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { ModelLoadError, SchemaEnforcementError } from '../errors.js';
 import { setFloat, isFloatAt } from '../data/float-hint.js';
 import { parseDatetime, formatDatetime } from '../data/datetime.js';
-import { strRepr, valueRepr } from '../data/pyrepr.js';
+import { strRepr, valueReprLimited } from '../data/pyrepr.js';
 import { pyTypeName, isPlainObject } from '../data/pytype.js';
 import { pyStr } from '../data/ndarray.js';
 import { enforceValue } from './values.js';
@@ -81,7 +81,7 @@ function checkParam(spec: ParamSpec, from: object, fromKey: string | number, out
   };
   if (spec.shape === null) {
     if (Array.isArray(value)) {
-      throw new ParamError(`Failed to validate type and shape for ${paramSpecRepr(spec)}, error: Value must be a scalar for type \`DataType.${spec.type.kind === 'scalar' ? spec.type.type : 'object'}\`, got \`${valueRepr(value)}\``);
+      throw new ParamError(`Failed to validate type and shape for ${paramSpecRepr(spec)}, error: Value must be a scalar for type \`DataType.${spec.type.kind === 'scalar' ? spec.type.type : 'object'}\`, got \`${valueReprLimited(value)}\``);
     }
     try {
       checkScalar(spec, value, from, fromKey, out, outKey);

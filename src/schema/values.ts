@@ -4,7 +4,7 @@ import { inferPandasColumn } from '../data/infer.js';
 import { isFloatAt, setFloat } from '../data/float-hint.js';
 import { isTensor, Tensor } from '../data/tensor.js';
 import { isFloat as isFloatDType } from '../data/dtype.js';
-import { valueRepr } from '../data/pyrepr.js';
+import { clipText, valueReprLimited } from '../data/pyrepr.js';
 import { pyTypeName, isPlainObject } from '../data/pytype.js';
 import { enforceColumnType, EnforceError } from './column-check.js';
 import { colTypeRepr } from './repr.js';
@@ -12,7 +12,7 @@ import type { ColType, DataTypeName } from './types.js';
 
 function wrongType(value: unknown, type: ColType, expected: string): never {
   throw new EnforceError(
-    `Failed to enforce schema of '${valueRepr(value)}' with type '${colTypeRepr(type)}'. Expected data to be ${expected}, got ${pyTypeName(value)}`,
+    `Failed to enforce schema of '${valueReprLimited(value)}' with type '${colTypeRepr(type)}'. Expected data to be ${expected}, got ${pyTypeName(value)}`,
   );
 }
 
@@ -102,7 +102,7 @@ export function enforceValue(value: unknown, type: ColType, required: boolean): 
             if (typeof converted === 'number' && (type.values.type === 'double' || type.values.type === 'float')) setFloat(value, k, converted);
           } catch (err) {
             if (!(err instanceof EnforceError)) throw err;
-            throw new EnforceError(`Failed to enforce schema of data \`${typeof v === 'string' ? v : valueRepr(v)}\` with dtype \`${type.values.type}\``);
+            throw new EnforceError(`Failed to enforce schema of data \`${typeof v === 'string' ? clipText(v) : valueReprLimited(v)}\` with dtype \`${type.values.type}\``);
           }
         } else {
           value[k] = enforceValue(v, type.values, true);

@@ -14,6 +14,15 @@ export interface HttpAnswer {
 }
 
 const PLAIN = 'text/plain; charset=utf-8';
+
+/** Longest message or stack trace sent: error answers stay small whatever the request held. */
+export const MAX_MESSAGE_CHARS = 64 * 1024;
+
+/** Cuts an error text to MAX_MESSAGE_CHARS, saying how much was left out. */
+export function boundText(text: string): string {
+  if (text.length <= MAX_MESSAGE_CHARS) return text;
+  return `${text.slice(0, MAX_MESSAGE_CHARS)}... [${text.length - MAX_MESSAGE_CHARS} more characters]`;
+}
 const JSON_TYPE = 'application/json';
 
 /**
@@ -22,11 +31,11 @@ const JSON_TYPE = 'application/json';
  */
 export function renderError(err: unknown, logger: Logger = silentLogger, requestId?: string): HttpAnswer {
   logRequestError(logger, err, requestId);
-  if (err instanceof UnsupportedMediaTypeError) return { status: 415, contentType: PLAIN, body: err.message };
+  if (err instanceof UnsupportedMediaTypeError) return { status: 415, contentType: PLAIN, body: boundText(err.message) };
   if (err instanceof DeadlineExceededError) return { status: 504, contentType: JSON_TYPE, body: err.message };
   if (err instanceof ServingError) {
-    const envelope: Record<string, unknown> = { error_code: err.errorCode, message: err.message };
-    if (err.stackTrace !== undefined) envelope.stack_trace = err.stackTrace;
+    const envelope: Record<string, unknown> = { error_code: err.errorCode, message: boundText(err.message) };
+    if (err.stackTrace !== undefined) envelope.stack_trace = boundText(err.stackTrace);
     const headers: Record<string, string> = {};
     if (err instanceof TemporarilyUnavailableError && err.retryAfterSeconds !== undefined) headers['retry-after'] = String(err.retryAfterSeconds);
     return { status: err.status, contentType: JSON_TYPE, body: writeJson(envelope), headers };

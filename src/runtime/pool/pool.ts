@@ -118,7 +118,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     if (jobs.length === 0) return;
     const slot = pick();
     if (!slot) {
-      waiting.push(...jobs);
+      for (const job of jobs) waiting.push(job);
       return;
     }
     const id = nextId++;

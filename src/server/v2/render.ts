@@ -1,7 +1,7 @@
 // Owns rendering errors on the V2 edge: `{"error": message}` with the error's HTTP status (OIP spec §3.11); gRPC maps that status in grpc.ts.
 
 import { ServingError, TemporarilyUnavailableError } from '../../errors.js';
-import type { HttpAnswer } from '../render.js';
+import { boundText, type HttpAnswer } from '../render.js';
 import type { Logger } from '../../logger.js';
 import { logRequestError } from '../log-errors.js';
 
@@ -12,7 +12,7 @@ export function v2Error(err: unknown, logger: Logger, requestId?: string): { sta
   logRequestError(logger, err, requestId);
   if (err instanceof ServingError) {
     const retryAfterSeconds = err instanceof TemporarilyUnavailableError ? err.retryAfterSeconds : undefined;
-    return { status: err.status, message: err.message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+    return { status: err.status, message: boundText(err.message), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
   }
   return { status: 500, message: GENERIC };
 }
