@@ -55,3 +55,9 @@ it('classifies paths, file:, artifact URIs and unknown schemes', () => {
   assert.throws(() => parseModelUri('s3://bucket/model'), /cannot download models from 's3:'/);
   assert.throws(() => parseModelUri('foo://x'), /^InvalidModelUriError: Could not find a registered artifact repository for: foo:\/\/x\. Currently registered schemes are: \[/);
 });
+
+it("rejects '..' in runs:/, models:/ and artifact-store URIs, also percent-encoded", () => {
+  for (const uri of ['runs:/x/../../../../tmp', 'mlflow-artifacts:/../../tmp', 'mlflow-artifacts://host:5000/a/%2E%2E/b', 'models:/m/1/..', 'https://h/api/2.0/mlflow-artifacts/artifacts/x/../../y']) {
+    assert.throws(() => parseModelUri(uri), (e: unknown) => e instanceof InvalidModelUriError && /'\.\.' and NUL are not allowed/.test(e.message), uri);
+  }
+});

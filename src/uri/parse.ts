@@ -43,7 +43,7 @@ export function parseModelUri(uri: string): ParsedUri {
     case 'mlflow-artifacts':
     case 'http':
     case 'https':
-      return { kind: 'artifacts', uri };
+      return { kind: 'artifacts', uri: checkArtifactUri(uri) };
     default:
       if (UNSUPPORTED.includes(scheme)) {
         throw new InvalidModelUriError(
@@ -124,6 +124,24 @@ function parseModelRef(parts: string[], uri: string): ModelRef {
   const alias = only.slice(at + 1);
   if (!name || !alias) throw notProperModelsUri(uri);
   return { type: 'alias', name, alias };
+}
+
+/**
+ * Rejects an artifact-store URI whose path has a `..` segment (also percent-encoded): it would
+ * name something outside the artifact root.
+ */
+function checkArtifactUri(uri: string): string {
+  const path = uri.replace(/^[^:]+:(\/\/[^/]*)?/, '').split(/[?#]/)[0];
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes stay as written; the store refuses them.
+  }
+  if (decoded.includes('\0') || decoded.split('/').some((s) => s === '..')) {
+    throw new InvalidModelUriError(`Invalid artifact path in ${JSON.stringify(uri)}: '..' and NUL are not allowed.`);
+  }
+  return uri;
 }
 
 /** Rejects sub-paths that would leave the model's folder. */

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { InvalidModelUriError, ModelNotFoundError } from '../errors.js';
 import { fetchArtifacts, type Registered } from './artifacts.js';
 import { ResolveContext, type ResolveOptions } from './context.js';
-import { parseModelUri, type ParsedUri } from './parse.js';
+import { parseModelUri, schemeOf, type ParsedUri } from './parse.js';
 import { resolveModels } from './resolve-models.js';
 import { resolveRun } from './resolve-runs.js';
 import { localPathOf } from './store-uri.js';
@@ -59,8 +59,12 @@ export async function resolveModelUri(uri: string, options: ResolveOptions = {})
 /** Resolves a model URI as `resolveModelUri` does, and tells which registered version it named. */
 export async function resolveModel(uri: string, options: ResolveOptions = {}): Promise<ResolvedModel> {
   const cwd = options.cwd ?? process.cwd();
-  const asPath = resolve(cwd, uri);
-  if (existsSync(asPath)) return { path: asPath };
+  // Only a URI without a scheme is a path as written: `runs:/x/../../dir` normalised as a path
+  // would name any folder on the machine (parseModelUri rejects it instead).
+  if (schemeOf(uri) === '') {
+    const asPath = resolve(cwd, uri);
+    if (existsSync(asPath)) return { path: asPath };
+  }
   const parsed = parseModelUri(uri);
   if (parsed.kind === 'path') {
     const path = localPathOf(parsed.path, cwd);
