@@ -3,7 +3,7 @@
 // own binary (lenient base64), datetime (ISO-8601) and json cell readers.
 
 import { NAT } from '../data/dtype.js';
-import { parseDatetime } from '../data/datetime.js';
+import { datetimeRangeProblem, parseDatetime } from '../data/datetime.js';
 import { markFloat } from '../data/float-hint.js';
 import { cellError, clip, type CsvParseError } from './_csv-error.js';
 import { decodeBase64Lenient } from '../data/base64.js';
@@ -133,6 +133,8 @@ function toDatetime(cells: readonly string[], ctx: ColumnContext): BuiltColumn {
     }
     const parsed = parseDatetime(s);
     if (!parsed) throw fail(ctx, r, `Unknown datetime string format, unable to parse: ${clip(s)}`);
+    const problem = datetimeRangeProblem(clip(s), parsed);
+    if (problem) throw fail(ctx, r, problem.message);
     values[r] = parsed.ns;
   }
   return { dtype: 'datetime64', values };

@@ -47,6 +47,7 @@ export function parseIntToken(s: string): number {
   while (i < n && isSpace(s.charCodeAt(i))) i++;
   if (i !== n) return NaN;
   if (digits > 15) v = Number(s); // exact up to 2^53, correctly rounded beyond
+  if (!Number.isFinite(v)) return NaN; // past any int or double: the column is object
   return neg && digits <= 15 ? -v : v;
 }
 
@@ -95,7 +96,9 @@ export function parseFloatToken(s: string): number {
   }
   while (i < n && isSpace(s.charCodeAt(i))) i++;
   if (i !== n) return infinity(s);
-  return Number(s); // same grammar, already checked; JS rounds correctly
+  const x = Number(s); // same grammar, already checked; JS rounds correctly
+  // Past the largest double the C parser reports a range error: not a float (the column is object).
+  return Number.isFinite(x) ? x : NaN;
 }
 
 /** True for `true`/`false` in any case: pandas' default true/false values plus `to_boolean`. */

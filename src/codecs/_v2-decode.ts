@@ -4,7 +4,7 @@ import { BadRequestError } from '../errors.js';
 import { NAT } from '../data/dtype.js';
 import { Frame, type Column } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
-import { parseDatetime } from '../data/datetime.js';
+import { datetimeRangeProblem, parseDatetime } from '../data/datetime.js';
 import { decodeBase64Lenient } from '../data/base64.js';
 import { parseJson } from './json-parse.js';
 import { bytesValues, inputTensor } from './_v2-datatype.js';
@@ -57,8 +57,11 @@ function decodeInput(input: V2Input, contentType: string | undefined, maxDepth: 
       const ns = new BigInt64Array(
         bytesValues(input).map((v, i) => {
           if (v === null) return NAT;
-          const parsed = parseDatetime(text(input, v, i));
+          const t = text(input, v, i);
+          const parsed = parseDatetime(t);
           if (!parsed) throw inputError(input, contentType, i, new Error('not an ISO 8601 date/time'));
+          const problem = datetimeRangeProblem(t.length > 200 ? `${t.slice(0, 200)}...` : t, parsed);
+          if (problem) throw inputError(input, contentType, i, new Error(problem.message));
           return parsed.ns;
         }),
       );

@@ -3,6 +3,7 @@
 import { BadRequestError } from '../errors.js';
 import { Frame, type Column } from '../data/frame.js';
 import { inferPandasColumn, MISSING } from '../data/infer.js';
+import { ConversionError } from '../data/ndarray.js';
 import { isFloatAt } from '../data/float-hint.js';
 import { isPlainObject, pyClass } from '../data/pytype.js';
 import { strRepr } from '../data/pyrepr.js';
@@ -114,7 +115,7 @@ export function decodeDataframeSplit(value: unknown, sentBytes = Infinity): Fram
     }
     return frame;
   } catch (err) {
-    if (!(err instanceof PandasError)) throw err;
+    if (!(err instanceof PandasError || err instanceof ConversionError)) throw err;
     throw new BadRequestError(
       `Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '${err.message}'`,
     );
@@ -130,7 +131,7 @@ export function decodeDataframeRecords(value: unknown, sentBytes = Infinity): Fr
   try {
     return buildFrame(value, undefined, sentBytes);
   } catch (err) {
-    if (!(err instanceof PandasError)) throw err;
+    if (!(err instanceof PandasError || err instanceof ConversionError)) throw err;
     throw new BadRequestError(
       `Invalid input. Provided dataframe_records field is not a valid dataframe representation in 'records' format. Error: '${err.message}'`,
     );

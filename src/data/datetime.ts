@@ -26,6 +26,23 @@ function daysInMonth(y: number, m: number): number {
 export interface ParsedDatetime {
   ns: bigint;
   dateOnly: boolean;
+  /** The year as written (may lie outside what datetime64[ns] holds). */
+  year: number;
+}
+
+/** Earliest datetime64[ns] (-2^63 is NaT). */
+export const NS_MIN = -(2n ** 63n) + 1n;
+/** Latest datetime64[ns]. */
+export const NS_MAX = 2n ** 63n - 1n;
+
+/**
+ * Why pandas refuses parsed date/time text: a year outside 1..9999 (`DateParseError`) or a time
+ * outside datetime64[ns], 1677-09-21 to 2262-04-11 (`OutOfBoundsDatetime`); undefined when it fits.
+ */
+export function datetimeRangeProblem(text: string, parsed: ParsedDatetime): { readonly kind: 'DateParseError' | 'OutOfBoundsDatetime'; readonly message: string } | undefined {
+  if (parsed.year < 1 || parsed.year > 9999) return { kind: 'DateParseError', message: `year ${parsed.year} is out of range: ${text}` };
+  if (parsed.ns < NS_MIN || parsed.ns > NS_MAX) return { kind: 'OutOfBoundsDatetime', message: `Out of bounds nanosecond timestamp: ${text}` };
+  return undefined;
 }
 
 /**
@@ -47,7 +64,7 @@ export function parseDatetime(text: string): ParsedDatetime | undefined {
     const offset = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || 0) * 60;
     seconds -= BigInt(sign * offset);
   }
-  return { ns: seconds * 1_000_000_000n + frac, dateOnly: m[4] === undefined };
+  return { ns: seconds * 1_000_000_000n + frac, dateOnly: m[4] === undefined, year: y };
 }
 
 /** Converts a JavaScript Date to nanoseconds since the epoch. */

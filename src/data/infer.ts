@@ -2,30 +2,52 @@
 
 import type { DType, DTypeStorage } from './dtype.js';
 import type { Column } from './frame.js';
+import { ConversionError } from './ndarray.js';
 
 /** A JSON cell that was absent (a key missing from a record): pandas fills NaN. */
 export const MISSING: unique symbol = Symbol('missing');
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
 
 /**
- * Infers a column the way pandas does for object input: all ints → int64; ints/floats (with
- * nulls or missing) → float64; all bools → bool; anything else → object with values as given
- * (a missing cell becomes NaN, an explicit null stays null).
- * `isFloat(i)` tells whether the number at position i was a float literal.
+ * Infers a column the way pandas does for object input: all ints → int64 (uint64 when some are
+ * past int64 and none is negative); ints/floats (with nulls or missing) → float64; all bools →
+ * bool; anything else → object with values as given (a missing cell becomes NaN, an explicit null
+ * stays null). An int too large for a float fails as pandas' construction does (ConversionError
+ * `int too large to convert to float`). `isFloat(i)` tells whether the number at position i was
+ * a float literal.
  */
 export function inferPandasColumn(name: string | number, values: readonly unknown[], isFloat: (i: number) => boolean): Column {
-  let ints = 0, floats = 0, bools = 0, nulls = 0, others = 0;
+  let ints = 0, floats = 0, bools = 0, nulls = 0, others = 0, negatives = 0, unsigned = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === MISSING) nulls++;
-    else if (typeof v === 'number') isFloat(i) ? floats++ : ints++;
-    else if (typeof v === 'bigint') (v > INT64_MAX || v < INT64_MIN ? others++ : ints++);
-    else if (typeof v === 'boolean') bools++;
+    else if (typeof v === 'number') {
+      if (isFloat(i)) floats++;
+      else {
+        ints++;
+        if (v < 0) negatives++;
+      }
+    } else if (typeof v === 'bigint') {
+      if (!Number.isFinite(Number(v))) throw new ConversionError('int too large to convert to float');
+      if (v < 0n) negatives++;
+      if (v >= INT64_MIN && v <= INT64_MAX) ints++;
+      else if (v > INT64_MAX && v <= UINT64_MAX) unsigned++;
+      else others++;
+    } else if (typeof v === 'boolean') bools++;
     else others++;
   }
   const n = values.length;
+  if (unsigned > 0 && negatives === 0 && ints + unsigned === n) {
+    const out = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) out[i] = BigInt(values[i] as number | bigint);
+    return { name, dtype: 'uint64', values: out };
+  }
+  // Past int64 with negatives too: pandas keeps Python ints (object); with floats or nulls, float64.
+  if (negatives > 0) others += unsigned;
+  else ints += unsigned;
   if (others === 0 && bools === 0 && n > 0 && ints + floats > 0) {
     if (floats === 0 && nulls === 0) {
       const out = new BigInt64Array(n);

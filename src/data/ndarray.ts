@@ -117,7 +117,12 @@ export function pyInt(v: unknown, isFloat: boolean): bigint {
 /** Python `float(v)` of a JSON leaf (None gives NaN, as numpy float arrays do). */
 export function pyFloat(v: unknown): number {
   if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint') {
+    const x = Number(v);
+    // Python's float(int) refuses what would round past the largest double.
+    if (!Number.isFinite(x)) throw new ConversionError('int too large to convert to float');
+    return x;
+  }
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v === null || v === undefined) return NaN;
   if (typeof v === 'string') {

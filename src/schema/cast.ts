@@ -5,9 +5,9 @@ import { type DType, NAT, isBigIntDType, isFloat, numpyName } from '../data/dtyp
 import { Frame, type Column } from '../data/frame.js';
 import { castLeaves, ConversionError, pyDatetime } from '../data/ndarray.js';
 import { cellToJs } from '../data/cell.js';
-import { parseDatetime } from '../data/datetime.js';
+import { datetimeRangeProblem, NS_MAX, NS_MIN, parseDatetime } from '../data/datetime.js';
 import { markFloat } from '../data/float-hint.js';
-import { strRepr } from '../data/pyrepr.js';
+import { clipText, strRepr } from '../data/pyrepr.js';
 import { decodeBase64Lenient } from '../data/base64.js';
 import { DATATYPE_DTYPE, EnforceError } from './column-check.js';
 import { enforceValue } from './values.js';
@@ -16,9 +16,16 @@ import type { ColSpec, Schema, TensorSpec } from './types.js';
 
 type Spec = ColSpec | TensorSpec;
 
+const TOO_LARGE_FOR_C_LONG = 'Python int too large to convert to C long';
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 /** Python exception class MLflow would show for a conversion message. */
 function excClass(message: string): string {
   if (message.startsWith('Cannot convert non-finite')) return 'IntCastingNaNError';
+  if (message.startsWith('Python int too large') || /^Python integer .* out of bounds/.test(message)) return 'OverflowError';
+  if (message.startsWith('Out of bounds nanosecond')) return 'OutOfBoundsDatetime';
+  if (/^year -?\d+ is out of range/.test(message)) return 'DateParseError';
   if (message.startsWith('Unknown string format')) return 'ParserError';
   if (/^(int|float)\(\) argument|^encoding without/.test(message)) return 'TypeError';
   if (message.startsWith('Invalid base64') || message === 'Incorrect padding') return 'Error';
@@ -71,13 +78,25 @@ export function astype(col: Column, dtype: DType): Column {
       if (v === null || (typeof v === 'number' && Number.isNaN(v))) out[i] = NAT;
       else if (typeof v === 'string') {
         const p = parseDatetime(v);
-        if (!p) throw new ConversionError(`Unknown string format: ${v} present at position ${i}`);
+        if (!p) throw new ConversionError(`Unknown string format: ${clipText(v, 200)} present at position ${i}`);
+        const problem = datetimeRangeProblem(clipText(v, 200), p);
+        if (problem) throw new ConversionError(`${problem.message}, at position ${i}`);
         out[i] = p.ns;
+      } else if (typeof v === 'bigint' && (v < NS_MIN || v > NS_MAX)) {
+        throw new ConversionError(TOO_LARGE_FOR_C_LONG);
+      } else if (typeof v === 'number' && (v < -(2 ** 63) || v >= 2 ** 63)) {
+        out[i] = NAT; // a float past datetime64[ns] (pandas gives NaT)
       } else out[i] = pyDatetime(v);
     }
     return { name: col.name, dtype, values: out };
   }
   const { values, floats } = leaves(col);
+  // From object cells, numpy converts each Python int through a C long: past int64 it is an
+  // OverflowError, and (numpy 2) past the target's range too; typed columns wrap around.
+  if (col.dtype === 'object' && (dtype.startsWith('int') || dtype.startsWith('uint'))) {
+    for (const v of values) if (typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX)) throw new ConversionError(TOO_LARGE_FOR_C_LONG);
+    return { name: col.name, dtype, values: castLeaves(dtype, values, floats, 'error') };
+  }
   return { name: col.name, dtype, values: castLeaves(dtype, values, floats) };
 }
 

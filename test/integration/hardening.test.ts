@@ -216,3 +216,81 @@ describe('4: deep nesting fails alone, with a 4xx', () => {
     assert.equal(d3000.status, 400);
   });
 });
+
+describe('10: out-of-range values, as the real MLflow 3.6 answers them', () => {
+  // Each expectation was measured with `mlflow models serve` on a pyfunc echo model with the same
+  // signature (integer c_int, long c_long, datetime c_dt, double c_double, string c_str, float c_float).
+  let server: ServerHandle;
+  let model: string;
+  before(async () => {
+    model = makeModel({
+      inputs: [
+        { type: 'integer', name: 'c_int', required: true },
+        { type: 'long', name: 'c_long', required: true },
+        { type: 'datetime', name: 'c_dt', required: true },
+        { type: 'double', name: 'c_double', required: true },
+      ],
+    });
+    server = await startServer(model, { workers: 1, warmup: false });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(model, { recursive: true, force: true });
+  });
+
+  const COLS = ['c_int', 'c_long', 'c_dt', 'c_double'];
+  const split = (row: Record<string, unknown>): string => {
+    const cells = COLS.map((c) => (typeof row[c] === 'bigint' ? String(row[c]) : JSON.stringify(row[c] ?? { c_int: 1, c_long: 1, c_dt: '2020-01-01', c_double: 1.5 }[c])));
+    return `{"dataframe_split": {"columns": ${JSON.stringify(COLS)}, "data": [[${cells.join(', ')}]]}}`;
+  };
+  const records = (row: Record<string, unknown>): string => {
+    const cells = COLS.map((c) => `"${c}": ${typeof row[c] === 'bigint' ? String(row[c]) : JSON.stringify(row[c] ?? { c_int: 1, c_long: 1, c_dt: '2020-01-01', c_double: 1.5 }[c])}`);
+    return `{"dataframe_records": [{${cells.join(', ')}}]}`;
+  };
+
+  const cases: [string, Record<string, unknown>, number, RegExp | Record<string, unknown>][] = [
+    // pandas' astype wraps int64 to int32 and uint64 to int64, as MLflow does.
+    ['integer 2^32+1 wraps to 1', { c_int: 4294967297n }, 200, { c_int: 1 }],
+    ['long 2^63 wraps to -2^63', { c_long: 9223372036854775808n }, 200, { c_long: -9223372036854775808n }],
+    // Past uint64, or mixed with negatives, the column holds Python ints: OverflowError.
+    ['long 2^64+5', { c_long: 18446744073709551621n }, 400, /Failed to convert column c_long to type 'int64'. Error: 'OverflowError\('Python int too large to convert to C long'\)'/],
+    ['long -2^63-1', { c_long: -9223372036854775809n }, 400, /OverflowError/],
+    ['integer 2^64', { c_int: 18446744073709551616n }, 400, /Failed to convert column c_int to type 'int32'. Error: 'OverflowError/],
+    // Datetimes outside datetime64[ns] and years past 9999 are pandas errors, not wrapped dates.
+    ['datetime 99999-01-01', { c_dt: '99999-01-01' }, 400, /DateParseError\('year 99999 is out of range: 99999-01-01, at position 0'\)/],
+    ['datetime 2262-04-12', { c_dt: '2262-04-12' }, 400, /OutOfBoundsDatetime\('Out of bounds nanosecond timestamp: 2262-04-12, at position 0'\)/],
+    ['datetime 1677-09-21', { c_dt: '1677-09-21' }, 400, /OutOfBoundsDatetime/],
+    ['datetime int 2^64', { c_dt: 18446744073709551616n }, 400, /Failed to convert column c_dt to type 'datetime64\[ns\]'. Error: 'OverflowError/],
+    // An int no double can hold fails pandas' DataFrame construction.
+    ['double 2^1100', { c_double: 2n ** 1100n }, 400, /not a valid dataframe representation in '(split|records)' format. Error: 'int too large to convert to float'/],
+  ];
+
+  for (const [name, row, statusCode, expected] of cases) {
+    for (const [format, body] of [['dataframe_split', split(row)], ['dataframe_records', records(row)]] as const) {
+      it(`${name} (${format})`, async () => {
+        const res = await post(`${server.url}/invocations`, body);
+        const text = await res.text();
+        assert.equal(res.status, statusCode, text.slice(0, 300));
+        if (expected instanceof RegExp) {
+          const parsed = JSON.parse(text);
+          assert.equal(parsed.error_code, 'BAD_REQUEST');
+          assert.match(parsed.message, expected);
+        } else {
+          for (const [k, v] of Object.entries(expected)) assert.match(text, new RegExp(`"${k}": ${String(v)}[,}]`));
+        }
+      });
+    }
+  }
+
+  it("answers a datetime past 9999 in an 'inputs' dict as MLflow does (numpy wraps it; the signature then refuses it)", async () => {
+    const res = await post(`${server.url}/invocations`, '{"inputs": {"c_dt": ["99999-01-01"]}}');
+    assert.equal(res.status, 400);
+    assert.equal((await res.json()).error_code, 'INVALID_PARAMETER_VALUE');
+  });
+
+  it('refuses an int no double can hold in an inputs dict for a double column', async () => {
+    const res = await post(`${server.url}/invocations`, `{"inputs": {"c_double": [${2n ** 1100n}]}}`);
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error_code: 'BAD_REQUEST', message: 'Invalid input. int too large to convert to float' });
+  });
+});
