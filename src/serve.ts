@@ -13,6 +13,10 @@ import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
 import type { Predictor } from './runtime/types.js';
 import { createAppServer, isAccepting, isReady, type ServerState } from './server/app.js';
+import { prepareFront } from './server/front.js';
+import { createResponder } from './server/respond.js';
+import { drainServer } from './server/drain.js';
+import { httpsServerFactory } from './server/tls.js';
 import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
 import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
@@ -138,16 +142,18 @@ function requestLimits(options: Readonly<ServeOptions>): { maxDepth: number; max
   return { maxDepth: options.maxNestingDepth, maxRows: options.maxRows, maxColumns: options.maxColumns, maxElements: options.maxElements };
 }
 
-function baseUrl(host: string, port: number): string {
+function baseUrl(scheme: string, host: string, port: number): string {
   const h = host.includes(':') ? `[${host}]` : host;
-  return `http://${h === '0.0.0.0' ? '127.0.0.1' : h === '::' ? '[::1]' : h}:${port}`;
+  return `${scheme}://${h === '0.0.0.0' ? '127.0.0.1' : h === '::' ? '[::1]' : h}:${port}`;
 }
 
 /** Serves a model; resolves once the server is listening and the model is loaded and warmed. */
 export async function serve(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
   const options = resolveServeOptions(given, env);
   const logger = hooks.logger ?? createLogger({ level: options.logLevel, format: options.logFormat });
-  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.' };
+  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.', unanswered: new Set() };
+  const front = await prepareFront(options);
+  const respond = createResponder({ serverVersion: VERSION, isDraining: () => state.draining, compression: front.compression });
   let scoring: ScoringContext | undefined;
   let v2: V2Routes | undefined;
   let grpc: GrpcServerHandle | undefined;
@@ -164,7 +170,9 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     logger,
     protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle, template: v2.template } : undefined),
     extraRoutes: createUiRoutes({ page: options.ui, modelInfo: () => published?.modelInfo(), openapi: () => published?.openapi(), serverVersion: VERSION }),
-  });
+    ...front,
+    respond,
+  }, front.tls ? httpsServerFactory(front.tls) : undefined);
   // Listen first: liveness holds while a large model downloads and loads; readiness waits for it.
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error): void => reject(listenError('HTTP', options.host, options.port, err, '-p/--port'));
@@ -175,7 +183,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = baseUrl(options.host, port);
+  const url = baseUrl(front.tls ? 'https' : 'http', options.host, port);
   logger.info(`mlserve ${VERSION} listening at ${url}; loading ${options.modelUri} (liveness answers now, readiness once it is loaded)`);
   hooks.onListening?.(url);
   const stopListening = (): Promise<void> =>
@@ -225,15 +233,16 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       timeoutSeconds: options.timeoutSeconds,
       serverVersion: VERSION,
       logger,
+      auth: front.auth,
       onGrpcCall: (method, code, seconds) => {
         metrics.requests.inc({ endpoint: method, protocol: 'grpc', status: code });
         metrics.requestSeconds.observe(seconds, { endpoint: method, protocol: 'grpc' });
       },
     };
-    v2 = createV2Routes(v2ctx);
+    v2 = createV2Routes(v2ctx, respond);
     const description = await describeModel(mlmodel, { uri: options.modelUri, name: v2ctx.modelName, version: v2ctx.modelVersion, flavor: model.flavor, engine: 'native' });
     published = publishModel(description, { serverVersion: VERSION });
-    if (options.grpcPort !== undefined) grpc = await startGrpcServer(v2ctx, options.host, options.grpcPort);
+    if (options.grpcPort !== undefined) grpc = await startGrpcServer(v2ctx, options.host, options.grpcPort, front.tls);
     const loadSeconds = (performance.now() - started) / 1000;
     metrics.modelLoadSeconds.set(loadSeconds);
     state.ready = true;
@@ -262,12 +271,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     logger,
     close() {
       closing ??= (async () => {
-        state.draining = true;
-        const stopped = stopListening();
-        const deadline = Date.now() + options.drainTimeoutSeconds * 1000;
-        while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        server.closeAllConnections();
-        await stopped;
+        await drainServer(server, state, options.drainTimeoutSeconds * 1000);
         await grpc?.close();
         await predictor?.close();
         await removeTemporary();

@@ -1,6 +1,6 @@
 // Owns what every CLI command shares: usage errors, flag parsing with friendly errors, and compatibility flags.
 
-import { ENV_MANAGERS, type EnvManager } from '../config/options.js';
+import { ENV_MANAGERS, splitList, type EnvManager } from '../config/options.js';
 import { parseFlags, type FlagSpec, type ParsedFlags } from './flags.js';
 import { nearest } from './suggest.js';
 
@@ -62,6 +62,13 @@ export function numberFlag(flags: ParsedFlags, name: string): number | undefined
   const n = Number(v);
   if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`Invalid value for --${name}: '${String(v)}' is not a number.`);
   return n;
+}
+
+/** Reads a comma-separated list flag; undefined when absent. */
+export function listFlag(flags: ParsedFlags, name: string): string[] | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  return splitList(String(v));
 }
 
 /** Validates --env-manager as MLflow does and warns about flags that have no effect for mlserve. */

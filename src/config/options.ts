@@ -51,6 +51,47 @@ export interface ServeOptions {
   maxColumns: number;
   /** Most elements (rows x columns, or tensor elements) in one request (413 beyond). @default 100000000 */
   maxElements: number;
+  /** Seconds to receive a request's headers (slowloris); 408 beyond. @default 10 */
+  headerTimeoutSeconds: number;
+  /** Seconds to receive a whole request, headers and body (slow bodies); 408 beyond. @default 60 */
+  bodyTimeoutSeconds: number;
+  /** Seconds an idle keep-alive connection stays open (above a load balancer's idle time-out, e.g. 60 s). @default 65 */
+  keepAliveTimeoutSeconds: number;
+  /** Most open connections; more are closed at once. @default 10000 */
+  maxConnections: number;
+  /** Largest request line and headers, in bytes; 431 beyond. @default 16384 */
+  maxHeaderBytes: number;
+  /** Most request headers; 431 beyond. @default 100 */
+  maxHeaderCount: number;
+  /**
+   * Bearer tokens or API keys accepted on every route but liveness, readiness and `/metrics`;
+   * empty: no authentication. @default [] (env MLSERVE_AUTH_TOKENS, comma- or space-separated)
+   */
+  authTokens: readonly string[];
+  /** A file with more tokens, one per line (`#` starts a comment). */
+  authTokenFile?: string;
+  /** Require a token on liveness and readiness too. @default false */
+  authHealth: boolean;
+  /** Tokens accepted on `/metrics`; empty: `/metrics` is open. @default [] (env MLSERVE_METRICS_TOKENS) */
+  metricsTokens: readonly string[];
+  /** Browser origins allowed by CORS (`https://app.example.com`, or `*`); empty: CORS off. @default [] (env MLSERVE_CORS_ORIGINS) */
+  corsOrigins: readonly string[];
+  /** Allow credentialed CORS requests (cookies, HTTP auth); needs explicit origins. @default false */
+  corsAllowCredentials: boolean;
+  /** Compress large answers with gzip or br for clients that accept them. @default true */
+  compression: boolean;
+  /** Smallest answer compressed, in bytes. @default 65536 */
+  compressionMinBytes: number;
+  /** PEM private key: serve HTTPS (uvicorn's --ssl-keyfile); needs `sslCertfile`. */
+  sslKeyfile?: string;
+  /** PEM certificate chain (uvicorn's --ssl-certfile). */
+  sslCertfile?: string;
+  /** PEM CA certificates that client certificates are checked against (uvicorn's --ssl-ca-certs). */
+  sslCaCerts?: string;
+  /** Client certificates: 0 not asked, 1 checked when sent, 2 required (uvicorn's --ssl-cert-reqs). @default 0 */
+  sslCertReqs: number;
+  /** Send MLflow's `stack_trace` with model errors (server paths removed). @default true */
+  stackTraces: boolean;
   /** Include schema details in enforcement errors. @default true (env MLFLOW_DISABLE_SCHEMA_DETAILS=true turns it off) */
   schemaDetails: boolean;
   /** Environment manager; only `local` is meaningful for JavaScript models. @default 'local' */
@@ -87,6 +128,21 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   maxRows: 10_000_000,
   maxColumns: 100_000,
   maxElements: 100_000_000,
+  headerTimeoutSeconds: 10,
+  bodyTimeoutSeconds: 60,
+  keepAliveTimeoutSeconds: 65,
+  maxConnections: 10_000,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 100,
+  authTokens: Object.freeze([]) as readonly string[],
+  authHealth: false,
+  metricsTokens: Object.freeze([]) as readonly string[],
+  corsOrigins: Object.freeze([]) as readonly string[],
+  corsAllowCredentials: false,
+  compression: true,
+  compressionMinBytes: 64 * 1024,
+  sslCertReqs: 0,
+  stackTraces: true,
   schemaDetails: true,
   envManager: 'local',
   ui: true,
@@ -94,6 +150,21 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   logLevel: 'info',
   logFormat: 'text',
 });
+
+/**
+ * Splits token or origin lists: comma- or whitespace-separated, one or more per line, `#` to the
+ * end of a line is a comment; duplicates dropped. (Tokens therefore hold no spaces, commas or `#`.)
+ */
+export function splitList(...sources: (string | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const s of sources) {
+    if (!s) continue;
+    for (const line of s.split(/\r?\n/)) {
+      for (const t of line.replace(/#.*$/, '').split(/[\s,]+/)) if (t !== '') out.push(t);
+    }
+  }
+  return [...new Set(out)];
+}
 
 /** The environment variables mlserve reads, as a plain object. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -150,6 +221,25 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     maxRows: given.maxRows ?? DEFAULTS.maxRows,
     maxColumns: given.maxColumns ?? DEFAULTS.maxColumns,
     maxElements: given.maxElements ?? DEFAULTS.maxElements,
+    headerTimeoutSeconds: given.headerTimeoutSeconds ?? DEFAULTS.headerTimeoutSeconds,
+    bodyTimeoutSeconds: given.bodyTimeoutSeconds ?? DEFAULTS.bodyTimeoutSeconds,
+    keepAliveTimeoutSeconds: given.keepAliveTimeoutSeconds ?? DEFAULTS.keepAliveTimeoutSeconds,
+    maxConnections: given.maxConnections ?? DEFAULTS.maxConnections,
+    maxHeaderBytes: given.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes,
+    maxHeaderCount: given.maxHeaderCount ?? DEFAULTS.maxHeaderCount,
+    authTokens: Object.freeze(given.authTokens ? [...given.authTokens] : splitList(env.MLSERVE_AUTH_TOKENS)),
+    authTokenFile: given.authTokenFile,
+    authHealth: given.authHealth ?? DEFAULTS.authHealth,
+    metricsTokens: Object.freeze(given.metricsTokens ? [...given.metricsTokens] : splitList(env.MLSERVE_METRICS_TOKENS)),
+    corsOrigins: Object.freeze(given.corsOrigins ? [...given.corsOrigins] : splitList(env.MLSERVE_CORS_ORIGINS)),
+    corsAllowCredentials: given.corsAllowCredentials ?? DEFAULTS.corsAllowCredentials,
+    compression: given.compression ?? DEFAULTS.compression,
+    compressionMinBytes: given.compressionMinBytes ?? DEFAULTS.compressionMinBytes,
+    sslKeyfile: given.sslKeyfile,
+    sslCertfile: given.sslCertfile,
+    sslCaCerts: given.sslCaCerts,
+    sslCertReqs: given.sslCertReqs ?? DEFAULTS.sslCertReqs,
+    stackTraces: given.stackTraces ?? DEFAULTS.stackTraces,
     schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
     envManager: given.envManager ?? DEFAULTS.envManager,
     ui: given.ui ?? DEFAULTS.ui,
@@ -173,6 +263,19 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   if (opts.maxNestingDepth > 1000) problems.push(`Invalid max nesting depth ${opts.maxNestingDepth}: expected an integer from 1 to 1000.`);
   for (const [name, v] of [['max nesting depth', opts.maxNestingDepth], ['max rows', opts.maxRows], ['max columns', opts.maxColumns], ['max elements', opts.maxElements]] as const) {
     if (!Number.isSafeInteger(v) || v < 1) problems.push(`Invalid ${name} ${v}: expected an integer >= 1.`);
+  }
+  for (const [name, v] of [['header timeout', opts.headerTimeoutSeconds], ['body timeout', opts.bodyTimeoutSeconds], ['keep-alive timeout', opts.keepAliveTimeoutSeconds]] as const) {
+    if (!Number.isFinite(v) || v <= 0) problems.push(`Invalid ${name} ${v}: expected seconds > 0.`);
+  }
+  for (const [name, v] of [['max connections', opts.maxConnections], ['max header size', opts.maxHeaderBytes], ['max header count', opts.maxHeaderCount], ['compression min size', opts.compressionMinBytes]] as const) {
+    if (!Number.isSafeInteger(v) || v < 1) problems.push(`Invalid ${name} ${v}: expected an integer >= 1.`);
+  }
+  if ((opts.sslKeyfile === undefined) !== (opts.sslCertfile === undefined)) problems.push('TLS needs both --ssl-keyfile and --ssl-certfile.');
+  if (![0, 1, 2].includes(opts.sslCertReqs)) problems.push(`Invalid ssl cert reqs ${opts.sslCertReqs}: expected 0 (none), 1 (optional) or 2 (required).`);
+  if (opts.sslCertReqs > 0 && opts.sslCaCerts === undefined) problems.push('Checking client certificates (--ssl-cert-reqs 1 or 2) needs --ssl-ca-certs.');
+  if (opts.corsAllowCredentials && opts.corsOrigins.includes('*')) problems.push("CORS with credentials needs explicit origins: '*' would let every site send the browser's credentials.");
+  for (const o of opts.corsOrigins) {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/i.test(o.replace(/\/+$/, ''))) problems.push(`Invalid CORS origin '${o}': expected scheme://host[:port] (e.g. https://app.example.com) or '*'.`);
   }
   if (!ENV_MANAGERS.includes(opts.envManager)) {
     problems.push(`Invalid value for \`env_manager\`: ${opts.envManager}. Must be one of ['local', 'conda', 'virtualenv', 'uv']`);

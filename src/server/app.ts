@@ -1,10 +1,16 @@
 // Owns the HTTP server: routing, MLflow's 404/405/307 answers, health, version, metrics, timeouts,
-// error rendering, request ids (X-Request-ID) and the access log.
+// error rendering, request ids (X-Request-ID), the access log, and the hooks of the security
+// surface (CORS, auth, limits, drain; see their modules).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
+import { DeadlineExceededError, ServingError, TemporarilyUnavailableError } from '../errors.js';
 import { readBody } from './body.js';
 import { renderError, type HttpAnswer } from './render.js';
+import { createResponder, type Respond } from './respond.js';
+import { answerClientError, applyHttpLimits, httpServerOptions, tooManyHeaders, type HttpLimits } from './http-limits.js';
+import { routeClass, WWW_AUTHENTICATE, type Authenticator } from './auth.js';
+import type { Cors } from './cors.js';
+import type { CompressionOptions } from './compress.js';
 import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -19,14 +25,21 @@ export const MLFLOW_PROTOCOL_VERSION = '3.6.1.dev0';
 export interface ServerState {
   /** The model is loaded and warmed. */
   ready: boolean;
-  /** Shutting down: readiness is false, in-flight requests finish. */
+  /** Shutting down: readiness is false, answers close their connection, accepted requests finish. */
   draining: boolean;
+  /** The drain time is over: requests still arriving on open connections get 503 at once. */
+  refusing?: boolean;
   /** Requests being handled. */
   inFlight: number;
   /** Why the server is not ready (shown in 503 answers). */
   notReadyReason?: string;
   /** False while no inference worker can take a request (all restarting); readiness follows it. */
   available?: () => boolean;
+  /**
+   * Requests not answered yet, each with a function that answers it 503 at once: a drain that runs
+   * out of time answers what is left instead of resetting connections.
+   */
+  readonly unanswered: Set<() => void>;
 }
 
 /** Routes of another protocol (V2): `handle` returns true when it took the request. */
@@ -59,6 +72,18 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** mlserve's own GET routes (the page, `/openapi.json`), tried after MLflow's and V2's. */
   readonly extraRoutes?: ExtraRoutes;
+  /** Connection-level limits (time-outs, connections, header size and count). */
+  readonly httpLimits: HttpLimits;
+  /** Checks tokens; undefined: every route is open. */
+  readonly auth?: Authenticator;
+  /** CORS for browser clients; undefined: no CORS headers. */
+  readonly cors?: Cors;
+  /** Compression of large answers; undefined: never. */
+  readonly compression?: CompressionOptions;
+  /** Send MLflow's `stack_trace` (scrubbed of server paths). @default true */
+  readonly stackTraces?: boolean;
+  /** Answers routes with the server's common headers (shared with the V2 routes). */
+  readonly respond?: Respond;
 }
 
 /** One request as the routes see it: its id (echoed as `x-request-id`), path and arrival time. */
@@ -76,14 +101,27 @@ const JSON_TYPE = 'application/json';
 const NOT_FOUND = '{"detail":"Not Found"}';
 const NOT_ALLOWED = '{"detail":"Method Not Allowed"}';
 
-/** Sends an answer in one writeHead (the cheapest form for node:http); returns the body bytes sent, or undefined when nothing could be. */
-function send(res: ServerResponse, answer: HttpAnswer, head: boolean, version: string, requestId: string): number | undefined {
-  if (res.headersSent || res.destroyed) return undefined;
-  const bytes = Buffer.byteLength(answer.body);
-  const headers: Record<string, string | number> = { 'content-type': answer.contentType, 'content-length': bytes, 'x-mlserve-version': version, 'x-request-id': requestId, ...answer.headers };
-  res.writeHead(answer.status, headers);
-  res.end(head ? undefined : answer.body);
-  return head ? 0 : bytes;
+/**
+ * The path of a request target: origin-form (`/ping?x`) or absolute-form (`http://host/ping`, RFC
+ * 9112 §3.2.2, which a server must accept); undefined for anything else (`*`, authority-form).
+ */
+export function requestPath(url: string | undefined): { path: string; query: string } | undefined {
+  let target = url ?? '/';
+  if (target.charCodeAt(0) !== 47) {
+    const m = /^https?:\/\/[^/?#]*/i.exec(target);
+    if (!m) return undefined;
+    target = target.slice(m[0].length) || '/';
+    if (target[0] !== '/') target = `/${target}`;
+  }
+  const q = target.indexOf('?');
+  return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q) };
+}
+
+/** The 401 answer: MLflow's envelope on MLflow routes, `{"error"}` on V2 routes, with WWW-Authenticate. */
+function unauthenticated(path: string): HttpAnswer {
+  const message = 'Authentication required: send Authorization: Bearer <token> (or X-API-Key: <token>) with a token this server accepts.';
+  const body = path === '/v2' || path.startsWith('/v2/') ? JSON.stringify({ error: message }) : JSON.stringify({ error_code: 'UNAUTHENTICATED', message });
+  return { status: 401, contentType: JSON_TYPE, body, headers: { 'www-authenticate': WWW_AUTHENTICATE } };
 }
 
 /** True when the server should take traffic (readiness): loaded, not draining, a worker able to serve. */
@@ -92,11 +130,18 @@ export function isReady(state: ServerState): boolean {
 }
 
 /**
- * True when a scoring request is admitted: loaded and not draining. While workers restart,
- * requests wait for them (up to their deadline) instead of failing; readiness steers traffic away.
+ * True when a scoring request is admitted: loaded, and the drain time not over. While workers
+ * restart, requests wait for them (up to their deadline) instead of failing; while the server
+ * drains, a request that still arrives on an open connection is served (its answer closes the
+ * connection): readiness steers new traffic away.
  */
 export function isAccepting(state: ServerState): boolean {
-  return state.ready && !state.draining;
+  return state.ready && !state.refusing;
+}
+
+/** What a request still unanswered when the drain time runs out is answered. */
+function drainedOut(): TemporarilyUnavailableError {
+  return new TemporarilyUnavailableError('The server is shutting down and could not finish this request in time. Retry it.', 1);
 }
 
 function notReady(state: ServerState): TemporarilyUnavailableError {
@@ -112,10 +157,12 @@ function notReady(state: ServerState): TemporarilyUnavailableError {
 export function createHandler(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.timeoutSeconds * 1000;
-  const { state, metrics } = options;
+  const { state, metrics, auth, cors } = options;
+  const render = (err: unknown, ctx: RequestContext): HttpAnswer => renderError(err, logger, ctx.id, { stackTraces: options.stackTraces });
+  const respond = options.respond ?? createResponder({ serverVersion: options.serverVersion, isDraining: () => state.draining, compression: options.compression });
   /** Sends the answer and writes its access-log line (499 when the client had already gone). */
   const reply = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head = false): void => {
-    const bytes = send(res, answer, head, options.serverVersion, ctx.id);
+    const bytes = respond(req, res, answer, head, ctx.id);
     logger.access({ method: req.method ?? '', path: ctx.path, status: bytes === undefined ? 499 : answer.status, bytes, durationMs: performance.now() - ctx.started, requestId: ctx.id });
   };
 
@@ -134,7 +181,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
   };
 
   const health: Handler = (req, res, ctx) => {
-    if (!isReady(state)) return reply(req, res, ctx, renderError(notReady(state), logger, ctx.id), req.method === 'HEAD');
+    if (!isReady(state)) return reply(req, res, ctx, render(notReady(state), ctx), req.method === 'HEAD');
     reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
   };
   const version: Handler = (req, res, ctx) => reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
@@ -158,29 +205,28 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
       if (done) return;
       done = true;
       clearTimeout(timer);
+      state.unanswered.delete(abort);
       reply(req, res, ctx, answer);
       countInvocation(answer.status);
       observeInvocation((performance.now() - ctx.started) / 1000);
     };
     // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
     // (One timer per request measured cheaper here than a shared sweep over pending requests.)
-    const timer = setTimeout(() => finish(renderError(new DeadlineExceededError(), logger, ctx.id)), timeoutMs);
+    const abort = (): void => finish(render(drainedOut(), ctx));
+    const timer = setTimeout(() => finish(render(new DeadlineExceededError(), ctx)), timeoutMs);
     const scoring = options.scoring();
     if (!scoring || !isAccepting(state)) {
       req.resume();
-      return finish(renderError(notReady(state), logger, ctx.id));
+      return finish(render(notReady(state), ctx));
     }
+    state.unanswered.add(abort);
     state.inFlight++;
     const contentType = req.headers['content-type'];
     readBody(req, options.bodyLimitBytes)
       .then((body) => score(decodeRequest(contentType, body, scoring), scoring, { deadline }))
       .then(
         (text) => finish({ status: 200, contentType: JSON_TYPE, body: text }),
-        (err) => {
-          const answer = renderError(err, logger, ctx.id);
-          if (answer.status === 413) answer.headers = { ...answer.headers, connection: 'close' };
-          finish(answer);
-        },
+        (err) => finish(render(err, ctx)),
       )
       .finally(() => {
         state.inFlight--;
@@ -198,10 +244,12 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
       const body = status === 404 ? NOT_FOUND : JSON.stringify({ error: notReady(state).message });
       return reply(req, res, ctx, { status, contentType: JSON_TYPE, body });
     }
-    res.setHeader('x-mlserve-version', options.serverVersion);
     res.setHeader('x-request-id', ctx.id);
+    const abort = (): void => reply(req, res, ctx, { status: 503, contentType: JSON_TYPE, body: JSON.stringify({ error: drainedOut().message }), headers: { 'retry-after': '1' } });
+    state.unanswered.add(abort);
     state.inFlight++;
     res.once('close', () => {
+      state.unanswered.delete(abort);
       state.inFlight--;
       const endpoint = routesNow.template(path);
       const seconds = (performance.now() - ctx.started) / 1000;
@@ -211,7 +259,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     });
     if (!routesNow.handle(req, res, path, ctx.id)) {
       req.resume();
-      send(res, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND }, false, options.serverVersion, ctx.id);
+      respond(req, res, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND }, false, ctx.id);
     }
   };
 
@@ -224,11 +272,31 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
   };
 
   return (req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const ctx: RequestContext = { id: requestIdOf(req.headers['x-request-id']), path: q < 0 ? url : url.slice(0, q), started: performance.now() };
+    const target = requestPath(req.url);
+    const ctx: RequestContext = { id: requestIdOf(req.headers['x-request-id']), path: target?.path ?? req.url ?? '/', started: performance.now() };
     const path = ctx.path;
     try {
+      if (!target) {
+        req.resume();
+        return reply(req, res, ctx, { status: 400, contentType: JSON_TYPE, body: JSON.stringify({ error_code: 'BAD_REQUEST', message: 'The request target must be a path (origin-form) or an absolute http(s) URL.' }) });
+      }
+      if (cors) {
+        const preflight = cors.preflight(req.method, req.headers);
+        if (preflight) {
+          req.resume();
+          return reply(req, res, ctx, { status: preflight.status, contentType: JSON_TYPE, body: '', headers: preflight.headers });
+        }
+        const headers = cors.answerHeaders(req.headers.origin);
+        if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      }
+      if (tooManyHeaders(req.rawHeaders, options.httpLimits)) {
+        req.resume();
+        return reply(req, res, ctx, render(new ServingError('REQUEST_LIMIT_EXCEEDED', `The request has more than ${options.httpLimits.maxHeaderCount} headers.`, { status: 431 }), ctx));
+      }
+      if (auth && !auth.allows(req.headers, routeClass(path))) {
+        req.resume();
+        return reply(req, res, ctx, unauthenticated(path));
+      }
       const route = routes[path];
       if (route) {
         if (route.methods.includes(req.method ?? '')) return route.handle(req, res, ctx);
@@ -242,25 +310,39 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
       }
       req.resume();
       if (path.length > 1 && path.endsWith('/') && routes[path.slice(0, -1)]) {
-        const host = req.headers.host ?? 'localhost';
-        const location = `http://${host}${path.slice(0, -1)}${q < 0 ? '' : url.slice(q)}`;
-        res.writeHead(307, { location, 'content-length': 0, 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id });
-        res.end();
-        return logger.access({ method: req.method ?? '', path, status: 307, bytes: 0, durationMs: performance.now() - ctx.started, requestId: ctx.id });
+        // A relative Location (RFC 9110 §10.2.2): never built from the client's Host header.
+        return reply(req, res, ctx, { status: 307, contentType: JSON_TYPE, body: '', headers: { location: path.slice(0, -1) + target.query } });
       }
       reply(req, res, ctx, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
     } catch (err) {
-      reply(req, res, ctx, renderError(err, logger, ctx.id));
+      reply(req, res, ctx, render(err, ctx));
     }
   };
 }
 
-/** Creates (but does not start) the HTTP server. */
-export function createAppServer(options: AppOptions): Server {
-  const server = createServer({ keepAliveTimeout: 65_000 }, createHandler(options));
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+/** True when a request announcing `Expect: 100-continue` should be told to send its body. */
+function shouldContinue(req: IncomingMessage, options: AppOptions): boolean {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > options.bodyLimitBytes) return false;
+  const target = requestPath(req.url);
+  return !options.auth || (target !== undefined && options.auth.allows(req.headers, routeClass(target.path)));
+}
+
+/** Creates (but does not start) the HTTP server, with its limits and parser-error answers. */
+export function createAppServer(options: AppOptions, create: (opts: object, listener: (req: IncomingMessage, res: ServerResponse) => void) => Server = (opts, listener) => createServer(opts, listener)): Server {
+  const handler = createHandler(options);
+  const server = create(httpServerOptions(options.httpLimits), handler);
+  applyHttpLimits(server, options.httpLimits);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, options.httpLimits));
+  // Expect: 100-continue (RFC 9110 §10.1.1): a body that will be refused (too large, no token) is not asked for.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (shouldContinue(req, options)) res.writeContinue();
+    handler(req, res);
+  });
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    res.writeHead(417, { 'content-type': JSON_TYPE, connection: 'close' });
+    res.end(JSON.stringify({ error_code: 'BAD_REQUEST', message: `Unsupported Expect header '${req.headers.expect}'.` }));
   });
   return server;
 }

@@ -4,7 +4,7 @@ import { serve, type ServerHandle } from '../../serve.js';
 import { processEnv, type ServeOptions } from '../../config/options.js';
 import type { LogFormat, LogLevel } from '../../logger.js';
 import { SERVE_FLAGS, formatHelp } from '../flags.js';
-import { UsageError, parse, intFlag, numberFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, numberFlag, listFlag, checkEnvManager, warn } from '../common.js';
 
 /** Help text of `models serve`. */
 export const SERVE_HELP = formatHelp(
@@ -39,6 +39,25 @@ export async function serveCommand(argv: string[]): Promise<number> {
     maxRows: intFlag(flags, 'max-rows'),
     maxColumns: intFlag(flags, 'max-columns'),
     maxElements: intFlag(flags, 'max-elements'),
+    headerTimeoutSeconds: numberFlag(flags, 'header-timeout'),
+    bodyTimeoutSeconds: numberFlag(flags, 'body-timeout'),
+    keepAliveTimeoutSeconds: numberFlag(flags, 'keep-alive-timeout'),
+    maxConnections: intFlag(flags, 'max-connections'),
+    maxHeaderBytes: intFlag(flags, 'max-header-size'),
+    maxHeaderCount: intFlag(flags, 'max-header-count'),
+    authTokens: listFlag(flags, 'auth-token'),
+    authTokenFile: flags['auth-token-file'] as string | undefined,
+    authHealth: flags['auth-health'] ? true : undefined,
+    metricsTokens: listFlag(flags, 'metrics-token'),
+    corsOrigins: listFlag(flags, 'cors-origins'),
+    corsAllowCredentials: flags['cors-allow-credentials'] ? true : undefined,
+    compression: flags['no-compression'] ? false : undefined,
+    compressionMinBytes: intFlag(flags, 'compression-min-size'),
+    sslKeyfile: flags['ssl-keyfile'] as string | undefined,
+    sslCertfile: flags['ssl-certfile'] as string | undefined,
+    sslCaCerts: flags['ssl-ca-certs'] as string | undefined,
+    sslCertReqs: intFlag(flags, 'ssl-cert-reqs'),
+    stackTraces: flags['no-stack-traces'] ? false : undefined,
     envManager: checkEnvManager(flags, warn),
     ui: flags['no-ui'] ? false : undefined,
 

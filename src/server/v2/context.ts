@@ -4,6 +4,7 @@ import type { Signature } from '../../schema/types.js';
 import type { Predictor } from '../../runtime/types.js';
 import type { Logger } from '../../logger.js';
 import type { RequestLimits } from '../../codecs/limits.js';
+import type { Authenticator } from '../auth.js';
 
 /** The served model and the server state, as the V2 REST routes and the gRPC service see them. */
 export interface V2Context {
@@ -29,6 +30,8 @@ export interface V2Context {
   readonly timeoutSeconds: number;
   /** mlserve's version, reported by server metadata. @default 'unknown' */
   readonly serverVersion?: string;
+  /** Checks gRPC calls' tokens (the REST routes are checked by the app); undefined: open. */
+  readonly auth?: Authenticator;
   /** Called once per gRPC call with its method, status code name and duration, for metrics. */
   readonly onGrpcCall?: (method: string, code: string, seconds: number) => void;
   /** Model exceptions, unexpected errors and (gRPC) the access log. @default silentLogger */

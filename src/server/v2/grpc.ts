@@ -12,6 +12,8 @@ import { requestIdOf } from '../request-id.js';
 
 /** The service's path prefix, as gRPC calls are addressed (`/inference.GRPCInferenceService/ModelInfer`). */
 const SERVICE_PATH = '/inference.GRPCInferenceService/';
+import type { RouteClass } from '../auth.js';
+import type { TlsMaterial } from '../tls.js';
 
 /** A running gRPC server. */
 export interface GrpcServerHandle {
@@ -53,6 +55,15 @@ export function grpcCode(httpStatus: number): GrpcStatus {
   }
 }
 
+/** The call's `authorization` and `x-api-key` metadata as headers (what the authenticator reads). */
+function metadataHeaders(metadata: Metadata): Record<string, string | undefined> {
+  const first = (key: string): string | undefined => {
+    const v = metadata.get(key)[0];
+    return typeof v === 'string' ? v : undefined;
+  };
+  return { authorization: first('authorization'), 'x-api-key': first('x-api-key') };
+}
+
 /** The size in bytes of each ModelInfer request as received (shapes are checked against it). */
 const MESSAGE_BYTES = new WeakMap<object, number>();
 
@@ -77,7 +88,11 @@ function address(host: string, port: number): string {
  * Starts `inference.GRPCInferenceService` on host:port (0 picks a free port). The same semantics
  * as the V2 REST routes; messages up to `ctx.bodyLimitBytes` are accepted.
  */
-export async function startGrpcServer(ctx: V2Context, host: string, port: number): Promise<GrpcServerHandle> {
+export async function startGrpcServer(ctx: V2Context, host: string, port: number, tls?: TlsMaterial): Promise<GrpcServerHandle> {
+  // The HTTPS material, as gRPC credentials (client certificates required when certReqs is 2).
+  const credentials = tls
+    ? ServerCredentials.createSsl(tls.ca ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.certReqs === 2)
+    : ServerCredentials.createInsecure();
   const logger = ctx.logger ?? silentLogger;
   // grpc-js prints its own diagnostics on the console (e.g. a bind failure that listenError
   // already reports in one line): route them to this server's log, at debug.
@@ -85,8 +100,8 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
   const dp = createDataplane(ctx);
   const service = withMessageSizes(loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition);
 
-  /** A unary handler: resolves the answer or sends the error as a gRPC status. */
-  const unary = (method: string, answer: (req: never) => unknown): Unary => (call, callback) => {
+  /** A unary handler: checks the caller's token, resolves the answer or sends the error as a gRPC status. */
+  const unary = (method: string, answer: (req: never) => unknown, route: RouteClass = 'api'): Unary => (call, callback) => {
     const started = performance.now();
     // The client's x-request-id (or a new one) names the call in the logs and comes back as metadata.
     const requestId = requestIdOf(call.metadata.get('x-request-id')[0]);
@@ -98,6 +113,11 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
       ctx.onGrpcCall?.(method, GrpcStatus[code], seconds);
       logger.access({ method: 'POST', path: SERVICE_PATH + method, status: 200, durationMs: seconds * 1000, requestId, grpcStatus: GrpcStatus[code] });
     };
+    if (ctx.auth && !ctx.auth.allows(metadataHeaders(call.metadata), route)) {
+      done(GrpcStatus.UNAUTHENTICATED);
+      const message = 'Authentication required: send the metadata authorization: Bearer <token> (or x-api-key).';
+      return callback({ code: GrpcStatus.UNAUTHENTICATED, details: message, name: 'Error', message });
+    }
     Promise.resolve()
       .then(() => answer(call.request as never))
       .then(
@@ -114,9 +134,9 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
   };
 
   const handlers: UntypedServiceImplementation = {
-    ServerLive: unary('ServerLive', () => ({ live: dp.live() })),
-    ServerReady: unary('ServerReady', () => ({ ready: dp.ready() })),
-    ModelReady: unary('ModelReady', (r: { name?: string; version?: string }) => ({ ready: dp.modelReady(r.name ?? '', r.version || undefined) })),
+    ServerLive: unary('ServerLive', () => ({ live: dp.live() }), 'health'),
+    ServerReady: unary('ServerReady', () => ({ ready: dp.ready() }), 'health'),
+    ModelReady: unary('ModelReady', (r: { name?: string; version?: string }) => ({ ready: dp.modelReady(r.name ?? '', r.version || undefined) }), 'health'),
     ServerMetadata: unary('ServerMetadata', () => dp.serverMetadata()),
     ModelMetadata: unary('ModelMetadata', (r: { name?: string; version?: string }) => {
       const m = dp.modelMetadata(r.name ?? '', r.version || undefined);
@@ -138,7 +158,7 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
   });
   server.addService(service, handlers);
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address(host, port), ServerCredentials.createInsecure(), (err, p) => (err ? reject(listenError('gRPC', host, port, err, '--grpc-port')) : resolve(p)));
+    server.bindAsync(address(host, port), credentials, (err, p) => (err ? reject(listenError('gRPC', host, port, err, '--grpc-port')) : resolve(p)));
   });
   return {
     port: bound,

@@ -2,6 +2,7 @@
 
 import type { V2Context } from './context.js';
 import type { GrpcServerHandle } from './grpc.js';
+import type { TlsMaterial } from '../tls.js';
 
 export type { V2Context } from './context.js';
 export type { GrpcServerHandle } from './grpc.js';
@@ -12,6 +13,6 @@ export { defaultModelName, defaultModelVersion, FALLBACK_MODEL_NAME } from './mo
  * Starts `inference.GRPCInferenceService` on host:port (0 picks a free port); see grpc.ts. Loaded
  * on first use so that a server without gRPC never loads @grpc/grpc-js and the proto parser.
  */
-export async function startGrpcServer(ctx: V2Context, host: string, port: number): Promise<GrpcServerHandle> {
-  return (await import('./grpc.js')).startGrpcServer(ctx, host, port);
+export async function startGrpcServer(ctx: V2Context, host: string, port: number, tls?: TlsMaterial): Promise<GrpcServerHandle> {
+  return (await import('./grpc.js')).startGrpcServer(ctx, host, port, tls);
 }

@@ -22,6 +22,5 @@ export function renderV2Error(err: unknown, logger: Logger, requestId?: string):
   const e = v2Error(err, logger, requestId);
   const headers: Record<string, string> = {};
   if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
-  if (e.status === 413) headers.connection = 'close';
   return { status: e.status, contentType: 'application/json', body: JSON.stringify({ error: e.message }), headers };
 }

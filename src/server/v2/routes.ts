@@ -5,6 +5,7 @@ import { BadRequestError, ServingError } from '../../errors.js';
 import { parseV2Request, writeV2Metadata, writeV2Response, type V2ModelMetadata, type V2Request } from '../../codecs/v2.js';
 import { readBody } from '../body.js';
 import type { HttpAnswer } from '../render.js';
+import type { Respond } from '../respond.js';
 import { createDataplane, type V2Dataplane } from './dataplane.js';
 import { renderV2Error } from './render.js';
 import type { V2Context } from './context.js';
@@ -63,10 +64,13 @@ function json(status: number, body: unknown): HttpAnswer {
   return { status, contentType: JSON_TYPE, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
 
-function send(res: ServerResponse, answer: HttpAnswer, head: boolean): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body), ...answer.headers });
+/** Sends an answer as it is (the app passes its responder, which adds the server's common headers). */
+function sendPlain(_req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, head = false): number | undefined {
+  if (res.headersSent || res.destroyed) return undefined;
+  const bytes = Buffer.byteLength(answer.body);
+  res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': bytes, ...answer.headers });
   res.end(head ? undefined : answer.body);
+  return head ? 0 : bytes;
 }
 
 /** Health answers (OIP spec §3.2): 200 with a JSON body when true, 503 + `{"error"}` when false. */
@@ -122,8 +126,9 @@ function modelRoute(dp: V2Dataplane, read: ReadRequest, name: string, rest: stri
   return undefined;
 }
 
-/** Creates the V2 REST routes over the served model. */
-export function createV2Routes(ctx: V2Context): V2Routes {
+/** Creates the V2 REST routes over the served model; `respond` writes their answers (the app's responder). */
+export function createV2Routes(ctx: V2Context, respond: Respond = sendPlain): V2Routes {
+  const send = (req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, head: boolean): void => void respond(req, res, answer, head);
   const logger = ctx.logger ?? silentLogger;
   const dp = createDataplane(ctx);
   const read = requestReader(ctx.bodyLimitBytes, ctx.limits?.maxDepth);
@@ -155,19 +160,19 @@ export function createV2Routes(ctx: V2Context): V2Routes {
   const handle = (req: IncomingMessage, res: ServerResponse, path: string, requestId?: string): boolean => {
     if (path !== '/v2' && !path.startsWith('/v2/')) return false;
     const head = req.method === 'HEAD';
-    const fail = (err: unknown): void => send(res, renderV2Error(err, logger, requestId), head);
+    const fail = (err: unknown): void => send(req, res, renderV2Error(err, logger, requestId), head);
     try {
       const r = route(path);
       if (!r) {
         req.resume();
-        send(res, json(404, { error: `No V2 endpoint at ${path}.` }), head);
+        send(req, res, json(404, { error: `No V2 endpoint at ${path}.` }), head);
       } else if (!r.methods.includes(req.method ?? '')) {
         req.resume();
-        send(res, { ...json(405, { error: 'Method Not Allowed' }), headers: { allow: r.methods.join(', ') } }, head);
+        send(req, res, { ...json(405, { error: 'Method Not Allowed' }), headers: { allow: r.methods.join(', ') } }, head);
       } else {
         Promise.resolve()
           .then(() => r.handle(req))
-          .then((answer) => send(res, answer, head), fail)
+          .then((answer) => send(req, res, answer, head), fail)
           .finally(() => req.resume());
       }
     } catch (err) {

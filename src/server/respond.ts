@@ -1,0 +1,71 @@
+// Owns writing an answer: the common headers, closing the connection when it must not be reused
+// (draining, or a request body still arriving), and compression of large answers.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compressBody, pickEncoding, type CompressionOptions } from './compress.js';
+import type { HttpAnswer } from './render.js';
+
+/** What every answer needs to know. */
+export interface ResponderOptions {
+  /** mlserve's version, sent as `x-mlserve-version`. */
+  readonly serverVersion: string;
+  /** True once the server drains: answers close their connection. */
+  readonly isDraining: () => boolean;
+  /** Compress large answers for clients that accept it; undefined: never. */
+  readonly compression?: CompressionOptions;
+}
+
+/**
+ * Sends an answer (`head`: headers only, for HEAD requests; `requestId` echoed as `x-request-id`);
+ * returns the body bytes sent (before compression), or undefined when nothing could be sent.
+ */
+export type Respond = (req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, head?: boolean, requestId?: string) => number | undefined;
+
+/**
+ * Creates the function every route answers with. Headers go as one object (the cheapest form
+ * for node:http). A connection is closed after its answer when the server drains (so no client
+ * sends another request on it) or when the request body has not fully arrived (an early 413 or
+ * 504 must not leave a slow body holding the connection).
+ */
+export function createResponder(options: ResponderOptions): Respond {
+  const { compression } = options;
+  return (req, res, answer, head = false, requestId) => {
+    if (res.headersSent || res.destroyed) return undefined;
+    const bytes = Buffer.byteLength(answer.body);
+    const headers: Record<string, string | number> = {
+      'content-type': answer.contentType,
+      'content-length': bytes,
+      'x-content-type-options': 'nosniff',
+      'x-mlserve-version': options.serverVersion,
+      ...answer.headers,
+    };
+    if (requestId !== undefined) headers['x-request-id'] = requestId;
+    const unread = !req.complete;
+    if ((options.isDraining() || unread) && req.httpVersionMajor < 2) headers.connection = 'close';
+    if (unread) res.once('finish', () => req.socket.destroy());
+    if (compression && !head && answer.body.length >= compression.minBytes && answer.status !== 204) {
+      // The answer depends on Accept-Encoding: caches must keep the codings apart.
+      const vary = res.getHeader('vary');
+      headers.vary = vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding';
+      const encoding = pickEncoding(req.headers['accept-encoding'] as string | undefined);
+      if (encoding) {
+        compressBody(answer.body, encoding).then(
+          (buf) => {
+            if (res.headersSent || res.destroyed) return;
+            res.writeHead(answer.status, { ...headers, 'content-length': buf.length, 'content-encoding': encoding });
+            res.end(buf);
+          },
+          () => {
+            if (res.headersSent || res.destroyed) return;
+            res.writeHead(answer.status, headers);
+            res.end(answer.body);
+          },
+        );
+        return bytes;
+      }
+    }
+    res.writeHead(answer.status, headers);
+    res.end(head ? undefined : answer.body);
+    return head ? 0 : bytes;
+  };
+}
