@@ -40,7 +40,9 @@ export function createResponder(options: ResponderOptions): Respond {
       ...answer.headers,
     };
     if (requestId !== undefined) headers['x-request-id'] = requestId;
-    const unread = !req.complete;
+    // `complete` turns true only after the request listener returns for a request without a body,
+    // so a body is "still arriving" only when the request has one.
+    const unread = !req.complete && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0);
     if ((options.isDraining() || unread) && req.httpVersionMajor < 2) headers.connection = 'close';
     if (unread) res.once('finish', () => req.socket.destroy());
     if (compression && !head && answer.body.length >= compression.minBytes && answer.status !== 204) {
