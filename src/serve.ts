@@ -18,7 +18,8 @@ import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
 import { httpsServerFactory } from './server/tls.js';
 import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
-import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
+import { decodeRequest, score, type DecodeOffload, type ScoringContext } from './pipeline/mlflow.js';
+import { createDecodeOffload } from './pipeline/offload.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { VERSION } from './version.js';
 import { createUiRoutes } from './server/ui/routes.js';
@@ -159,6 +160,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
   let grpc: GrpcServerHandle | undefined;
   let predictor: (Predictor & { queued: number }) | undefined;
   let published: PublishedModel | undefined;
+  let offload: DecodeOffload | undefined;
   const metrics = createServerMetrics(() => predictor?.queued ?? 0, () => state.inFlight);
   const server = createAppServer({
     scoring: () => scoring,
@@ -216,7 +218,9 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     const served = predictor;
     state.available = () => served.available ?? true;
     const limits = requestLimits(options);
-    scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails, limits };
+    const enforce = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, schemaDetails: options.schemaDetails, limits };
+    offload = createDecodeOffload(enforce);
+    scoring = { ...enforce, predictor, offload };
     if (options.warmup) await warmUp(mlmodel, scoring, options.timeoutSeconds, logger);
     const v2ctx: V2Context = {
       modelName: options.modelName ?? defaultModelName(options.modelUri, dir),
@@ -258,7 +262,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     await stopListening();
     await grpc?.close();
     await predictor?.close();
-    await removeTemporary();
+    await offload?.close();
     throw err;
   }
   let closing: Promise<void> | undefined;
@@ -274,7 +278,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
         await drainServer(server, state, options.drainTimeoutSeconds * 1000);
         await grpc?.close();
         await predictor?.close();
-        await removeTemporary();
+        await offload?.close();
       })();
       return closing;
     },

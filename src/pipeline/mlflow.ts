@@ -14,16 +14,25 @@ import type { PredictOptions, Predictor } from '../runtime/types.js';
 import type { ModelParams } from '../flavors/types.js';
 
 /** What the pipeline needs to know about the served model. */
-export interface ScoringContext extends DecodeContext {
+export interface ScoringContext extends EnforceContext {
   readonly signature?: Signature;
   readonly predictor: Predictor;
-  /** Include schema details in enforcement errors. */
-  readonly schemaDetails: boolean;
+  /** Decodes large bodies off the HTTP thread; undefined: always on the calling thread. */
+  readonly offload?: DecodeOffload;
+}
+
+/** Decoding and enforcement of large bodies on another thread (see offload.ts). */
+export interface DecodeOffload {
+  /** Bodies of at least this many bytes are worth sending to the other thread. */
+  readonly minBytes: number;
+  /** Decodes and enforces a body there; rejects with the same ServingErrors decodeRequest/prepareDecoded throw. */
+  prepare(contentType: string | undefined, body: Buffer): Promise<PreparedRequest>;
+  close(): Promise<void>;
 }
 
 /** MLflow rewrites MlflowExceptions raised inside predict with this prefix, keeping the code (spec §1.5). */
-function withPredictPrefix(err: ServingError, decoded: DecodedRequest): ServingError {
-  const wrapped = new ServingError(err.errorCode, `Failed to predict data '${inputStr(decoded.input)}'. \nError: ${err.message}`, {
+function withPredictPrefix(err: ServingError, shown: unknown): ServingError {
+  const wrapped = new ServingError(err.errorCode, `Failed to predict data '${inputStr(shown)}'. \nError: ${err.message}`, {
     cause: err,
     status: err.status,
     stackTrace: err.stackTrace,
@@ -40,29 +49,58 @@ export function decodeRequest(contentType: string | undefined, body: Uint8Array,
   return decoded;
 }
 
+/** What enforcement needs to know about the model (serialisable: a decode worker gets a copy). */
+export interface EnforceContext extends DecodeContext {
+  /** Include schema details in enforcement errors. */
+  readonly schemaDetails: boolean;
+}
+
+/** A request after decoding and enforcement: what the model is given. */
+export interface PreparedRequest {
+  readonly input: unknown;
+  readonly params: ModelParams;
+  /** True for unified LLM payloads: the answer is not wrapped in `predictions`. */
+  readonly unwrapped: boolean;
+  /** The input as MLflow's predict errors show it (`Failed to predict data '<shown>'`). */
+  readonly shown: unknown;
+}
+
+/** Enforces the signature and params of a decoded request, wrapping errors as MLflow's predict does. */
+export function prepareDecoded(decoded: DecodedRequest, ctx: EnforceContext): PreparedRequest {
+  try {
+    const input = decoded.enforced ? decoded.input : enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
+    const params = enforceParams(decoded.params, ctx.signature?.params);
+    return { input, params, unwrapped: decoded.unwrapped, shown: decoded.input };
+  } catch (err) {
+    if (err instanceof ServingError) throw withPredictPrefix(err, decoded.input);
+    throw err;
+  }
+}
+
+/** Runs the model on a prepared request, wrapping its MLflow errors as MLflow's predict does; resolves with what it returned. */
+export async function runPrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
+  try {
+    return await ctx.predictor.predict(prepared.input, prepared.params, options);
+  } catch (err) {
+    // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
+    // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text.
+    const serverCondition = err instanceof TemporarilyUnavailableError || err instanceof DeadlineExceededError || (err as Error)?.name === 'ModelExecutionError';
+    if (err instanceof ServingError && !serverCondition) throw withPredictPrefix(err, prepared.shown);
+    throw err;
+  }
+}
+
 /**
  * Enforces the signature and params and runs the model, wrapping errors as MLflow's predict does;
  * resolves with what the model returned (the predict command encodes it in other formats).
  */
 export async function runDecoded(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
-  let input: unknown;
-  let params: ModelParams;
-  try {
-    input = decoded.enforced ? decoded.input : enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
-    params = enforceParams(decoded.params, ctx.signature?.params);
-  } catch (err) {
-    if (err instanceof ServingError) throw withPredictPrefix(err, decoded);
-    throw err;
-  }
-  try {
-    return await ctx.predictor.predict(input, params, options);
-  } catch (err) {
-    // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
-    // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text.
-    const serverCondition = err instanceof TemporarilyUnavailableError || err instanceof DeadlineExceededError || (err as Error)?.name === 'ModelExecutionError';
-    if (err instanceof ServingError && !serverCondition) throw withPredictPrefix(err, decoded);
-    throw err;
-  }
+  return runPrepared(prepareDecoded(decoded, ctx), ctx, options);
+}
+
+/** Runs a prepared request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */
+export async function scorePrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
+  return encodePredictions(await runPrepared(prepared, ctx, options), !prepared.unwrapped);
 }
 
 /** Runs a decoded request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */

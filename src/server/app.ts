@@ -11,7 +11,7 @@ import { answerClientError, applyHttpLimits, httpServerOptions, tooManyHeaders, 
 import { routeClass, WWW_AUTHENTICATE, type Authenticator } from './auth.js';
 import type { Cors } from './cors.js';
 import type { CompressionOptions } from './compress.js';
-import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
+import { decodeRequest, score, scorePrepared, type ScoringContext } from '../pipeline/mlflow.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { ExtraRoutes } from './ui/routes.js';
@@ -223,7 +223,12 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     state.inFlight++;
     const contentType = req.headers['content-type'];
     readBody(req, options.bodyLimitBytes)
-      .then((body) => score(decodeRequest(contentType, body, scoring), scoring, { deadline }))
+      .then((body) => {
+        // A large body is decoded on another thread: health checks keep being answered meanwhile.
+        const offload = scoring.offload;
+        if (offload && body.length >= offload.minBytes) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
+        return score(decodeRequest(contentType, body, scoring), scoring, { deadline });
+      })
       .then(
         (text) => finish({ status: 200, contentType: JSON_TYPE, body: text }),
         (err) => finish(render(err, ctx)),

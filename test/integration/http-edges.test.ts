@@ -210,3 +210,46 @@ describe('HTTP limits: connections and stack traces off', () => {
     }
   });
 });
+
+describe('large bodies are decoded off the HTTP thread', () => {
+  it('keeps answering /ping while a 17 MB body is parsed, and answers it as the HTTP thread would', async () => {
+    const dir = makeModel({
+      inputs: [{ type: 'double', name: 'a', required: true }, { type: 'long', name: 'b', required: true }],
+      source: 'export function predict(input) { return input.numRows; }\n',
+    });
+    const server = await startServer(dir, { warmup: false, workers: 1 });
+    try {
+      const rows = 1_000_000;
+      const body = `{"dataframe_split": {"columns": ["a", "b"], "data": [${Array.from({ length: rows }, (_, i) => `[${i}.5, ${i}]`).join(', ')}]}}`;
+      assert.ok(body.length > 15_000_000, `${body.length} bytes`);
+      const big = fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      // Probe /ping while the big request is in flight: every probe answered within 500 ms.
+      let worst = 0;
+      let done = false;
+      const answer = big.then((r) => {
+        done = true;
+        return r;
+      });
+      while (!done) {
+        const t = Date.now();
+        assert.equal((await fetch(`${server.url}/ping`)).status, 200);
+        worst = Math.max(worst, Date.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const res = await answer;
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { predictions: rows });
+      assert.ok(worst < 1000, `a /ping took ${worst} ms while the body was decoded`);
+      // Errors found on the decode thread are answered exactly as on the HTTP thread.
+      const bad = `{"dataframe_split": {"columns": ["a", "b"], "data": [${Array.from({ length: 100_000 }, () => '["x", 1]').join(', ')}]}}`;
+      const err = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bad });
+      assert.equal(err.status, 400);
+      assert.match((await err.json()).message, /Failed to convert column a to type 'float64'/);
+      const csv = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv; charset=latin-1' }, body: 'a,b\n'.repeat(300_000) });
+      assert.equal(csv.status, 415);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
