@@ -36,6 +36,10 @@ export interface ServerChild {
   readonly pid: number;
   /** User + system CPU milliseconds the child has used so far, or undefined where /proc is missing. */
   cpuMs(): number | undefined;
+  /** The last 16 kB the child wrote on stderr. */
+  stderr(): string;
+  /** True once the child has exited. */
+  exited(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -91,6 +95,8 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
         url,
         pid,
         cpuMs: () => readProcessCpuMs(pid),
+        stderr: () => stderr,
+        exited: () => child.exitCode !== null || child.signalCode !== null,
         async stop(graceMs = 5000) {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill('SIGTERM');

@@ -2,6 +2,7 @@
 // (draining, or a request body still arriving), and compression of large answers.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { compressBody, pickEncoding, type CompressionOptions } from './compress.js';
 import type { HttpAnswer } from './render.js';
 
@@ -20,6 +21,27 @@ export interface ResponderOptions {
  * returns the body bytes sent (before compression), or undefined when nothing could be sent.
  */
 export type Respond = (req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, head?: boolean, requestId?: string) => number | undefined;
+/** How long a connection closed with its request body unread keeps reading (and dropping) input. */
+const LINGER_MS = 1000;
+
+/**
+ * Makes node's close after the answer a lingering close (as nginx's lingering_close): a socket
+ * destroyed while input is still arriving sends a TCP reset, which can make the client drop the
+ * answer it has not read yet (a 413 or 504 would arrive as "connection reset"). The answer is
+ * followed by FIN; further input is read and dropped for at most LINGER_MS, then the socket goes.
+ */
+function lingerOnClose(socket: Socket): void {
+  (socket as Socket & { destroySoon(): void }).destroySoon = function (this: Socket): void {
+    this.end();
+    this.resume();
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
+  };
+}
+
+/** Sends an answer (`head`: headers only, for HEAD requests). */
+export type Respond = (req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, head?: boolean) => void;
 
 /**
  * Creates the function every route answers with. Headers go as one object (the cheapest form
@@ -44,7 +66,7 @@ export function createResponder(options: ResponderOptions): Respond {
     // so a body is "still arriving" only when the request has one.
     const unread = !req.complete && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0);
     if ((options.isDraining() || unread) && req.httpVersionMajor < 2) headers.connection = 'close';
-    if (unread) res.once('finish', () => req.socket.destroy());
+    if (unread) lingerOnClose(req.socket);
     if (compression && !head && answer.body.length >= compression.minBytes && answer.status !== 204) {
       // The answer depends on Accept-Encoding: caches must keep the codings apart.
       const vary = res.getHeader('vary');

@@ -52,3 +52,8 @@ it('answers FP16 outputs as raw contents even for a typed request', () => {
   assert.deepEqual(res.raw_output_contents, [Buffer.from(new Uint16Array([floatToHalf(2)]).buffer)]);
   assert.equal((res.outputs as { contents?: unknown }[])[0].contents, undefined);
 });
+
+it('refuses a BYTES raw length prefix of 2^31 or more instead of looping on it', () => {
+  assert.throws(() => decodeRaw('x', 'BYTES', [3, 1], Uint8Array.from([11, 229, 43, 233, 138, 50, 251, 154])), /end inside BYTES element 0/);
+  assert.deepEqual(decodeRaw('x', 'BYTES', [1], Uint8Array.from([1, 0, 0, 0, 65])), [Uint8Array.from([65])]);
+});

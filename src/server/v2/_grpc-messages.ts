@@ -109,7 +109,8 @@ export function decodeRaw(name: string, datatype: V2Datatype, shape: readonly nu
     let at = 0;
     while (at < raw.length) {
       if (at + 4 > raw.length) fail(`Raw contents of input '${name}' end inside a BYTES length prefix.`);
-      const len = raw[at] | (raw[at + 1] << 8) | (raw[at + 2] << 16) | (raw[at + 3] * 2 ** 24);
+      // Unsigned little-endian (a bitwise OR would make lengths of 2^31 and more negative, and loop).
+      const len = raw[at] + raw[at + 1] * 2 ** 8 + raw[at + 2] * 2 ** 16 + raw[at + 3] * 2 ** 24;
       at += 4;
       if (at + len > raw.length) fail(`Raw contents of input '${name}' end inside BYTES element ${out.length}.`);
       out.push(raw.subarray(at, at + len));
