@@ -149,14 +149,14 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
 
   const runUnits = async (units: Pending[][]): Promise<void> => {
     if (units.length > 1 && inner.predictMany) {
-      let outcomes: PromiseSettledResult<unknown>[];
+      let outcomes: Promise<PromiseSettledResult<unknown>>[];
       try {
-        outcomes = await inner.predictMany(units.map(callOf));
+        outcomes = inner.predictMany(units.map(callOf));
       } catch (err) {
         for (const u of units) for (const p of u) p.reject(err);
         return;
       }
-      await Promise.all(units.map((u, i) => settle(u, outcomes[i])));
+      await Promise.all(units.map((u, i) => outcomes[i].then((o) => settle(u, o))));
       return;
     }
     for (const u of units) {

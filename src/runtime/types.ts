@@ -22,9 +22,10 @@ export interface Predictor {
   predict(input: unknown, params: ModelParams, options?: PredictOptions): Promise<unknown>;
   /**
    * Scores several independent requests in one hand-off (one message to a worker); each result
-   * settles on its own. Optional: predictors without it get one `predict` call per request.
+   * settles on its own, as soon as it is known (one slow call does not hold the others' answers).
+   * Optional: predictors without it get one `predict` call per request.
    */
-  predictMany?(calls: readonly PredictCall[]): Promise<PromiseSettledResult<unknown>[]>;
+  predictMany?(calls: readonly PredictCall[]): Promise<PromiseSettledResult<unknown>>[];
   /**
    * False while the predictor cannot take calls at all (every worker restarting); readiness
    * reports it. Absent: always available.

@@ -40,8 +40,6 @@ function lingerOnClose(socket: Socket): void {
   };
 }
 
-/** Sends an answer (`head`: headers only, for HEAD requests). */
-export type Respond = (req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, head?: boolean) => void;
 
 /**
  * Creates the function every route answers with. Headers go as one object (the cheapest form

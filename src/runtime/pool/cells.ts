@@ -8,6 +8,8 @@ export const QUEUED = 0;
 export const STARTED = 1;
 /** The pool took the call back before it started; the worker skips it. */
 export const CANCELLED = 2;
+/** The worker has finished the call (its answer is in the message's results, sent once all are done). */
+export const DONE = 3;
 
 /** Cells per worker: more calls in flight on one worker than this are sent without a cell (never taken back). */
 const CELLS = 4096;
@@ -22,6 +24,8 @@ export interface CallCells {
   release(cell: number): void;
   /** Takes a call back: true when it had not started (it never will); false when it started or has no cell. */
   cancel(cell: number): boolean;
+  /** The call's state (QUEUED, STARTED, CANCELLED or DONE); STARTED for a call without a cell. */
+  state(cell: number): number;
 }
 
 /** Cells for one worker. */
@@ -44,10 +48,18 @@ export function createCallCells(): CallCells {
     cancel(cell) {
       return cell >= 0 && Atomics.compareExchange(state, cell, QUEUED, CANCELLED) === QUEUED;
     },
+    state(cell) {
+      return cell >= 0 ? Atomics.load(state, cell) : STARTED;
+    },
   };
 }
 
 /** The worker's side: marks a call started; false when the pool took it back first (skip it). */
 export function startCall(state: Int32Array, cell: number): boolean {
   return cell < 0 || Atomics.compareExchange(state, cell, QUEUED, STARTED) === QUEUED;
+}
+
+/** The worker's side: marks a call finished (the pool sees progress, and knows a lost answer was a finished call). */
+export function finishCall(state: Int32Array, cell: number): void {
+  if (cell >= 0) Atomics.store(state, cell, DONE);
 }

@@ -37,5 +37,10 @@ export type ToWorker = { readonly kind: 'predict'; readonly id: number; readonly
 export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'load-error'; readonly error: FlatError }
-  | { readonly kind: 'results'; readonly id: number; readonly outcomes: readonly WireOutcome[] }
+  /**
+   * Outcomes of calls `first`, `first + 1`, ... of message `id`; `final` when the message is done.
+   * A message still running after a few milliseconds sends what is finished (a call that awaits
+   * for long must not hold the answers of the calls before it).
+   */
+  | { readonly kind: 'results'; readonly id: number; readonly first: number; readonly final: boolean; readonly outcomes: readonly WireOutcome[] }
   | { readonly kind: 'pong'; readonly id: number };

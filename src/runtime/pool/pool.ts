@@ -1,29 +1,36 @@
 // Owns the worker pool: N threads each holding the model, least-busy dispatch, deadlines, and
 // replacement of workers that crash, hang or cannot answer, without losing bystanders' calls.
 //
-// Faults and what they cost:
-// - A worker exits (crash, out of memory): calls it had started fail (503); calls it had not
-//   started (see cells.ts) are sent once more to another worker.
-// - A call passes its deadline: it is answered 504 at once, freeing its slot. The worker is probed:
-//   if it does not answer within the grace period, its event loop is blocked (a model call that
-//   loops) and it is terminated and replaced; if it answers, the call is abandoned (a promise that
-//   never settles), and a worker that abandons too many is retired and replaced.
-// - A reply cannot be read (`messageerror`): the worker is retired; the lost call ends at its deadline.
-// While no worker can take calls they wait (up to their deadlines) and `available` is false.
+// A worker runs the calls of one message one after the other; shared call-state cells (cells.ts)
+// tell the pool, without messages, which calls started and which finished. Every 100 ms the pool:
+// - probes busy workers: one that does not answer within 200 ms is "unresponsive" (its event loop
+//   is held by a model call) and gets no new work;
+// - moves calls that have not started out of a message that made no progress for 200 ms (a call
+//   ahead of them is slow, hung or looping) to another message, on another worker when one can;
+// - answers calls past their deadline 504 at once (their slots free), and terminates a worker that
+//   holds an overdue call and has been unresponsive for the grace period (a loop); a worker that
+//   answers probes but abandons many calls (promises that never settle) is retired and replaced.
+// When a worker exits, calls it had not started, and calls it had finished whose answers were lost
+// with it, run once more elsewhere; only the calls it was running fail (503). While no worker can
+// take calls they wait (up to their deadlines) and `available` is false.
 
 import { Worker } from 'node:worker_threads';
 import { DeadlineExceededError, TemporarilyUnavailableError, WorkerCrashedError, rebuildError } from '../../errors.js';
 import type { ModelParams } from '../../flavors/types.js';
 import type { PredictCall, PredictOptions, Predictor } from '../types.js';
 import { fromWire, toWire, type Wire } from '../wire.js';
-import { createCallCells, type CallCells } from './cells.js';
+import { createCallCells, DONE, type CallCells } from './cells.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
 import { errorFields, silentLogger, type Logger } from '../../logger.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-/** How often deadlines are checked. */
+/** How often deadlines, progress and responsiveness are checked. */
 const SWEEP_MS = 100;
+/** A busy worker that does not answer a probe this fast gets no new work. */
+const UNRESPONSIVE_MS = 200;
+/** Calls waiting in a message that made no progress this long are moved to another message. */
+const STALL_MS = 200;
 /** Calls a live worker may abandon (never settled) before it is retired. */
 const MAX_ABANDONED = 8;
 /** Waits before successive attempts to restart a worker whose replacement failed to load. */
@@ -35,16 +42,21 @@ interface Job {
   readonly input: Wire;
   readonly params: Wire;
   readonly deadline?: number;
-  /** Already sent to a second worker after the first failed before starting it. */
+  /** Already run a second time after its worker died with its answer. */
   retried: boolean;
   done: boolean;
-  cell: number;
   settle(outcome: Outcome): void;
 }
 
 /** One message in flight. */
 interface Flight {
-  readonly jobs: Job[];
+  /** Its calls; undefined where a call was moved to another message (it is no longer this one's). */
+  readonly jobs: (Job | undefined)[];
+  /** Each call's state cell in this worker's cells (released when the answer arrives). */
+  readonly cells: number[];
+  /** Calls seen finished, and when that count last grew. */
+  finished: number;
+  progressAt: number;
 }
 
 interface Slot {
@@ -53,15 +65,16 @@ interface Slot {
   readonly cells: CallCells;
   state: 'starting' | 'ready' | 'retiring' | 'dead';
   readonly flights: Map<number, Flight>;
-  /** Overdue calls that had started, since the last probe. */
+  /** Overdue calls that had started, since the last answered probe. */
   overdue: number;
   /** Calls abandoned on this worker (started, overdue, worker still answering). */
   abandoned: number;
-  probe?: { id: number; timer: NodeJS.Timeout };
-  /** Terminated by the pool because it stopped answering. */
-  stuck: boolean;
+  /** The probe awaiting its answer. */
+  probe?: { id: number; sentAt: number };
   /** Loaded the model and took calls (a worker that never did is retried by `respawn`). */
   started: boolean;
+  /** Terminated by the pool because it stopped answering. */
+  stuck: boolean;
 }
 
 /** Pool settings. */
@@ -75,7 +88,7 @@ export interface PoolOptions {
   /** Called when a worker is replaced, for metrics. */
   onRestart?: () => void;
   /**
-   * Milliseconds a worker holding an overdue call has to answer a liveness probe before it is
+   * Milliseconds a worker holding an overdue call must have been unresponsive before it is
    * terminated and replaced. @default 2000
    */
   graceMs?: number;
@@ -107,37 +120,40 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     job.done = true;
     job.settle(outcome);
   };
+  const unresponsiveFor = (slot: Slot, now: number): number => (slot.probe ? now - slot.probe.sentAt : 0);
 
-  const pick = (): Slot | undefined => {
+  /** The ready, responsive worker with the fewest messages in flight, other than `avoid`. */
+  const pick = (avoid?: Slot): Slot | undefined => {
+    const now = Date.now();
     let best: Slot | undefined;
-    for (const s of slots) if (s?.state === 'ready' && (!best || s.flights.size < best.flights.size)) best = s;
+    for (const s of slots) {
+      if (s?.state !== 'ready' || s === avoid || unresponsiveFor(s, now) >= UNRESPONSIVE_MS) continue;
+      if (!best || s.flights.size < best.flights.size) best = s;
+    }
     return best;
   };
 
-  const dispatch = (jobs: Job[]): void => {
+  const dispatch = (jobs: Job[], to: Slot | undefined = pick()): void => {
     if (jobs.length === 0) return;
-    const slot = pick();
+    const slot = to;
     if (!slot) {
       for (const job of jobs) waiting.push(job);
       return;
     }
     const id = nextId++;
-    const calls = jobs.map((j) => {
-      j.cell = slot.cells.take();
-      return { input: j.input, params: j.params, cell: j.cell };
-    });
-    slot.flights.set(id, { jobs });
+    const cells = jobs.map(() => slot.cells.take());
+    const calls = jobs.map((j, i) => ({ input: j.input, params: j.params, cell: cells[i]! }));
+    slot.flights.set(id, { jobs: [...jobs], cells, finished: 0, progressAt: Date.now() });
     try {
       slot.worker.postMessage({ kind: 'predict', id, calls } satisfies ToWorker);
     } catch (err) {
       slot.flights.delete(id);
-      for (const j of jobs) {
-        slot.cells.release(j.cell);
-        finish(j, failed(err));
-      }
+      for (const c of cells) slot.cells.release(c);
+      for (const j of jobs) finish(j, failed(err));
     }
   };
 
+  /** Sends waiting calls to a worker that can take them (those past their deadline get 504). */
   const pumpWaiting = (): void => {
     if (waiting.length === 0 || !pick()) return;
     const now = Date.now();
@@ -151,7 +167,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   };
 
   const hasUnsettled = (slot: Slot): boolean => {
-    for (const f of slot.flights.values()) for (const j of f.jobs) if (!j.done) return true;
+    for (const f of slot.flights.values()) for (const j of f.jobs) if (j && !j.done) return true;
     return false;
   };
 
@@ -176,13 +192,14 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   const onResults = (slot: Slot, msg: Extract<FromWorker, { kind: 'results' }>): void => {
     const flight = slot.flights.get(msg.id);
     if (!flight) return;
-    slot.flights.delete(msg.id);
-    flight.jobs.forEach((job, i) => {
-      slot.cells.release(job.cell);
-      const o = msg.outcomes[i];
-      if (!o || 'skipped' in o) return; // taken back before it started: settled or sent elsewhere already
+    msg.outcomes.forEach((o, k) => {
+      const job = flight.jobs[msg.first + k];
+      if (!job || 'skipped' in o) return; // taken back before it started: settled or sent elsewhere already
       finish(job, o.ok ? settled(fromWire(o.output)) : failed(rebuildError(o.error)));
     });
+    if (!msg.final) return;
+    slot.flights.delete(msg.id);
+    for (const c of flight.cells) slot.cells.release(c);
     retireIfIdle(slot);
   };
 
@@ -190,16 +207,20 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     const wasRetiring = slot.state === 'retiring';
     slot.state = 'dead';
     retiring.delete(slot);
-    if (slot.probe) clearTimeout(slot.probe.timer);
     const again: Job[] = [];
     let lost = 0;
     const now = Date.now();
     for (const flight of slot.flights.values()) {
-      for (const job of flight.jobs) {
-        if (job.done) continue;
-        // A call the worker never started is safe to run once more, elsewhere.
-        if (!closed && !job.retried && slot.cells.cancel(job.cell) && (job.deadline === undefined || job.deadline > now)) {
-          job.retried = true;
+      for (let i = 0; i < flight.jobs.length; i++) {
+        const job = flight.jobs[i];
+        if (!job || job.done) continue;
+        // Never started: safe to run elsewhere. Finished, with its answer lost in the dead worker:
+        // run once more elsewhere (once). Started and unfinished: it was running when the worker died.
+        const cell = flight.cells[i]!;
+        const notStarted = slot.cells.cancel(cell);
+        const lostAnswer = !notStarted && slot.cells.state(cell) === DONE && !job.retried;
+        if (!closed && (notStarted || lostAnswer) && (job.deadline === undefined || job.deadline > now)) {
+          if (lostAnswer) job.retried = true;
           again.push(job);
         } else {
           lost++;
@@ -213,45 +234,52 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       return;
     }
     const why = slot.stuck ? 'was stopped (a model call did not return)' : `exited (code ${code})`;
-    logger.error(`inference worker ${slot.index} ${why}; ${lost} started request(s) failed, ${again.length} not yet started sent to another worker; starting a replacement`);
+    logger.error(`inference worker ${slot.index} ${why}; ${lost} request(s) it was running failed, ${again.length} sent to another worker; starting a replacement`);
     if (!wasRetiring) respawn(slot.index);
     dispatch(again);
   };
 
-  const probe = (slot: Slot): void => {
-    if (slot.probe || slot.state === 'dead') return;
+  const probe = (slot: Slot, now: number): void => {
     const id = nextId++;
-    const timer = setTimeout(() => {
-      slot.probe = undefined;
-      if (slot.state === 'dead') return;
-      logger.error(`inference worker ${slot.index} did not answer for ${graceMs} ms after a call passed its deadline: its event loop is blocked`);
-      slot.stuck = true;
-      slot.state = 'dead';
-      void slot.worker.terminate();
-    }, graceMs);
-    slot.probe = { id, timer };
+    slot.probe = { id, sentAt: now };
     slot.worker.postMessage({ kind: 'ping', id } satisfies ToWorker);
   };
 
-  /** The worker answered a probe: its overdue calls are promises that never settled. */
+  /** The worker answered a probe: it is responsive; its overdue calls are promises that never settled. */
   const onPong = (slot: Slot, id: number): void => {
     if (slot.probe?.id !== id) return;
-    clearTimeout(slot.probe.timer);
     slot.probe = undefined;
-    slot.abandoned += slot.overdue;
-    slot.overdue = 0;
-    // Calls queued behind an abandoned one in the same message would wait for it: send them elsewhere.
-    const again: Job[] = [];
-    for (const flight of slot.flights.values()) {
-      for (const job of flight.jobs) {
-        if (!job.done && !job.retried && slot.cells.cancel(job.cell)) {
-          job.retried = true;
-          again.push(job);
-        }
-      }
+    if (slot.overdue > 0) {
+      slot.abandoned += slot.overdue;
+      slot.overdue = 0;
+      if (slot.abandoned >= MAX_ABANDONED) retire(slot, `holds ${slot.abandoned} calls that never returned`);
     }
-    dispatch(again);
-    if (slot.abandoned >= MAX_ABANDONED) retire(slot, `holds ${slot.abandoned} calls that never returned`);
+    pumpWaiting();
+  };
+
+  /** Moves calls that have not started out of a message that makes no progress (once per call). */
+  const unstall = (slot: Slot, flight: Flight, now: number): void => {
+    let finished = 0;
+    for (const c of flight.cells) if (slot.cells.state(c) === DONE) finished++;
+    if (finished > flight.finished) {
+      flight.finished = finished;
+      flight.progressAt = now;
+      return;
+    }
+    if (now - flight.progressAt < STALL_MS) return;
+    // To another worker; to this one only while it answers probes (a call awaiting a promise
+    // holds its message, not the worker: a new message runs beside it). A blocked worker keeps them.
+    const target = pick(slot) ?? (unresponsiveFor(slot, now) < UNRESPONSIVE_MS && slot.state === 'ready' ? slot : undefined);
+    if (!target) return;
+    const moved: Job[] = [];
+    flight.jobs.forEach((job, i) => {
+      if (job && !job.done && slot.cells.cancel(flight.cells[i]!)) {
+        flight.jobs[i] = undefined;
+        moved.push(job);
+      }
+    });
+    flight.progressAt = now;
+    if (moved.length > 0) dispatch(moved, target);
   };
 
   const sweep = (): void => {
@@ -264,22 +292,29 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       });
     }
     for (const slot of [...slots, ...retiring]) {
-      if (!slot || slot.state === 'dead') continue;
+      if (!slot || slot.state === 'dead' || slot.state === 'starting') continue;
+      if (slot.flights.size > 0 && !slot.probe) probe(slot, now);
       let overdue = 0;
       for (const flight of slot.flights.values()) {
-        for (const job of flight.jobs) {
-          if (job.done || job.deadline === undefined || job.deadline > now) continue;
+        flight.jobs.forEach((job, i) => {
+          if (!job || job.done || job.deadline === undefined || job.deadline > now) return;
           // Answer it now (its client already had its 504): its slot frees at once.
-          if (!slot.cells.cancel(job.cell)) overdue++;
+          if (!slot.cells.cancel(flight.cells[i]!) && slot.cells.state(flight.cells[i]!) !== DONE) overdue++;
           finish(job, failed(new DeadlineExceededError()));
-        }
+        });
+        unstall(slot, flight, now);
       }
-      if (overdue > 0) {
-        slot.overdue += overdue;
-        probe(slot);
+      slot.overdue += overdue;
+      if (slot.overdue > 0 && unresponsiveFor(slot, now) >= graceMs) {
+        logger.error(`inference worker ${slot.index} has not answered for ${unresponsiveFor(slot, now)} ms and holds a call past its deadline: its event loop is blocked`);
+        slot.stuck = true;
+        slot.state = 'dead';
+        void slot.worker.terminate();
+        continue;
       }
       retireIfIdle(slot);
     }
+    pumpWaiting();
   };
 
   const spawn = (index: number): Promise<void> =>
@@ -287,7 +322,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       const cells = createCallCells();
       const config: WorkerConfig = { modelDir: options.modelDir, index, log: { level: logger.level, format: logger.format }, cells: cells.buffer };
       const worker = new Worker(WORKER_URL, { workerData: config });
-      const slot: Slot = { index, worker, cells, state: 'starting', flights: new Map(), overdue: 0, abandoned: 0, stuck: false, started: false };
+      const slot: Slot = { index, worker, cells, state: 'starting', flights: new Map(), overdue: 0, abandoned: 0, started: false, stuck: false };
       slots[index] = slot;
       worker.on('message', (msg: FromWorker) => {
         switch (msg.kind) {
@@ -335,8 +370,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     });
   };
 
-  const predictMany = (calls: readonly PredictCall[]): Promise<Outcome[]> => {
-    if (closed) return Promise.reject(new TemporarilyUnavailableError('The server is shutting down.', 1));
+  const predictMany = (calls: readonly PredictCall[]): Promise<Outcome>[] => {
+    if (closed) return calls.map(() => Promise.resolve(failed(new TemporarilyUnavailableError('The server is shutting down.', 1))));
     const jobs: Job[] = [];
     const results = calls.map(
       (c) =>
@@ -350,11 +385,11 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
             // A value that cannot cross threads fails alone, not its whole hand-off.
             return resolve(failed(err));
           }
-          jobs.push({ input, params, deadline: c.deadline, retried: false, done: false, cell: -1, settle: resolve });
+          jobs.push({ input, params, deadline: c.deadline, retried: false, done: false, settle: resolve });
         }),
     );
     dispatch(jobs);
-    return Promise.all(results);
+    return results;
   };
 
   return {
@@ -362,7 +397,9 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       return slots.filter((s) => s?.state === 'ready').length;
     },
     get available() {
-      return slots.some((s) => s?.state === 'ready');
+      // A worker blocked past the grace period counts as gone (it is about to be replaced).
+      const now = Date.now();
+      return slots.some((s) => s?.state === 'ready' && unresponsiveFor(s, now) < graceMs);
     },
     async start() {
       try {
@@ -376,7 +413,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       sweeper.unref();
     },
     async predict(input: unknown, params: ModelParams, opts?: PredictOptions): Promise<unknown> {
-      const [outcome] = await predictMany([{ input, params, deadline: opts?.deadline }]);
+      const outcome = await predictMany([{ input, params, deadline: opts?.deadline }])[0]!;
       if (outcome.status === 'rejected') throw outcome.reason;
       return outcome.value;
     },
@@ -386,7 +423,6 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       if (sweeper) clearInterval(sweeper);
       for (const job of waiting) finish(job, failed(new TemporarilyUnavailableError('The server is shutting down.', 1)));
       waiting = [];
-      for (const s of [...slots, ...retiring]) if (s?.probe) clearTimeout(s.probe.timer);
       await Promise.all([...slots, ...retiring].map((s) => s?.worker.terminate()));
     },
   };

@@ -5,7 +5,7 @@ import { ModelLoadError, ServingError, asServingError, isServingError, type Flat
 import { loadModel } from '../../model/load.js';
 import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
-import { startCall } from './cells.js';
+import { finishCall, startCall } from './cells.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import type { ModelParams } from '../../flavors/types.js';
 import { createLogger } from '../../logger.js';
@@ -34,16 +34,19 @@ function cloneable(value: unknown): boolean {
   }
 }
 
-/** Sends a message's results; an outcome structured clone refuses fails alone instead of the whole message. */
-function sendResults(id: number, outcomes: WireOutcome[]): void {
+/** Sends results; an outcome structured clone refuses fails alone instead of the whole message. */
+function sendResults(id: number, first: number, final: boolean, outcomes: WireOutcome[]): void {
   try {
-    send({ kind: 'results', id, outcomes });
+    send({ kind: 'results', id, first, final, outcomes });
   } catch (err) {
     const reason = `Model output cannot be passed back from the inference worker: ${(err as Error).message}`;
     const checked = outcomes.map((o): WireOutcome => (cloneable(o) ? o : { ok: false, error: new ServingError('INTERNAL_ERROR', reason).toJSON() }));
-    send({ kind: 'results', id, outcomes: checked });
+    send({ kind: 'results', id, first, final, outcomes: checked });
   }
 }
+
+/** A message still running after this long sends the answers it has (then again every as long). */
+const PARTIAL_MS = 20;
 
 async function main(): Promise<void> {
   let predictor;
@@ -59,6 +62,13 @@ async function main(): Promise<void> {
     if (msg.kind === 'ping') return send({ kind: 'pong', id: msg.id });
     if (msg.kind !== 'predict') return;
     const outcomes: WireOutcome[] = [];
+    let sent = 0;
+    // Fires only while a call awaits (a synchronous call holds the event loop until it returns).
+    const partial = setInterval(() => {
+      if (outcomes.length === sent) return;
+      sendResults(msg.id, sent, false, outcomes.slice(sent));
+      sent = outcomes.length;
+    }, PARTIAL_MS);
     for (const call of msg.calls) {
       // The pool may have taken the call back (a deadline, or this worker looked stuck): skip it.
       if (!startCall(cells, call.cell)) {
@@ -71,8 +81,10 @@ async function main(): Promise<void> {
       } catch (err) {
         outcomes.push({ ok: false, error: flatten(err) });
       }
+      finishCall(cells, call.cell);
     }
-    sendResults(msg.id, outcomes);
+    clearInterval(partial);
+    sendResults(msg.id, sent, true, sent === 0 ? outcomes : outcomes.slice(sent));
   });
   send({ kind: 'ready' });
 }
