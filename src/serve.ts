@@ -263,6 +263,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     await grpc?.close();
     await predictor?.close();
     await offload?.close();
+    await removeTemporary();
     throw err;
   }
   let closing: Promise<void> | undefined;
@@ -279,6 +280,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
         await grpc?.close();
         await predictor?.close();
         await offload?.close();
+        await removeTemporary();
       })();
       return closing;
     },
