@@ -9,10 +9,13 @@ import { resolveModelUri } from './uri/resolve.js';
 import { chooseFlavor, loadModel, readMLmodel, type MLmodel } from './model/load.js';
 import type { Signature } from './schema/types.js';
 import { createReplicas } from './runtime/replicas.js';
+import { openEngine } from './runtime/engine.js';
+import { startPythonEngine } from './runtime/python/index.js';
+import { readPythonSettings } from './config/python.js';
 import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
 import type { Predictor } from './runtime/types.js';
-import { createAppServer, isReady, type ServerState } from './server/app.js';
+import { createAppServer, isReady, isServing, type ServerState } from './server/app.js';
 import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
 import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
@@ -22,10 +25,14 @@ import { VERSION } from './version.js';
 export interface ServedModel {
   /** Absolute model directory. */
   readonly path: string;
-  /** The flavor serving it. */
+  /** The flavor serving it (`python_function` for the Python engine). */
   readonly flavor: string;
+  /** The engine serving it: mlserve's own, or Python workers. */
+  readonly engine: 'native' | 'python';
+  /** Why that engine (shown in the start-up line). */
+  readonly engineReason: string;
   readonly signature?: Signature;
-  /** Inference workers (threads or in-process instances). */
+  /** Inference workers (threads, in-process instances or Python processes). */
   readonly workers: number;
   /** True when concurrent requests are merged into one model call. */
   readonly batching: boolean;
@@ -47,8 +54,51 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-/** Loads the model into its workers and composes the predictor the server calls. */
-async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics): Promise<{ predictor: Predictor & { queued: number }; model: ServedModel }> {
+type Started = { predictor: Predictor & { queued: number }; model: Omit<ServedModel, 'engine' | 'engineReason'>; unavailable?: () => string | undefined };
+
+/** Loads the model with the engine `--engine` allows (runtime/engine.ts chooses) and composes the predictor the server calls. */
+async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, env: Env, log: (m: string) => void): Promise<Started & { model: ServedModel }> {
+  const { value, choice } = await openEngine(
+    mlmodel,
+    options.engine,
+    () => startNative(dir, mlmodel, options, metrics),
+    () => startPython(mlmodel, options, metrics, env, log),
+  );
+  if (choice.engine === 'native' && options.envManager !== 'local') log(`mlserve: --env-manager ${options.envManager} has no effect: the model runs natively (${choice.reason}).`);
+  return { ...value, model: { ...value.model, engine: choice.engine, engineReason: choice.reason } };
+}
+
+/** The Python engine: worker processes that run the model with MLflow. */
+async function startPython(mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, env: Env, log: (m: string) => void): Promise<Started> {
+  const settings = readPythonSettings(options.python, env);
+  const workers = options.workers || 1;
+  const engine = await startPythonEngine({
+    mlmodel,
+    envManager: options.envManager,
+    python: { executable: settings.executable, origin: settings.origin },
+    envDir: settings.envDir,
+    searchPath: settings.searchPath,
+    workers,
+    batching: options.batching,
+    maxBatchSize: options.maxBatchSize,
+    maxBatchDelayMs: options.maxBatchDelayMs,
+    maxQueue: options.maxQueue,
+    timeoutSeconds: options.timeoutSeconds,
+    log,
+    onRestart: () => metrics.workerRestarts.inc(),
+    onBatch: (requests, rows) => {
+      metrics.batchRequests.observe(requests);
+      metrics.batchRows.observe(rows);
+    },
+    onQueueWait: metrics.queueSeconds.bind({}),
+    onInference: metrics.inferenceSeconds.bind({}),
+  });
+  const model = { path: mlmodel.path, flavor: 'python_function', signature: mlmodel.signature, workers, batching: engine.batching };
+  return { predictor: engine.predictor, model, unavailable: () => engine.pool.unavailable() };
+}
+
+/** A native engine: JavaScript worker threads, or in-process instances for flavors that run off the main thread. */
+async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics): Promise<Started> {
   const flavor = chooseFlavor(mlmodel);
   const workers = options.workers || (flavor.offThread ? 1 : availableParallelism());
   let base: Predictor;
@@ -152,9 +202,10 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     const started = performance.now();
     const dir = await resolveModelUri(options.modelUri, { env, trackingUri: options.trackingUri, noCache: options.noCache, log });
     const mlmodel = await readMLmodel(dir);
-    const started2 = await startPredictor(dir, mlmodel, options, metrics);
+    const started2 = await startPredictor(dir, mlmodel, options, metrics, env, log);
     predictor = started2.predictor;
     model = started2.model;
+    state.unavailable = started2.unavailable;
     scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails };
     if (options.warmup) await warmUp(mlmodel, scoring, log);
     const v2ctx: V2Context = {
@@ -162,7 +213,8 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       modelVersion: defaultModelVersion(options.modelUri),
       signature: mlmodel.signature,
       predictor,
-      isReady: () => isReady(state),
+      isReady: () => isServing(state),
+      isAccepting: () => isReady(state),
       isLive: () => true,
       schemaDetails: options.schemaDetails,
       bodyLimitBytes: options.bodyLimitBytes,

@@ -34,10 +34,12 @@ export const SERVE_FLAGS = [
   { long: 'drain-timeout', kind: 'string', option: 'drainTimeoutSeconds', valueName: 'SECONDS', help: 'On SIGTERM, readiness turns false and in-flight requests get this long to finish. Default 30.' },
   { long: 'no-warmup', kind: 'boolean', option: 'warmup', help: "Report ready without scoring the model's serving input example first." },
   { long: 'max-body-size', kind: 'string', option: 'bodyLimitBytes', valueName: 'BYTES', help: 'Largest request body accepted; larger bodies get 413. Default 104857600 (100 MiB).' },
-  { long: 'env-manager', kind: 'string', option: 'envManager', valueName: 'NAME', help: "local | virtualenv | uv | conda. Only 'local' is meaningful for JavaScript models; others are accepted and run locally." },
+  { long: 'engine', kind: 'string', option: 'engine', valueName: 'auto|native|python', help: 'auto (default): run the model natively when mlserve can, else in Python workers (models with python_function). native: never use Python. python: always use Python workers.' },
+  { long: 'env-manager', kind: 'string', option: 'envManager', valueName: 'NAME', help: "Python engine: local (default) runs --python as is; virtualenv and uv build the model's environment from python_env.yaml / requirements.txt (cached in ~/.cache/mlserve/envs, env MLSERVE_ENV_DIR); conda is refused. Natively served models ignore it." },
+  { long: 'python', kind: 'string', option: 'python', valueName: 'PATH', help: 'Python engine, --env-manager local: the interpreter, which must have MLflow. Default: env MLSERVE_PYTHON, else python3 on PATH.' },
   { long: 'no-conda', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
   { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
-  { long: 'enable-mlserver', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; mlserve has batching and workers built in.' },
+  { long: 'enable-mlserver', kind: 'boolean', option: 'none', help: "Accepted for MLflow compatibility; mlserve has batching and workers built in, and runs Python models in its own Python workers." },
   { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
 ] as const satisfies readonly FlagSpec<keyof ServeOptions>[];
 
@@ -60,7 +62,9 @@ export const PREDICT_FLAGS = [
   { long: 'keep-columns', kind: 'boolean', option: 'keepColumns', help: 'With --output-format csv, jsonl or parquet: write the input columns before the predictions.' },
   { long: 'on-error', kind: 'string', option: 'onError', valueName: 'fail|skip', help: 'fail: stop at the first bad row, naming its line and column (default). skip: write bad rows to the errors file and go on.' },
   { long: 'errors-path', kind: 'string', option: 'errorsPath', valueName: 'PATH', help: 'Where --on-error skip writes bad rows. Default <output-path>.errors.csv (CSV input) or .errors.jsonl.' },
-  { long: 'env-manager', kind: 'string', option: 'none', valueName: 'NAME', help: "Accepted for MLflow compatibility; only 'local' is meaningful." },
+  { long: 'engine', kind: 'string', option: 'none', valueName: 'auto|native|python', help: 'As for `models serve`: auto (default), native or python (score with a Python worker that runs the model with MLflow).' },
+  { long: 'env-manager', kind: 'string', option: 'none', valueName: 'NAME', help: "Python engine: local (default), virtualenv or uv (build the model's environment); conda is refused." },
+  { long: 'python', kind: 'string', option: 'none', valueName: 'PATH', help: 'Python engine, --env-manager local: the interpreter (default: env MLSERVE_PYTHON, else python3 on PATH).' },
   { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
   { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
 ] as const satisfies readonly FlagSpec<keyof PredictBatchOptions>[];

@@ -42,6 +42,8 @@ export function decodeRequest(contentType: string | undefined, body: Uint8Array,
  * resolves with what the model returned (the predict command encodes it in other formats).
  */
 export async function runDecoded(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
+  // The Python engine enforces with MLflow itself (its answers are MLflow's own): hand it the request as decoded.
+  if (ctx.predictor.enforcesSignature) return ctx.predictor.predict(decoded.input, decoded.params as ModelParams, options);
   let input: unknown;
   let params: ModelParams;
   try {

@@ -21,6 +21,11 @@ export interface ServerState {
   inFlight: number;
   /** Why the server is not ready (shown in 503 answers). */
   notReadyReason?: string;
+  /**
+   * Why the engine cannot serve right now (every Python worker restarting), or undefined. Readiness
+   * turns false meanwhile; requests still queue for the replacement.
+   */
+  unavailable?: () => string | undefined;
 }
 
 /** Routes of another protocol (V2): `handle` returns true when it took the request. */
@@ -65,13 +70,18 @@ function send(res: ServerResponse, answer: HttpAnswer, head: boolean, version: s
   res.end(head ? undefined : answer.body);
 }
 
-/** True when the server should take traffic. */
+/** True when the server takes requests (loaded, warmed, not draining). */
 export function isReady(state: ServerState): boolean {
   return state.ready && !state.draining;
 }
 
+/** What readiness probes see: ready, and the engine able to serve now. */
+export function isServing(state: ServerState): boolean {
+  return isReady(state) && state.unavailable?.() === undefined;
+}
+
 function notReady(state: ServerState): TemporarilyUnavailableError {
-  const why = state.draining ? 'The server is shutting down.' : (state.notReadyReason ?? 'The model is still loading.');
+  const why = state.draining ? 'The server is shutting down.' : (state.notReadyReason ?? state.unavailable?.() ?? 'The model is still loading.');
   return new TemporarilyUnavailableError(`${why} Retry shortly.`, 1);
 }
 
@@ -83,12 +93,12 @@ export function createHandler(options: AppOptions): Handler {
   const reply = (res: ServerResponse, answer: HttpAnswer, head = false): void => send(res, answer, head, options.serverVersion);
 
   const health: Handler = (req, res) => {
-    if (!isReady(state)) return reply(res, renderError(notReady(state), log), req.method === 'HEAD');
+    if (!isServing(state)) return reply(res, renderError(notReady(state), log), req.method === 'HEAD');
     reply(res, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
   };
   const version: Handler = (req, res) => reply(res, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
   const scrape: Handler = (req, res) => {
-    metrics.ready.set(isReady(state) ? 1 : 0);
+    metrics.ready.set(isServing(state) ? 1 : 0);
     reply(res, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
   };
 

@@ -2,7 +2,6 @@
 
 import { existsSync, fstatSync } from 'node:fs';
 import { resolveModelUri } from '../../uri/resolve.js';
-import { loadModel } from '../../model/load.js';
 import { processEnv } from '../../config/options.js';
 import { ModelExecutionError, ServingError } from '../../errors.js';
 import {
@@ -20,7 +19,8 @@ import {
   type PredictBatchOptions,
 } from '../../batch/predict.js';
 import { PREDICT_FLAGS, formatHelp, type ParsedFlags } from '../flags.js';
-import { UsageError, parse, intFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, checkEnvManager, engineFlag, warn } from '../common.js';
+import { openBatchModel } from '../../batch/open-model.js';
 import { formatSummary, progressLine } from './_progress.js';
 
 /** Help text of `models predict`. */
@@ -92,14 +92,17 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (flags.help) return void process.stdout.write(PREDICT_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${PREDICT_HELP}`);
   const options = batchOptions(flags);
-  checkEnvManager(flags, warn);
+  const envManager = checkEnvManager(flags, warn);
+  const engine = engineFlag(flags) ?? 'auto';
+  const env = processEnv();
   const dir = await resolveModelUri(flags['model-uri'] as string, {
-    env: processEnv(),
+    env,
     trackingUri: flags['tracking-uri'] as string | undefined,
     noCache: flags['no-cache'] === true,
     log: warn,
   });
-  const model = await loadModel(dir);
+  const model = await openBatchModel(dir, { engine, envManager, python: flags.python as string | undefined, env, log: warn });
+  if (model.choice.engine === 'python') warn(`mlserve: engine python (${model.choice.reason})`);
   // Redraw progress only for people: pipes and CI logs get the summary line alone.
   const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
   const interrupt = new AbortController();

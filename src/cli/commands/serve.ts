@@ -4,7 +4,7 @@ import { serve, type ServerHandle } from '../../serve.js';
 import { VERSION } from '../../version.js';
 import { processEnv, type ServeOptions } from '../../config/options.js';
 import { SERVE_FLAGS, formatHelp } from '../flags.js';
-import { UsageError, parse, intFlag, numberFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, numberFlag, checkEnvManager, engineFlag, warn } from '../common.js';
 
 /** Help text of `models serve`. */
 export const SERVE_HELP = formatHelp(
@@ -36,10 +36,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
     warmup: flags['no-warmup'] ? false : undefined,
     bodyLimitBytes: intFlag(flags, 'max-body-size'),
     envManager: checkEnvManager(flags, warn),
+    engine: engineFlag(flags),
+    python: flags.python as string | undefined,
   };
   for (const k of Object.keys(given) as (keyof typeof given)[]) if (given[k] === undefined) delete given[k];
   const handle: ServerHandle = await serve(given, processEnv());
-  warn(`mlserve ${VERSION}: serving ${handle.model.path} (${handle.model.flavor}) at ${handle.url}`);
+  const { model } = handle;
+  warn(`mlserve ${VERSION}: engine ${model.engine} (${model.engineReason}), ${model.workers} worker${model.workers === 1 ? '' : 's'}${model.batching ? ', batching' : ''}`);
+  warn(`mlserve ${VERSION}: serving ${model.path} (${model.flavor}) at ${handle.url}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       warn(`mlserve: ${signal} received, shutting down`);
