@@ -24,6 +24,22 @@ export class ChunkQueue<T> implements AsyncIterable<T> {
     this.wake();
   }
 
+  /** Stops the stream from the consumer's side (the client went away): `onCancel` runs, a pending read ends. */
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    this.items.length = 0;
+    this.onCancel();
+    this.wake();
+  }
+
+  /** Cancels when `signal` aborts. */
+  cancelOn(signal: AbortSignal | undefined): this {
+    if (signal?.aborted) this.cancel();
+    else signal?.addEventListener('abort', () => this.cancel(), { once: true });
+    return this;
+  }
+
   /** Ends the stream; with `error`, the consumer's next read throws it (after the chunks already pushed). */
   end(error?: unknown): void {
     if (this.done) return;

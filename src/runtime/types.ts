@@ -8,6 +8,8 @@ export type { ModelParams };
 export interface PredictOptions {
   /** Epoch milliseconds after which the request is not worth running (its client got a 504). */
   deadline?: number;
+  /** Aborts when the caller no longer wants the answer (a streaming client went away). */
+  signal?: AbortSignal;
 }
 
 /** One request of a `predictMany` group. */

@@ -4,7 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
 import { readBody } from './body.js';
 import { renderError, type HttpAnswer } from './render.js';
-import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
+import { canStream, decodeRequest, score, streamDecoded, type ScoringContext } from '../pipeline/mlflow.js';
+import type { DecodedRequest } from '../codecs/types.js';
+import { sendEventStream, wantsStream } from './sse.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 
@@ -132,10 +134,33 @@ export function createHandler(options: AppOptions): Handler {
     }
     state.inFlight++;
     const contentType = req.headers['content-type'];
+    /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
+    const stream = async (decoded: DecodedRequest): Promise<undefined> => {
+      const abort = new AbortController();
+      res.once('close', () => abort.abort());
+      const chunks = streamDecoded(decoded, scoring, { deadline, signal: abort.signal });
+      try {
+        const first = await chunks.next();
+        // Past --timeout before the first chunk: the client got 504 already.
+        if (done) return undefined;
+        done = true;
+        clearTimeout(timer);
+        await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion }, log });
+        countInvocation(200);
+        observeInvocation((performance.now() - started) / 1000);
+        return undefined;
+      } finally {
+        abort.abort();
+      }
+    };
     readBody(req, options.bodyLimitBytes)
-      .then((body) => score(decodeRequest(contentType, body, scoring), scoring, { deadline }))
+      .then((body) => {
+        const decoded = decodeRequest(contentType, body, scoring);
+        if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
+        return score(decoded, scoring, { deadline });
+      })
       .then(
-        (text) => finish({ status: 200, contentType: JSON_TYPE, body: text }),
+        (text) => text !== undefined && finish({ status: 200, contentType: JSON_TYPE, body: text }),
         (err) => {
           const answer = renderError(err, log);
           if (answer.status === 413) answer.headers = { ...answer.headers, connection: 'close' };

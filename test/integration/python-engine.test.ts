@@ -119,6 +119,53 @@ describe('Python engine', { skip }, () => {
     });
   });
 
+  describe('a ChatModel with predict_stream', () => {
+    let server: ServerHandle;
+    before(async () => {
+      server = await startServer(join(PY_MODELS, 'chat_stream'), { python, workers: 1 });
+    });
+    after(() => server?.close());
+
+    const ask = async (content: string, headers: Record<string, string> = {}, stream = true) => {
+      const res = await fetch(`${server.url}/invocations`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify({ messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) }),
+      });
+      return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+    };
+
+    it('streams MLflow\'s chat completion chunks as server-sent events when the payload says "stream": true', async () => {
+      const r = await ask('hello there');
+      assert.equal(r.status, 200);
+      assert.equal(r.contentType, 'text/event-stream; charset=utf-8');
+      const data = r.text.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+      assert.equal(data.at(-1), '[DONE]');
+      const chunks = data.slice(0, -1).map((d) => JSON.parse(d) as { object: string; choices: { delta: { content: string }; finish_reason: string | null }[] });
+      assert.equal(chunks.length, 3);
+      assert.ok(chunks.every((c) => c.object === 'chat.completion.chunk'));
+      assert.equal(chunks.map((c) => c.choices[0].delta.content).join(''), 'echo: hello there');
+      assert.equal(chunks.at(-1)!.choices[0].finish_reason, 'stop');
+    });
+
+    it('answers one chat completion without "stream"', async () => {
+      const r = await ask('hi', {}, false);
+      assert.equal(r.status, 200);
+      assert.equal(r.contentType, 'application/json');
+      assert.equal((JSON.parse(r.text) as { choices: { message: { content: string } }[] }).choices[0].message.content, 'echo: hi');
+    });
+
+    it('answers a stream that fails before its first chunk with MLflow\'s JSON error, and keeps serving', async () => {
+      const r = await ask('fail', { Accept: 'text/event-stream' });
+      assert.equal(r.status, 400);
+      assert.equal(r.contentType, 'application/json');
+      const body = JSON.parse(r.text) as { error_code: string; message: string; stack_trace: string };
+      assert.equal(body.error_code, 'BAD_REQUEST');
+      assert.match(body.stack_trace, /ValueError: asked to fail/);
+      assert.equal((await ask('again')).status, 200);
+    });
+  });
+
   describe('a model that crashes its process', () => {
     let server: ServerHandle;
     before(async () => {

@@ -298,7 +298,7 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
     const sink = new ChunkQueue<PrewrittenJson>(() => cancel(job));
     const job: Job = { id, frame, deadline: options?.deadline, settle: { kind: 'stream', sink } };
     dispatch(job);
-    return sink;
+    return sink.cancelOn(options?.signal);
   };
 
   const pool: PythonPool = {
