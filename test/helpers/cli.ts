@@ -19,9 +19,9 @@ export interface ServeChild {
   readonly exited: Promise<number | null>;
 }
 
-/** Spawns `mlserve models serve <args>`; resolves once it prints `at http://...`, rejects if it exits first. */
-export function spawnServe(args: readonly string[]): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT });
+/** Spawns `mlserve models serve <args>` (in `cwd`, default the repository); resolves once it prints `at http://...`, rejects if it exits first. */
+export function spawnServe(args: readonly string[], cwd = ROOT): Promise<ServeChild> {
+  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {

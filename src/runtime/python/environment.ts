@@ -109,17 +109,21 @@ export function environmentKey(manager: string, env: ModelEnvironment, modelDir:
 /** Runs a command, forwarding its output to the log; resolves with its exit code and last output lines. */
 function run(command: string, args: readonly string[], log: (line: string) => void, cwd?: string): Promise<{ code: number | null; output: string[] }> {
   return new Promise((resolvePromise) => {
-    const out = new LineForwarder('[env] ', log, undefined, 200);
+    const recent: string[] = [];
+    const out = new LineForwarder('[env] ', log, undefined, 200, recent);
+    const err = new LineForwarder('[env] ', log, undefined, 200, recent);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => out.push(d));
-    child.on('error', (err) => {
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
       out.end();
-      resolvePromise({ code: null, output: [...out.recent, `${command}: ${err.message}`] });
+      err.end();
+      resolvePromise({ code: null, output: [...recent, `${command}: ${e.message}`] });
     });
     child.on('close', (code) => {
       out.end();
-      resolvePromise({ code, output: out.recent });
+      err.end();
+      resolvePromise({ code, output: recent });
     });
   });
 }

@@ -19,6 +19,10 @@ describe('worker output in the log', () => {
     assert.deepEqual(forward(['x'.repeat(25)], 10), ['[w0] xxxxxxxxxx [line continues]', '[w0] xxxxxxxxxx [line continues]', '[w0] xxxxx']);
   });
 
+  it('cuts an overlong line that arrives whole with its newline', () => {
+    assert.deepEqual(forward([`a\n${'y'.repeat(12)}\nb\n`], 10), ['[w0] a', '[w0] yyyyyyyyyy [line continues]', '[w0] yy', '[w0] b']);
+  });
+
   it('keeps a UTF-8 character split between chunks whole', () => {
     const bytes = Buffer.from('é\n');
     assert.deepEqual(forward([bytes.subarray(0, 1), bytes.subarray(1)]), ['[w0] é']);

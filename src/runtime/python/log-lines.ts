@@ -9,14 +9,14 @@ export const MAX_LINE_CHARS = 8192;
 export class LineForwarder {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
-  /** The last lines seen (for start-up failure messages). */
-  readonly recent: string[] = [];
 
   constructor(
     private readonly prefix: string,
     private readonly write: (line: string) => void,
     private readonly maxChars = MAX_LINE_CHARS,
     private readonly keep = 20,
+    /** The last lines seen (for start-up failure messages); forwarders of one process's stdout and stderr may share it. */
+    readonly recent: string[] = [],
   ) {}
 
   /** Adds output bytes; complete lines are written at once. */
@@ -28,11 +28,16 @@ export class LineForwarder {
       text = text.slice(nl + 1);
     }
     // A line that never ends (a progress bar, binary output) must not grow without bound.
+    this.partial = this.cut(text);
+  }
+
+  /** Emits the full-length pieces of an overlong line, marked as continued; returns the rest. */
+  private cut(text: string): string {
     while (text.length > this.maxChars) {
-      this.emit(`${text.slice(0, this.maxChars)} [line continues]`);
+      this.emitLine(`${text.slice(0, this.maxChars)} [line continues]`);
       text = text.slice(this.maxChars);
     }
-    this.partial = text;
+    return text;
   }
 
   /** Writes what is left once the stream ends. */
@@ -44,6 +49,10 @@ export class LineForwarder {
 
   private emit(line: string): void {
     const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+    this.emitLine(this.cut(clean));
+  }
+
+  private emitLine(clean: string): void {
     this.recent.push(clean);
     if (this.recent.length > this.keep) this.recent.shift();
     this.write(this.prefix + clean);

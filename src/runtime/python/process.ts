@@ -45,7 +45,8 @@ export class PythonProcess {
   private readonly child: ChildProcess;
   private readonly channel: Socket;
   private readonly reader = new FrameReader();
-  private readonly output: LineForwarder;
+  /** Its stdout and stderr, each split into lines on its own (a partial line of one must not swallow the other's). */
+  private readonly output: [LineForwarder, LineForwarder];
   private hello?: Extract<FromPython, { k: 'hello' }>;
   private settleStart!: { resolve(info: WorkerInfo): void; reject(err: Error): void };
   private startFailure?: Error;
@@ -61,11 +62,13 @@ export class PythonProcess {
     this.started = new Promise((resolve, reject) => (this.settleStart = { resolve, reject }));
     // Callers attach to `started` later; a failed start is reported through it, never as unhandled.
     this.started.catch(() => undefined);
-    this.output = new LineForwarder(`[python worker ${options.index}] `, options.log);
+    const recent: string[] = [];
+    const prefix = `[python worker ${options.index}] `;
+    this.output = [new LineForwarder(prefix, options.log, undefined, 20, recent), new LineForwarder(prefix, options.log, undefined, 20, recent)];
     this.child = spawn(options.python.executable, ['-u', WORKER_SCRIPT, options.modelDir], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     this.channel = this.child.stdio[3] as Socket;
-    this.child.stdout!.on('data', (d: Buffer) => this.output.push(d));
-    this.child.stderr!.on('data', (d: Buffer) => this.output.push(d));
+    this.child.stdout!.on('data', (d: Buffer) => this.output[0].push(d));
+    this.child.stderr!.on('data', (d: Buffer) => this.output[1].push(d));
     this.channel.on('data', (d: Buffer) => this.receive(d));
     // The socket errors when the process dies mid-write; the exit handler reports that.
     this.channel.on('error', () => undefined);
@@ -75,7 +78,7 @@ export class PythonProcess {
     });
     this.exited = new Promise((resolve) =>
       this.child.on('close', (code, signal) => {
-        this.output.end();
+        for (const o of this.output) o.end();
         this.failStart(new ModelLoadError(this.exitMessage(code, signal)));
         resolve({ code, signal });
       }),
@@ -89,7 +92,8 @@ export class PythonProcess {
 
   private exitMessage(code: number | null, signal: NodeJS.Signals | null): string {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const tail = this.output.recent.length ? ` Its last output:\n${this.output.recent.join('\n')}` : '';
+    const recent = this.output[0].recent;
+    const tail = recent.length ? ` Its last output:\n${recent.join('\n')}` : '';
     return `The Python worker (${this.options.python.executable}) ${how} before the model was loaded.${tail}`;
   }
 
