@@ -145,8 +145,10 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
     for (let slot = pick(); slot && waiting.length; slot = pick()) send(slot, waiting.shift()!);
   };
 
-  const wait = (job: Job): void => {
-    waiting.push(job);
+  /** Holds a job until a worker is ready (at the front: jobs a dead worker had not started keep their turn), until its deadline. */
+  const wait = (job: Job, front = false): void => {
+    if (front) waiting.unshift(job);
+    else waiting.push(job);
     if (job.deadline === undefined) return;
     job.waitTimer = setTimeout(() => {
       const i = waiting.indexOf(job);
@@ -224,7 +226,7 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
     const [head, ...notStarted] = slot.sent;
     slot.sent = [];
     if (head) fail(head, slot.killedForTimeout ? new DeadlineExceededError() : new WorkerCrashedError());
-    waiting.unshift(...notStarted);
+    for (const job of notStarted.reverse()) wait(job, true);
     if (closed) {
       for (const job of waiting.splice(0)) fail(job, new TemporarilyUnavailableError('The server is shutting down. Retry shortly.', 1));
       return;
