@@ -105,17 +105,15 @@ export class PythonProcess {
   }
 
   private receive(data: Buffer): void {
-    let frames: ReadFrame[];
     try {
-      frames = this.reader.push(data);
+      for (const frame of this.reader.push(data)) {
+        if (this.readyInfo) this.onFrame(frame);
+        else this.handshake(frame.header as FromPython);
+      }
     } catch (err) {
+      // A message that breaks the protocol: the worker cannot be trusted with more (its requests fail as for a crash).
       this.options.log(`mlserve: python worker ${this.options.index} sent an unreadable message (${(err as Error).message}); stopping it`);
       this.kill();
-      return;
-    }
-    for (const frame of frames) {
-      if (this.readyInfo) this.onFrame(frame);
-      else this.handshake(frame.header as FromPython);
     }
   }
 

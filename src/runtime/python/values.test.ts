@@ -50,6 +50,13 @@ describe('model input sent to a Python worker', () => {
     assert.deepEqual([...payload.parts[2]], [1, 0]);
   });
 
+  it('keeps which integral numbers of an object column are floats', () => {
+    const cells: unknown[] = [1, 1];
+    markFloat(cells, 1);
+    const { text } = encode(new Frame([{ name: 'o', dtype: 'object', values: cells }]));
+    assert.match(text, /"c":\{"t":"js","v":\[1,1\.0\]\}/);
+  });
+
   it('sends object cells as JSON, with arrays and bytes inside them patched in by path', () => {
     const cells: unknown[] = [[1, 2], { k: Buffer.from('hi') }, new Tensor('float32', [2], new Float32Array([1, 2]))];
     const f = new Frame([{ name: 'o', dtype: 'object', values: cells }]);

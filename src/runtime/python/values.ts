@@ -130,8 +130,9 @@ function arrayFields(dtype: DType, values: ArrayLike<unknown>, shape: readonly n
     const data = Buffer.concat(Array.from(values), offsets[values.length]);
     return `"dt":"bytes",${head},"b":${payload.add(data)},"o":${payload.add(bytesOf(offsets))}`;
   }
-  // Object arrays, and cells of other dtypes that are not what the dtype says: Python objects.
-  return `"dt":"object",${head},"c":${new JsonNodeWriter(payload).node(Array.from(values))}`;
+  // Object arrays, and cells of other dtypes that are not what the dtype says: Python objects. The
+  // array itself is written (not a copy): its float marks say which integral numbers are floats.
+  return `"dt":"object",${head},"c":${new JsonNodeWriter(payload).node(Array.isArray(values) ? values : Array.from(values))}`;
 }
 
 function encodeFrameNode(f: Frame, payload: Payload): string {
