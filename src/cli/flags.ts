@@ -26,7 +26,7 @@ export const SERVE_FLAGS = [
   { long: 'port', short: 'p', kind: 'string', option: 'port', valueName: 'PORT', help: 'Port to listen on (env MLFLOW_PORT). Default 5000.' },
   { long: 'host', short: 'h', kind: 'string', option: 'host', valueName: 'HOST', help: 'Interface to bind (env MLFLOW_HOST). Default 127.0.0.1; use 0.0.0.0 to accept remote clients.' },
   { long: 'timeout', short: 't', kind: 'string', option: 'timeoutSeconds', valueName: 'SECONDS', help: 'Seconds before a request is answered 504 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). Default 60.' },
-  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers (env MLFLOW_MODELS_WORKERS). Default: one per core for JavaScript models, 1 for ONNX.' },
+  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers (env MLFLOW_MODELS_WORKERS). Default: one per core for JavaScript models, 1 for ONNX, 1 Python process for the Python engine.' },
   { long: 'max-batch-size', kind: 'string', option: 'maxBatchSize', valueName: 'ROWS', help: 'Most rows merged into one model call (adaptive batching). Default 1024.' },
   { long: 'max-batch-delay-ms', kind: 'string', option: 'maxBatchDelayMs', valueName: 'MS', help: 'Extra wait to gather a fuller batch when a worker is free. Default 0: never wait.' },
   { long: 'max-queue', kind: 'string', option: 'maxQueue', valueName: 'N', help: 'Most requests waiting for a worker; beyond it 503 with Retry-After. Default 1000.' },
