@@ -148,6 +148,14 @@ describe('Python engine', { skip }, () => {
       assert.equal(chunks.at(-1)!.choices[0].finish_reason, 'stop');
     });
 
+    it('answers a payload nested deeper than Python can read with 400, and keeps serving', async () => {
+      const deep = '['.repeat(5000) + ']'.repeat(5000);
+      const res = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"messages": [{"role": "user", "content": ${deep}}]}` });
+      assert.equal(res.status, 400);
+      assert.match(((await res.json()) as { message: string }).message, /more than 900 levels deep/);
+      assert.equal((await ask('still here')).status, 200);
+    });
+
     it('answers one chat completion without "stream"', async () => {
       const r = await ask('hi', {}, false);
       assert.equal(r.status, 200);

@@ -99,6 +99,15 @@ describe('model input sent to a Python worker', () => {
     assert.equal((encode(f).node.cols as Record<string, unknown>[])[0].dt, 'object');
   });
 
+  it('refuses with 400 values nested deeper than Python can read', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    assert.throws(() => encode({ messages: deep }), (err: Error & { status?: number }) => err.status === 400 && /more than 900 levels deep/.test(err.message));
+    let ok: unknown = 1;
+    for (let i = 0; i < 800; i++) ok = [ok];
+    assert.doesNotThrow(() => encode({ messages: ok }));
+  });
+
   it('refuses values a worker could not rebuild', () => {
     assert.throws(() => encode({ f: () => 1 }), /A value of type function cannot be sent to the Python worker/);
     assert.throws(() => encode(new Map()), /A value of type Map cannot be sent/);

@@ -10,7 +10,7 @@
 // as MLflow's `json.loads` of the request did. `bench/python.ts` measures the cost per request.
 // The node types are documented in `python/mlserve_worker/values.py`, which decodes them.
 
-import { ServingError } from '../../errors.js';
+import { BadRequestError, ServingError } from '../../errors.js';
 import { Frame } from '../../data/frame.js';
 import { Tensor } from '../../data/tensor.js';
 import type { DType } from '../../data/dtype.js';
@@ -19,6 +19,12 @@ import { orderedKeys } from '../../data/key-order.js';
 import { isPlainObject } from '../../data/pytype.js';
 import { dateToNs } from '../../data/datetime.js';
 import type { Payload } from './frames.js';
+
+/**
+ * Deepest nesting of lists and objects sent: Python's JSON reader stops near its recursion limit
+ * (1,000 frames by default; MLflow's own `json.loads` of such a request fails the same way).
+ */
+export const MAX_PYTHON_DEPTH = 900;
 
 /** Dtypes whose elements travel as a raw little-endian buffer (bool as one byte 0/1). */
 const RAW: ReadonlySet<DType> = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64', 'datetime64']);
@@ -67,6 +73,9 @@ class JsonNodeWriter {
         return 'null';
       case 'object':
         if (v === null) return 'null';
+        if (this.path.length >= MAX_PYTHON_DEPTH) {
+          throw new BadRequestError(`The request nests lists or objects more than ${MAX_PYTHON_DEPTH} levels deep, more than Python's JSON reader (and so the model) can take.`);
+        }
         if (Array.isArray(v)) {
           let out = '[';
           for (let i = 0; i < v.length; i++) {
