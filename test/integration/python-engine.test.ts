@@ -2,6 +2,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../helpers/server.js';
 import { mlflowPython, pythonScratch, PY_MODELS } from '../helpers/mlflow-venv.js';
@@ -256,7 +257,12 @@ describe('Python engine', { skip }, () => {
     });
 
     it('refuses --engine python for a model without python_function', async () => {
-      await assert.rejects(startServer(makeModel(), { python, engine: 'python' }), /--engine python needs the python_function flavor/);
+      const dir = makeModel();
+      try {
+        await assert.rejects(startServer(dir, { python, engine: 'python' }), /--engine python needs the python_function flavor/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
