@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BIN, spawnServe } from '../helpers/cli.js';
 import { mlflowPython, pythonScratch, PY_MODELS } from '../helpers/mlflow-venv.js';
@@ -46,7 +46,9 @@ describe('the Python engine from the command line', { skip: 'skip' in py ? py.sk
   after(() => scratch?.cleanup());
 
   it('says which engine serves the model, logs worker output prefixed and bounded, and stops its workers on SIGTERM', async () => {
-    const model = join(PY_MODELS, 'print');
+    // A copy in this test's own folder: its path names this server's workers alone among running processes.
+    const model = join(scratch.dir, 'print-model');
+    cpSync(join(PY_MODELS, 'print'), model, { recursive: true });
     const serve = await spawnServe(['-m', model, '-p', '0', '--python', python], scratch.dir);
     assert.match(serve.stderr(), /mlserve \S+: engine python \(flavors \[python_function\]: none runs natively\), 1 worker\n/);
     assert.match(serve.stderr(), /\[python worker 0\] print model: loaded\n/);
