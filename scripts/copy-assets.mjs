@@ -1,10 +1,10 @@
-// Copies non-TypeScript runtime assets (the V2 gRPC .proto) from src/ into dist/src/, which tsc does not do.
+// Copies non-TypeScript runtime assets (the V2 gRPC .proto, the page's HTML and CSS) from src/ into dist/src/, which tsc does not do.
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ASSET = /\.proto$/;
+const ASSET = /\.(proto|html|css|svg)$/;
 
 function walk(dir) {
   for (const name of readdirSync(dir)) {

@@ -8,6 +8,7 @@ import { openEngine, type EngineChoice } from '../runtime/engine.js';
 import { createPythonPool } from '../runtime/python/pool.js';
 import { pythonInterpreter } from '../runtime/python/index.js';
 import type { BatchModel } from './predict.js';
+import type { Logger } from '../logger.js';
 
 /** How to open the model. */
 export interface OpenBatchModelOptions {
@@ -17,7 +18,7 @@ export interface OpenBatchModelOptions {
   readonly python?: string;
   readonly env: Env;
   /** Where worker output and notices go. */
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
 }
 
 /** A model ready for predictBatch; `close()` releases it (and stops its worker). */
@@ -41,9 +42,9 @@ export async function openBatchModel(dir: string, o: OpenBatchModelOptions): Pro
     },
     async () => {
       const settings = readPythonSettings(o.python, o.env);
-      const python = await pythonInterpreter(mlmodel, { envManager: o.envManager, python: { executable: settings.executable, origin: settings.origin }, envDir: settings.envDir, searchPath: settings.searchPath }, o.log);
+      const python = await pythonInterpreter(mlmodel, { envManager: o.envManager, python: { executable: settings.executable, origin: settings.origin }, envDir: settings.envDir, searchPath: settings.searchPath }, o.logger);
       // One worker, no time-out: chunks are scored one after the other, for as long as each takes.
-      const pool = createPythonPool({ modelDir: mlmodel.path, python, size: 1, batchable: false, maxBatchRows: 0, log: o.log });
+      const pool = createPythonPool({ modelDir: mlmodel.path, python, size: 1, batchable: false, maxBatchRows: 0, logger: o.logger });
       await pool.start();
       return { predictor: pool, close: () => pool.close() };
     },

@@ -2,11 +2,11 @@
 
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPackageRoot, writeDockerContext } from './context.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -19,7 +19,7 @@ it('finds the mlserve package root from its own location', () => {
 });
 
 it('writes the model under model_dir/<name>, mlserve\'s manifests and compiled code, and the Dockerfile', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'mlserve-ctx-')), 'ctx');
+  const out = join(tempDir('mlserve-ctx-'), 'ctx');
   const ctx = await writeDockerContext({ modelDir: join(ROOT, 'examples/iris'), outputDir: out, packageRoot: ROOT });
   assert.equal(ctx.lockfile, true);
   assert.deepEqual(readdirSync(out).sort(), ['Dockerfile', 'mlserve', 'model_dir']);
@@ -27,7 +27,8 @@ it('writes the model under model_dir/<name>, mlserve\'s manifests and compiled c
   assert.equal(readFileSync(join(out, 'mlserve/package-lock.json'), 'utf8'), readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
   assert.ok(existsSync(join(out, 'mlserve/dist/src/cli/main.js')));
   const shipped = files(join(out, 'mlserve/dist')).map((f) => relative(out, f));
-  assert.ok(shipped.every((f) => f.endsWith('.js') || f.endsWith('.json') || f.endsWith('.proto')), 'only runtime files');
+  assert.ok(shipped.every((f) => /\.(js|json|proto|html|css)$/.test(f)), 'only runtime files');
+  assert.ok(shipped.some((f) => f.endsWith('server/ui/page/index.html')), 'the page ships');
   assert.ok(shipped.some((f) => f.endsWith('server/v2/grpc_service.proto')), 'the gRPC service definition ships');
   assert.ok(!shipped.some((f) => f.includes('.test.')), 'no tests');
   assert.match(readFileSync(ctx.dockerfile, 'utf8'), /COPY --chown=1000:1000 model_dir\/iris \/opt\/ml\/model/);
@@ -39,10 +40,10 @@ it('writes the model under model_dir/<name>, mlserve\'s manifests and compiled c
 });
 
 it('writes no model without one, and refuses an unbuilt package', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'mlserve-ctx-'));
+  const out = tempDir('mlserve-ctx-');
   await writeDockerContext({ outputDir: out, packageRoot: ROOT });
   assert.ok(!existsSync(join(out, 'model_dir')));
-  const bare = mkdtempSync(join(tmpdir(), 'mlserve-pkg-'));
+  const bare = tempDir('mlserve-pkg-');
   writeFileSync(join(bare, 'package.json'), '{"name": "mlserve"}');
   await assert.rejects(writeDockerContext({ outputDir: out, packageRoot: bare }), /mlserve is not built/);
 });

@@ -4,6 +4,7 @@ import { ModelLoadError, ServingError } from '../errors.js';
 import type { LoadedFlavorModel, ModelFlavor } from '../flavors/types.js';
 import type { Signature } from '../schema/types.js';
 import { readMLmodel, type MLmodel } from './mlmodel.js';
+import type { Logger } from '../logger.js';
 
 export { readMLmodel, type MLmodel };
 
@@ -12,6 +13,7 @@ const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
   js_function: async () => (await import('../flavors/js/index.js')).jsFunctionFlavor,
   onnx: async () => (await import('../flavors/onnx/index.js')).onnxFlavor,
   xgboost: async () => (await import('../flavors/xgboost/index.js')).xgboostFlavor,
+  lightgbm: async () => (await import('../flavors/lightgbm/index.js')).lightgbmFlavor,
 };
 
 /** Names of the flavors this build can serve. */
@@ -59,6 +61,8 @@ export interface LoadedModel extends LoadedFlavorModel {
 export interface LoadOptions {
   /** CPU threads the instance may use (see FlavorLoadContext.threads). */
   readonly threads?: number;
+  /** Where the flavor reports notices. @default silentLogger */
+  readonly logger?: Logger;
 }
 
 /** Loads the model in `dir` with the first flavor mlserve supports. */
@@ -68,7 +72,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const flavor = await FLAVORS[name]();
   let loaded: LoadedFlavorModel;
   try {
-    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, signature: mlmodel.signature, threads: options.threads });
+    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, signature: mlmodel.signature, threads: options.threads, logger: options.logger });
   } catch (err) {
     if (err instanceof ServingError) throw err;
     throw new ModelLoadError(`Failed to load the ${name} model in ${mlmodel.path}: ${(err as Error)?.message ?? String(err)}`, { cause: err });

@@ -5,7 +5,8 @@
 // `event: error` whose data is MLflow's error JSON, and the stream ends without `[DONE]`.
 
 import type { ServerResponse } from 'node:http';
-import { DeadlineExceededError, ServingError } from '../errors.js';
+import { DeadlineExceededError, isServingError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { writeJson } from '../codecs/json-text.js';
 import { isPlainObject } from '../data/pytype.js';
 import type { DecodedRequest } from '../codecs/types.js';
@@ -34,7 +35,10 @@ export interface StreamAnswerOptions {
   readonly idleTimeoutMs: number;
   /** Headers every answer carries (x-mlserve-version). */
   readonly headers: Record<string, string>;
-  readonly log: (message: string) => void;
+  /** Where a model failure mid-stream is logged. */
+  readonly logger: Logger;
+  /** The request's id, for that log line. */
+  readonly requestId?: string;
 }
 
 function writeEvent(res: ServerResponse, text: string): Promise<void> {
@@ -75,7 +79,7 @@ export async function sendEventStream(res: ServerResponse, first: IteratorResult
       await writeEvent(res, event(r.value));
     }
   } catch (err) {
-    const body = err instanceof ServingError ? writeJson({ error_code: err.errorCode, message: err.message }) : renderError(err, options.log).body;
+    const body = isServingError(err) ? writeJson({ error_code: err.errorCode, message: err.message }) : renderError(err, options.logger, options.requestId).body;
     if (!res.destroyed) await writeEvent(res, event(body, 'error'));
   } finally {
     res.end();

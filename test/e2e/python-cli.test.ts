@@ -49,8 +49,8 @@ describe('the Python engine from the command line', { skip: 'skip' in py ? py.sk
     // A copy in this test's own folder: its path names this server's workers alone among running processes.
     const model = join(scratch.dir, 'print-model');
     cpSync(join(PY_MODELS, 'print'), model, { recursive: true });
-    const serve = await spawnServe(['-m', model, '-p', '0', '--python', python], scratch.dir);
-    assert.match(serve.stderr(), /mlserve \S+: engine python \(flavors \[python_function\]: none runs natively\), 1 worker\n/);
+    const serve = await spawnServe(['-m', model, '-p', '0', '--python', python], process.env, scratch.dir);
+    assert.match(serve.stderr(), /INFO  engine python \(flavors \[python_function\]: none runs natively\)\n[^]*ready in [\d.]+ s: serving \S+ \(python_function, engine python, 1 worker\)/);
     assert.match(serve.stderr(), /\[python worker 0\] print model: loaded\n/);
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`${serve.url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"dataframe_records": [{"x": 1}]}' });
@@ -59,7 +59,8 @@ describe('the Python engine from the command line', { skip: 'skip' in py ? py.sk
     serve.child.kill('SIGTERM');
     assert.equal(await serve.exited, 0);
     const log = serve.stderr();
-    const has = (line: string): void => assert.ok(log.includes(`\n${line}\n`), `the log lacks the line ${JSON.stringify(line.slice(0, 60))}`);
+    // Each worker line is one log line at info: `<time> INFO  [python worker 0] ...`.
+    const has = (line: string): void => assert.ok(log.includes(` INFO  ${line}\n`), `the log lacks the line ${JSON.stringify(line.slice(0, 60))}`);
     has('[python worker 0] print model: predicting 1 rows');
     has('[python worker 0] print model: to stderr');
     // 20,000 characters without a newline: cut at 8,192 with a mark.
@@ -77,7 +78,7 @@ describe('the Python engine from the command line', { skip: 'skip' in py ? py.sk
     const model = join(PY_MODELS, 'sklearn_pipeline');
     const ours = await run(['models', 'predict', '-m', model, '-i', input, '-t', 'csv', '--engine', 'python', '--python', python], scratch.dir);
     assert.equal(ours.code, 0, ours.stderr);
-    assert.match(ours.stderr, /mlserve: engine python \(requested with --engine python\)/);
+    assert.match(ours.stderr, /INFO  engine python \(requested with --engine python\)/);
     const theirs = spawnSync(join(dirname(python), 'mlflow'), ['models', 'predict', '-m', model, '-i', input, '-t', 'csv', '--env-manager', 'local'], { cwd: scratch.dir, encoding: 'utf8' });
     assert.equal(theirs.status, 0, theirs.stderr);
     assert.equal(ours.stdout, theirs.stdout.trim().split('\n').pop());

@@ -16,6 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { ModelLoadError } from '../../errors.js';
 import type { MLmodel } from '../../model/load.js';
 import { LineForwarder } from './log-lines.js';
+import type { Logger } from '../../logger.js';
 import type { PythonCommand } from './process.js';
 
 /** What MLflow's `_PythonEnv` holds. */
@@ -33,7 +34,7 @@ export interface EnvironmentRequest {
   /** Folder holding the environments. */
   readonly envDir: string;
   /** Where progress and pip's output go. */
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
   /** Where executables are looked up (the PATH variable). */
   readonly searchPath?: string;
 }
@@ -159,8 +160,8 @@ async function basePython(version: string, req: EnvironmentRequest): Promise<str
     // An exact version (3.11.7) must match; a prefix (3.11) takes the newest 3.11.x installed.
     const found = /^\d+\.\d+\.\d+$/.test(version) ? versions.find((v) => v === version) : newest(versions.filter((v) => v.startsWith(`${minor}.`)));
     if (found) return join(root, 'versions', found, 'bin', 'python');
-    req.log(`mlserve: installing Python ${version} with pyenv (as MLflow's virtualenv env manager does)`);
-    const r = await run(pyenv, ['install', '--skip-existing', version], req.log);
+    req.logger.info(`installing Python ${version} with pyenv (as MLflow's virtualenv env manager does)`);
+    const r = await run(pyenv, ['install', '--skip-existing', version], (l) => req.logger.info(l));
     if (r.code === 0) return join(root, 'versions', version, 'bin', 'python');
   }
   const onPath = which(`python${minor}`, req.searchPath);
@@ -194,11 +195,11 @@ async function build(dir: string, env: ModelEnvironment, req: EnvironmentRequest
   if (manager === 'uv') {
     const uv = which('uv', req.searchPath);
     if (!uv) throw fail('uv', 'uv was not found on PATH. Install it (pip install uv) or use --env-manager virtualenv.');
-    const created = await run(uv, ['venv', dir, `--python=${env.python}`], req.log);
+    const created = await run(uv, ['venv', dir, `--python=${env.python}`], (l) => req.logger.info(l));
     if (created.code !== 0) throw fail('uv', `uv could not create a Python ${env.python} environment:\n${created.output.slice(-10).join('\n')}`);
   } else {
     const base = await basePython(env.python, req);
-    const created = await run(base, ['-m', 'venv', dir], req.log);
+    const created = await run(base, ['-m', 'venv', dir], (l) => req.logger.info(l));
     if (created.code !== 0) throw fail('virtualenv', `${base} -m venv failed:\n${created.output.slice(-10).join('\n')}`);
   }
   for (const deps of [env.buildDependencies, env.dependencies]) {
@@ -207,8 +208,8 @@ async function build(dir: string, env: ModelEnvironment, req: EnvironmentRequest
     await writeFile(file, absoluteRequirements(deps, req.mlmodel.path).join('\n') + '\n');
     const installed =
       manager === 'uv'
-        ? await run(which('uv', req.searchPath)!, ['pip', 'install', '--python', python, '-r', file], req.log, req.mlmodel.path)
-        : await run(python, ['-m', 'pip', 'install', '-r', file], req.log, req.mlmodel.path);
+        ? await run(which('uv', req.searchPath)!, ['pip', 'install', '--python', python, '-r', file], (l) => req.logger.info(l), req.mlmodel.path)
+        : await run(python, ['-m', 'pip', 'install', '-r', file], (l) => req.logger.info(l), req.mlmodel.path);
     if (installed.code !== 0) throw fail(manager, describeInstallFailure(installed.output));
   }
 }
@@ -237,7 +238,7 @@ async function lock(dir: string, log: (line: string) => void): Promise<boolean> 
       continue;
     }
     if (Date.now() > deadline) throw new ModelLoadError(`Waited ${LOCK_WAIT_MS / 60_000} minutes for another mlserve to build ${dir}; remove ${lockDir} if no build is running.`);
-    if (!told) log(`mlserve: another process is building ${dir}; waiting for it`);
+    if (!told) log(`another process is building ${dir}; waiting for it`);
     told = true;
     await sleep(1000);
   }
@@ -267,11 +268,11 @@ export async function ensureEnvironment(req: EnvironmentRequest): Promise<Python
   const command: PythonCommand = { executable: join(dir, 'bin', 'python'), origin: `the model's ${req.manager} environment in ${dir}` };
   if (existsSync(join(dir, COMPLETE))) return command;
   await mkdir(req.envDir, { recursive: true });
-  if (!(await lock(dir, req.log))) return command;
+  if (!(await lock(dir, (l) => req.logger.info(l)))) return command;
   try {
     // A build that was interrupted left an incomplete folder: start over.
     await rm(dir, { recursive: true, force: true });
-    req.log(`mlserve: building the model's Python environment (--env-manager ${req.manager}, Python ${env.python}) in ${dir}`);
+    req.logger.info(`building the model's Python environment (--env-manager ${req.manager}, Python ${env.python}) in ${dir}`);
     const began = Date.now();
     try {
       await build(dir, env, req);
@@ -280,7 +281,7 @@ export async function ensureEnvironment(req: EnvironmentRequest): Promise<Python
       throw err;
     }
     await writeFile(join(dir, COMPLETE), JSON.stringify({ model: req.mlmodel.path, manager: req.manager, python: env.python, builtAt: new Date().toISOString() }));
-    req.log(`mlserve: the model's Python environment is ready (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+    req.logger.info(`the model's Python environment is ready (${((Date.now() - began) / 1000).toFixed(0)} s)`);
     return command;
   } finally {
     await rm(`${dir}.lock`, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // Owns starting the Python engine: which interpreter (env manager), which models batch, the worker pool behind the batcher.
 
+import type { Logger } from '../../logger.js';
 import { ModelLoadError } from '../../errors.js';
 import type { MLmodel } from '../../model/load.js';
 import { createBatcher } from '../batcher.js';
@@ -40,7 +41,7 @@ export interface InterpreterOptions {
 }
 
 /** The interpreter that runs the workers; builds the model's environment for virtualenv and uv. */
-export async function pythonInterpreter(mlmodel: MLmodel, o: InterpreterOptions, log: (line: string) => void): Promise<PythonCommand> {
+export async function pythonInterpreter(mlmodel: MLmodel, o: InterpreterOptions, logger: Logger): Promise<PythonCommand> {
   switch (o.envManager) {
     case 'local':
       return o.python;
@@ -49,7 +50,7 @@ export async function pythonInterpreter(mlmodel: MLmodel, o: InterpreterOptions,
         "--env-manager conda is not supported: mlserve does not create conda environments. Use --env-manager virtualenv or uv (they build the model's python_env.yaml / requirements.txt environment), or --env-manager local with --python pointing at an interpreter that has the model's dependencies.",
       );
     default:
-      return ensureEnvironment({ manager: o.envManager, mlmodel, envDir: o.envDir, log, searchPath: o.searchPath });
+      return ensureEnvironment({ manager: o.envManager, mlmodel, envDir: o.envDir, logger, searchPath: o.searchPath });
   }
 }
 
@@ -65,7 +66,7 @@ export interface PythonEngineOptions extends InterpreterOptions {
   readonly maxQueue: number;
   /** `--timeout`, for replacing workers that do not come back. */
   readonly timeoutSeconds?: number;
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
   readonly onRestart?: () => void;
   readonly onBatch?: (requests: number, rows: number) => void;
   readonly onQueueWait?: (seconds: number) => void;
@@ -84,7 +85,7 @@ export interface PythonEngine {
 
 /** Starts the workers and puts the batcher in front of them (it queues; the pool merges what it hands over). */
 export async function startPythonEngine(o: PythonEngineOptions): Promise<PythonEngine> {
-  const python = await pythonInterpreter(o.mlmodel, o, o.log);
+  const python = await pythonInterpreter(o.mlmodel, o, o.logger);
   const batching = o.batching && pythonBatchable(o.mlmodel);
   const pool = createPythonPool({
     modelDir: o.mlmodel.path,
@@ -93,7 +94,7 @@ export async function startPythonEngine(o: PythonEngineOptions): Promise<PythonE
     batchable: batching,
     maxBatchRows: o.maxBatchSize,
     timeoutSeconds: o.timeoutSeconds,
-    log: o.log,
+    logger: o.logger,
     onRestart: o.onRestart,
     onBatch: o.onBatch,
   });

@@ -6,6 +6,7 @@
 // `--timeout` plus a grace period after it began is killed (its clients already got 504) and
 // replaced. Messages wait while no worker is ready, until their deadline.
 
+import type { Logger } from '../../logger.js';
 import { DeadlineExceededError, ModelExecutionError, ServingError, TemporarilyUnavailableError, WorkerCrashedError } from '../../errors.js';
 import type { ModelParams } from '../../flavors/types.js';
 import { PrewrittenJson } from '../../data/prewritten.js';
@@ -35,7 +36,7 @@ export interface PythonPoolOptions {
   /** Time workers get to exit after `close()` before they are killed. @default 5000 */
   readonly closeGraceMs?: number;
   /** Where worker output and supervision notices go. */
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
   /** Called when a worker is replaced, for metrics. */
   readonly onRestart?: () => void;
   /** Called with each model call's size (requests merged, rows), for metrics. */
@@ -122,7 +123,7 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
     if (o.timeoutSeconds === undefined || slot.sent.length === 0) return;
     const ms = o.timeoutSeconds * 1000 + grace;
     slot.watchdog = setTimeout(() => {
-      o.log(`mlserve: python worker ${slot.index} has run one message for ${ms / 1000} s (--timeout ${o.timeoutSeconds} s); killing it and starting a replacement`);
+      o.logger.warn(`python worker ${slot.index} has run one message for ${ms / 1000} s (--timeout ${o.timeoutSeconds} s); killing it and starting a replacement`);
       slot.killedForTimeout = true;
       slot.proc?.kill();
     }, ms);
@@ -188,7 +189,7 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
   };
 
   const spawnSlot = (slot: Slot): Promise<WorkerInfo> => {
-    const proc = new PythonProcess({ python: o.python, modelDir: o.modelDir, index: slot.index, log: o.log });
+    const proc = new PythonProcess({ python: o.python, modelDir: o.modelDir, index: slot.index, logger: o.logger });
     slot.proc = proc;
     slot.ready = false;
     slot.killedForTimeout = false;
@@ -211,8 +212,8 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
       o.onRestart?.();
       const began = Date.now();
       spawnSlot(slot).then(
-        () => o.log(`mlserve: python worker ${slot.index} is serving again (started in ${((Date.now() - began) / 1000).toFixed(1)} s)`),
-        (err: Error) => o.log(`mlserve: python worker ${slot.index} could not start: ${err.message}`),
+        () => o.logger.info(`python worker ${slot.index} is serving again (started in ${((Date.now() - began) / 1000).toFixed(1)} s)`),
+        (err: Error) => o.logger.error(`python worker ${slot.index} could not start: ${err.message}`),
       );
     }, delayMs);
   };
@@ -235,12 +236,12 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
     let delay = 0;
     if (wasReady) {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      if (!slot.killedForTimeout) o.log(`mlserve: python worker ${slot.index} ${how}; ${head ? 1 : 0} message in flight failed (503); starting a replacement`);
+      if (!slot.killedForTimeout) o.logger.error(`python worker ${slot.index} ${how}; ${head ? 1 : 0} message in flight failed (503); starting a replacement`);
     } else {
       // Failing to start again and again (a broken environment): back off, up to 30 s.
       delay = Math.min(BACKOFF_MAX_MS, 1000 * 2 ** slot.startFailures);
       slot.startFailures++;
-      o.log(`mlserve: python worker ${slot.index} will try to start again in ${delay / 1000} s`);
+      o.logger.warn(`python worker ${slot.index} will try to start again in ${delay / 1000} s`);
     }
     restart(slot, delay);
     flushWaiting();

@@ -1,5 +1,6 @@
 // Owns one Python worker process: spawn it, its start-up handshake, framed messages on fd 3, and its output in mlserve's log.
 
+import type { Logger } from '../../logger.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,7 @@ export interface ProcessOptions {
   /** Index in the pool, for log prefixes. */
   readonly index: number;
   /** Where worker output and notices go (one line per call). */
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
 }
 
 const HOW_TO_POINT = 'Point mlserve at an interpreter that has MLflow with --python PATH or MLSERVE_PYTHON, or let mlserve build the model\'s environment with --env-manager virtualenv or uv.';
@@ -64,7 +65,9 @@ export class PythonProcess {
     this.started.catch(() => undefined);
     const recent: string[] = [];
     const prefix = `[python worker ${options.index}] `;
-    this.output = [new LineForwarder(prefix, options.log, undefined, 20, recent), new LineForwarder(prefix, options.log, undefined, 20, recent)];
+    // What the model prints is the operator's to read: it goes to the log at info.
+    const forward = (line: string): void => options.logger.info(line);
+    this.output = [new LineForwarder(prefix, forward, undefined, 20, recent), new LineForwarder(prefix, forward, undefined, 20, recent)];
     this.child = spawn(options.python.executable, ['-u', WORKER_SCRIPT, options.modelDir], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     this.channel = this.child.stdio[3] as Socket;
     this.child.stdout!.on('data', (d: Buffer) => this.output[0].push(d));
@@ -112,7 +115,7 @@ export class PythonProcess {
       }
     } catch (err) {
       // A message that breaks the protocol: the worker cannot be trusted with more (its requests fail as for a crash).
-      this.options.log(`mlserve: python worker ${this.options.index} sent an unreadable message (${(err as Error).message}); stopping it`);
+      this.options.logger.error(`python worker ${this.options.index} sent an unreadable message (${(err as Error).message}); stopping it`);
       this.kill();
     }
   }
