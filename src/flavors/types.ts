@@ -37,6 +37,8 @@ export interface FlavorLoadContext {
 export interface LoadedFlavorModel {
   /** Runs the model. May throw a ServingError (kept as is) or anything else (MLflow's generic 400). */
   predict(input: ModelInput, params: ModelParams): Promise<unknown>;
+  /** Streams one request's answer chunk by chunk (MLflow's `predict_stream`); present only when the model can. */
+  predictStream?(input: ModelInput, params: ModelParams): AsyncIterable<unknown>;
   /** True when rows of several requests may be concatenated into one call. */
   readonly batchable?: boolean;
   /** Releases native resources. */

@@ -85,6 +85,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     mlmodel,
     batchable: loaded.batchable === true,
     predict: (input, params) => loaded.predict(input, params),
+    ...(loaded.predictStream && { predictStream: loaded.predictStream.bind(loaded) }),
     close: async () => {
       await loaded.close?.();
     },

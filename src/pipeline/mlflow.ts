@@ -4,7 +4,7 @@ import { DeadlineExceededError, ServingError, TemporarilyUnavailableError } from
 import { parseContentType } from '../codecs/content-type.js';
 import { decodeJsonRequest } from '../codecs/mlflow-json.js';
 import { decodeCsvRequest } from '../codecs/mlflow-csv.js';
-import { encodePredictions } from '../codecs/predictions.js';
+import { encodeOutput, encodePredictions } from '../codecs/predictions.js';
 import type { DecodeContext, DecodedRequest } from '../codecs/types.js';
 import { checkInputSize, DEFAULT_REQUEST_LIMITS } from '../codecs/limits.js';
 import { enforceInput, inputStr } from '../schema/enforce.js';
@@ -53,6 +53,8 @@ export function decodeRequest(contentType: string | undefined, body: Uint8Array,
 export interface EnforceContext extends DecodeContext {
   /** Include schema details in enforcement errors. */
   readonly schemaDetails: boolean;
+  /** The predictor enforces the signature itself (the Python engine: MLflow's own answers): pass the request as decoded. */
+  readonly enforcedByPredictor?: boolean;
 }
 
 /** A request after decoding and enforcement: what the model is given. */
@@ -65,8 +67,12 @@ export interface PreparedRequest {
   readonly shown: unknown;
 }
 
-/** Enforces the signature and params of a decoded request, wrapping errors as MLflow's predict does. */
+/**
+ * Enforces the signature and params of a decoded request, wrapping errors as MLflow's predict
+ * does; a predictor that enforces them itself gets the request as decoded.
+ */
 export function prepareDecoded(decoded: DecodedRequest, ctx: EnforceContext): PreparedRequest {
+  if (ctx.enforcedByPredictor) return { input: decoded.input, params: decoded.params as ModelParams, unwrapped: decoded.unwrapped, shown: decoded.input };
   try {
     const input = decoded.enforced ? decoded.input : enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
     const params = enforceParams(decoded.params, ctx.signature?.params);
@@ -77,16 +83,27 @@ export function prepareDecoded(decoded: DecodedRequest, ctx: EnforceContext): Pr
   }
 }
 
+/** The enforcement context of a scoring context (whether its predictor enforces itself). */
+function enforceContext(ctx: ScoringContext): EnforceContext {
+  return ctx.predictor.enforcesSignature && !ctx.enforcedByPredictor ? { ...ctx, enforcedByPredictor: true } : ctx;
+}
+
+/** A predictor's failure as MLflow's predict words it. */
+function predictError(err: unknown, shown: unknown, ctx: ScoringContext): unknown {
+  // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
+  // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text;
+  // a predictor that enforces itself (Python) words its errors as MLflow does already.
+  const serverCondition = err instanceof TemporarilyUnavailableError || err instanceof DeadlineExceededError || (err as Error)?.name === 'ModelExecutionError';
+  if (err instanceof ServingError && !serverCondition && !ctx.predictor.enforcesSignature) return withPredictPrefix(err, shown);
+  return err;
+}
+
 /** Runs the model on a prepared request, wrapping its MLflow errors as MLflow's predict does; resolves with what it returned. */
 export async function runPrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
   try {
     return await ctx.predictor.predict(prepared.input, prepared.params, options);
   } catch (err) {
-    // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
-    // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text.
-    const serverCondition = err instanceof TemporarilyUnavailableError || err instanceof DeadlineExceededError || (err as Error)?.name === 'ModelExecutionError';
-    if (err instanceof ServingError && !serverCondition) throw withPredictPrefix(err, prepared.shown);
-    throw err;
+    throw predictError(err, prepared.shown, ctx);
   }
 }
 
@@ -95,12 +112,30 @@ export async function runPrepared(prepared: PreparedRequest, ctx: ScoringContext
  * resolves with what the model returned (the predict command encodes it in other formats).
  */
 export async function runDecoded(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
-  return runPrepared(prepareDecoded(decoded, ctx), ctx, options);
+  return runPrepared(prepareDecoded(decoded, enforceContext(ctx)), ctx, options);
 }
 
 /** Runs a prepared request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */
 export async function scorePrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
   return encodePredictions(await runPrepared(prepared, ctx, options), !prepared.unwrapped);
+}
+
+/** True when the model can stream its answer (MLflow's `predict_stream`, a JavaScript model's `predictStream`). */
+export function canStream(ctx: ScoringContext): boolean {
+  return ctx.predictor.predictStream !== undefined;
+}
+
+/**
+ * Runs a decoded request through the model's stream: yields each chunk's JSON text. Failures before
+ * the first chunk reject the first read, worded as `runDecoded` words them.
+ */
+export async function* streamDecoded(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): AsyncGenerator<string> {
+  const { input, params } = prepareDecoded(decoded, enforceContext(ctx));
+  try {
+    for await (const chunk of ctx.predictor.predictStream!(input, params, options)) yield encodeOutput(chunk);
+  } catch (err) {
+    throw predictError(err, decoded.input, ctx);
+  }
 }
 
 /** Runs a decoded request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */

@@ -8,7 +8,7 @@
 import { DeadlineExceededError, TemporarilyUnavailableError, WorkerCrashedError } from '../errors.js';
 import type { ModelParams } from '../flavors/types.js';
 import type { PredictCall, PredictOptions, Predictor } from './types.js';
-import { mergeInputs, mergeKey, rowCount, splitOutput } from './merge.js';
+import { mergeInputs, mergeKey, paramsKey, rowCount, splitOutput } from './merge.js';
 
 /** Batcher settings. */
 export interface BatcherOptions {
@@ -39,13 +39,6 @@ interface Pending {
   enqueuedAt: number;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-}
-
-/** Params after enforcement are plain JSON-like values: a stable string tells equal ones apart. */
-function paramsKey(params: ModelParams): string {
-  if (params === null) return 'null';
-  for (const _ in params) return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-  return '{}';
 }
 
 /** Wraps a predictor with adaptive batching; the result is a Predictor too. */
@@ -232,6 +225,9 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
         schedule();
       });
     },
+    enforcesSignature: inner.enforcesSignature,
+    // Streams hold a model slot for their whole length and are never merged: they go straight through.
+    predictStream: inner.predictStream?.bind(inner),
     async close() {
       if (timer) clearTimeout(timer);
       await inner.close();

@@ -11,7 +11,9 @@ import { answerClientError, applyHttpLimits, httpServerOptions, tooManyHeaders, 
 import { routeClass, WWW_AUTHENTICATE, type Authenticator } from './auth.js';
 import type { Cors } from './cors.js';
 import type { CompressionOptions } from './compress.js';
-import { decodeRequest, score, scorePrepared, type ScoringContext } from '../pipeline/mlflow.js';
+import { canStream, decodeRequest, score, scorePrepared, streamDecoded, type ScoringContext } from '../pipeline/mlflow.js';
+import type { DecodedRequest } from '../codecs/types.js';
+import { sendEventStream, wantsStream } from './sse.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { ExtraRoutes } from './ui/routes.js';
@@ -33,8 +35,11 @@ export interface ServerState {
   inFlight: number;
   /** Why the server is not ready (shown in 503 answers). */
   notReadyReason?: string;
-  /** False while no inference worker can take a request (all restarting); readiness follows it. */
-  available?: () => boolean;
+  /**
+   * Why the engine cannot serve right now (every Python worker restarting), or undefined. Readiness
+   * turns false meanwhile; requests still queue for the replacement.
+   */
+  unavailable?: () => string | undefined;
   /**
    * Requests not answered yet, each with a function that answers it 503 at once: a drain that runs
    * out of time answers what is left instead of resetting connections.
@@ -124,18 +129,13 @@ function unauthenticated(path: string): HttpAnswer {
   return { status: 401, contentType: JSON_TYPE, body, headers: { 'www-authenticate': WWW_AUTHENTICATE } };
 }
 
-/** True when the server should take traffic (readiness): loaded, not draining, a worker able to serve. */
-export function isReady(state: ServerState): boolean {
-  return state.ready && !state.draining && (state.available?.() ?? true);
-}
-
 /**
- * True when a scoring request is admitted: loaded, and the drain time not over. While workers
- * restart, requests wait for them (up to their deadline) instead of failing; while the server
- * drains, a request that still arrives on an open connection is served (its answer closes the
- * connection): readiness steers new traffic away.
+ * True when the server takes requests: loaded, warmed, and the drain time not over. While workers
+ * restart, requests wait for them (up to their deadline); while the server drains, a request that
+ * still arrives on an open connection is served (its answer closes the connection). Readiness
+ * probes see isServing.
  */
-export function isAccepting(state: ServerState): boolean {
+export function isReady(state: ServerState): boolean {
   return state.ready && !state.refusing;
 }
 
@@ -144,12 +144,13 @@ function drainedOut(): TemporarilyUnavailableError {
   return new TemporarilyUnavailableError('The server is shutting down and could not finish this request in time. Retry it.', 1);
 }
 
+/** What readiness probes see: ready, not draining, and the engine able to serve now (a worker or Python process up). */
+export function isServing(state: ServerState): boolean {
+  return state.ready && !state.draining && state.unavailable?.() === undefined;
+}
+
 function notReady(state: ServerState): TemporarilyUnavailableError {
-  const why = state.draining
-    ? 'The server is shutting down.'
-    : state.ready
-      ? 'No inference worker can take requests right now (restarting).'
-      : (state.notReadyReason ?? 'The model is still loading.');
+  const why = state.draining ? 'The server is shutting down.' : (state.notReadyReason ?? state.unavailable?.() ?? 'The model is still loading.');
   return new TemporarilyUnavailableError(`${why} Retry shortly.`, 1);
 }
 
@@ -181,12 +182,12 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
   };
 
   const health: Handler = (req, res, ctx) => {
-    if (!isReady(state)) return reply(req, res, ctx, render(notReady(state), ctx), req.method === 'HEAD');
+    if (!isServing(state)) return reply(req, res, ctx, render(notReady(state), ctx), req.method === 'HEAD');
     reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
   };
   const version: Handler = (req, res, ctx) => reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
   const scrape: Handler = (req, res, ctx) => {
-    metrics.ready.set(isReady(state) ? 1 : 0);
+    metrics.ready.set(isServing(state) ? 1 : 0);
     reply(req, res, ctx, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
   };
 
@@ -205,32 +206,56 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
       if (done) return;
       done = true;
       clearTimeout(timer);
-      state.unanswered.delete(abort);
+      state.unanswered.delete(answerNow);
       reply(req, res, ctx, answer);
       countInvocation(answer.status);
       observeInvocation((performance.now() - ctx.started) / 1000);
     };
     // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
     // (One timer per request measured cheaper here than a shared sweep over pending requests.)
-    const abort = (): void => finish(render(drainedOut(), ctx));
+    const answerNow = (): void => finish(render(drainedOut(), ctx));
     const timer = setTimeout(() => finish(render(new DeadlineExceededError(), ctx)), timeoutMs);
     const scoring = options.scoring();
-    if (!scoring || !isAccepting(state)) {
+    if (!scoring || !isReady(state)) {
       req.resume();
       return finish(render(notReady(state), ctx));
     }
-    state.unanswered.add(abort);
+    state.unanswered.add(answerNow);
     state.inFlight++;
     const contentType = req.headers['content-type'];
+    /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
+    const stream = async (decoded: DecodedRequest): Promise<undefined> => {
+      const abort = new AbortController();
+      res.once('close', () => abort.abort());
+      const chunks = streamDecoded(decoded, scoring, { deadline, signal: abort.signal });
+      try {
+        const first = await chunks.next();
+        // Past --timeout before the first chunk: the client got 504 already.
+        if (done) return undefined;
+        done = true;
+        clearTimeout(timer);
+        state.unanswered.delete(answerNow);
+        await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id }, logger, requestId: ctx.id });
+        countInvocation(200);
+        observeInvocation((performance.now() - ctx.started) / 1000);
+        logStreamed(req, res, ctx);
+        return undefined;
+      } finally {
+        abort.abort();
+      }
+    };
     readBody(req, options.bodyLimitBytes)
       .then((body) => {
-        // A large body is decoded on another thread: health checks keep being answered meanwhile.
+        // A large body is decoded on another thread (health checks keep being answered meanwhile),
+        // unless the answer may be streamed (that needs the decoded request here).
         const offload = scoring.offload;
-        if (offload && body.length >= offload.minBytes) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
-        return score(decodeRequest(contentType, body, scoring), scoring, { deadline });
+        if (offload && body.length >= offload.minBytes && !canStream(scoring)) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
+        const decoded = decodeRequest(contentType, body, scoring);
+        if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
+        return score(decoded, scoring, { deadline });
       })
       .then(
-        (text) => finish({ status: 200, contentType: JSON_TYPE, body: text }),
+        (text) => text !== undefined && finish({ status: 200, contentType: JSON_TYPE, body: text }),
         (err) => finish(render(err, ctx)),
       )
       .finally(() => {

@@ -4,7 +4,7 @@ import { serve, type ServerHandle } from '../../serve.js';
 import { processEnv, type ServeOptions } from '../../config/options.js';
 import type { LogFormat, LogLevel } from '../../logger.js';
 import { SERVE_FLAGS, formatHelp } from '../flags.js';
-import { UsageError, parse, intFlag, numberFlag, listFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, numberFlag, listFlag, checkEnvManager, engineFlag, warn } from '../common.js';
 
 /** Help text of `models serve`. */
 export const SERVE_HELP = formatHelp(
@@ -59,8 +59,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     sslCertReqs: intFlag(flags, 'ssl-cert-reqs'),
     stackTraces: flags['no-stack-traces'] ? false : undefined,
     envManager: checkEnvManager(flags, warn),
+    engine: engineFlag(flags),
+    python: flags.python as string | undefined,
     ui: flags['no-ui'] ? false : undefined,
-
     logLevel: (flags['log-level'] as string | undefined)?.toLowerCase() as LogLevel | undefined,
     logFormat: (flags['log-format'] as string | undefined)?.toLowerCase() as LogFormat | undefined,
   };

@@ -30,12 +30,16 @@ export type WireOutcome =
   | { readonly ok: false; readonly error: FlatError }
   | { readonly ok: false; readonly skipped: true };
 
-/** Pool → worker: a group of independent requests, run one after the other; or a liveness probe. */
-export type ToWorker = { readonly kind: 'predict'; readonly id: number; readonly calls: readonly WireCall[] } | { readonly kind: 'ping'; readonly id: number };
+/** Pool → worker: a group of independent requests run one after the other; a stream; stopping a stream; or a liveness probe. */
+export type ToWorker =
+  | { readonly kind: 'predict'; readonly id: number; readonly calls: readonly WireCall[] }
+  | { readonly kind: 'stream'; readonly id: number; readonly call: WireCall }
+  | { readonly kind: 'cancel'; readonly id: number }
+  | { readonly kind: 'ping'; readonly id: number };
 
 /** Worker → pool. */
 export type FromWorker =
-  | { readonly kind: 'ready' }
+  | { readonly kind: 'ready'; readonly stream: boolean }
   | { readonly kind: 'load-error'; readonly error: FlatError }
   /**
    * Outcomes of calls `first`, `first + 1`, ... of message `id`; `final` when the message is done.
@@ -43,4 +47,6 @@ export type FromWorker =
    * for long must not hold the answers of the calls before it).
    */
   | { readonly kind: 'results'; readonly id: number; readonly first: number; readonly final: boolean; readonly outcomes: readonly WireOutcome[] }
+  | { readonly kind: 'chunk'; readonly id: number; readonly chunk: Wire }
+  | { readonly kind: 'end'; readonly id: number; readonly error?: FlatError }
   | { readonly kind: 'pong'; readonly id: number };

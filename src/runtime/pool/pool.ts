@@ -21,6 +21,7 @@ import type { PredictCall, PredictOptions, Predictor } from '../types.js';
 import { fromWire, toWire, type Wire } from '../wire.js';
 import { createCallCells, DONE, type CallCells } from './cells.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
+import { ChunkQueue } from '../chunk-queue.js';
 import { errorFields, silentLogger, type Logger } from '../../logger.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -65,6 +66,8 @@ interface Slot {
   readonly cells: CallCells;
   state: 'starting' | 'ready' | 'retiring' | 'dead';
   readonly flights: Map<number, Flight>;
+  /** Streams in progress, by id. */
+  readonly streams: Map<number, ChunkQueue<unknown>>;
   /** Overdue calls that had started, since the last answered probe. */
   overdue: number;
   /** Calls abandoned on this worker (started, overdue, worker still answering). */
@@ -128,7 +131,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     let best: Slot | undefined;
     for (const s of slots) {
       if (s?.state !== 'ready' || s === avoid || unresponsiveFor(s, now) >= UNRESPONSIVE_MS) continue;
-      if (!best || s.flights.size < best.flights.size) best = s;
+      if (!best || s.flights.size + s.streams.size < best.flights.size + best.streams.size) best = s;
     }
     return best;
   };
@@ -229,6 +232,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       }
     }
     slot.flights.clear();
+    for (const stream of slot.streams.values()) stream.end(new WorkerCrashedError());
+    slot.streams.clear();
     if (closed || slots[slot.index] !== slot || !slot.started) {
       dispatch(again);
       return;
@@ -322,15 +327,23 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       const cells = createCallCells();
       const config: WorkerConfig = { modelDir: options.modelDir, index, log: { level: logger.level, format: logger.format }, cells: cells.buffer };
       const worker = new Worker(WORKER_URL, { workerData: config });
-      const slot: Slot = { index, worker, cells, state: 'starting', flights: new Map(), overdue: 0, abandoned: 0, started: false, stuck: false };
+      const slot: Slot = { index, worker, cells, state: 'starting', flights: new Map(), streams: new Map(), overdue: 0, abandoned: 0, started: false, stuck: false };
       slots[index] = slot;
       worker.on('message', (msg: FromWorker) => {
         switch (msg.kind) {
           case 'ready':
             slot.state = 'ready';
             slot.started = true;
+            canStream = msg.stream;
             resolve();
             pumpWaiting();
+            break;
+          case 'chunk':
+            slot.streams.get(msg.id)?.push(fromWire(msg.chunk));
+            break;
+          case 'end':
+            slot.streams.get(msg.id)?.end(msg.error ? rebuildError(msg.error) : undefined);
+            slot.streams.delete(msg.id);
             break;
           case 'load-error':
             slot.state = 'dead';
@@ -392,7 +405,23 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     return results;
   };
 
-  return {
+  let canStream = false;
+  /** A stream holds its worker for its whole length; it is never merged, moved or retried. */
+  const predictStream = (input: unknown, params: ModelParams, options?: PredictOptions): AsyncIterable<unknown> => {
+    const slot = pick();
+    if (!slot) throw new WorkerCrashedError('No inference worker is available right now (a worker is restarting). Retry shortly.');
+    const id = nextId++;
+    const queue = new ChunkQueue<unknown>(() => {
+      slot.streams.delete(id);
+      slot.worker.postMessage({ kind: 'cancel', id } satisfies ToWorker);
+    });
+    slot.streams.set(id, queue);
+    queue.cancelOn(options?.signal);
+    slot.worker.postMessage({ kind: 'stream', id, call: { input: toWire(input), params: toWire(params), cell: -1 } } satisfies ToWorker);
+    return queue;
+  };
+
+  const pool: WorkerPool = {
     get readyWorkers() {
       return slots.filter((s) => s?.state === 'ready').length;
     },
@@ -404,6 +433,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     async start() {
       try {
         await Promise.all(Array.from({ length: options.size }, (_, i) => spawn(i)));
+        if (canStream) pool.predictStream = predictStream;
       } catch (err) {
         closed = true;
         await Promise.all(slots.map((s) => s?.worker.terminate()));
@@ -426,4 +456,5 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       await Promise.all([...slots, ...retiring].map((s) => s?.worker.terminate()));
     },
   };
+  return pool;
 }

@@ -57,9 +57,30 @@ async function main(): Promise<void> {
     return;
   }
   const p = predictor;
+  /** Streams running here, by id: set to true when the pool cancels one. */
+  const cancelled = new Map<number, boolean>();
+  const stream = async (id: number, input: unknown, params: ModelParams): Promise<void> => {
+    cancelled.set(id, false);
+    try {
+      for await (const chunk of p.predictStream!(input, params)) {
+        if (cancelled.get(id)) break;
+        send({ kind: 'chunk', id, chunk: toWire(chunk) });
+      }
+      send({ kind: 'end', id });
+    } catch (err) {
+      send({ kind: 'end', id, error: flatten(err) });
+    } finally {
+      cancelled.delete(id);
+    }
+  };
   port.on('message', async (msg: ToWorker) => {
     // Answered between calls: a worker whose event loop a model blocks never answers, and is replaced.
     if (msg.kind === 'ping') return send({ kind: 'pong', id: msg.id });
+    if (msg.kind === 'cancel') {
+      if (cancelled.has(msg.id)) cancelled.set(msg.id, true);
+      return;
+    }
+    if (msg.kind === 'stream') return stream(msg.id, fromWire(msg.call.input), fromWire(msg.call.params) as ModelParams);
     if (msg.kind !== 'predict') return;
     const outcomes: WireOutcome[] = [];
     let sent = 0;
@@ -86,7 +107,7 @@ async function main(): Promise<void> {
     clearInterval(partial);
     sendResults(msg.id, sent, true, sent === 0 ? outcomes : outcomes.slice(sent));
   });
-  send({ kind: 'ready' });
+  send({ kind: 'ready', stream: p.predictStream !== undefined });
 }
 
 void main();

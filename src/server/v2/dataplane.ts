@@ -7,6 +7,7 @@ import { enforceInput } from '../../schema/enforce.js';
 import { checkInputSize, DEFAULT_REQUEST_LIMITS } from '../../codecs/limits.js';
 import { enforceParams } from '../../schema/params.js';
 import type { V2Context } from './context.js';
+import type { ModelParams } from '../../runtime/types.js';
 
 /** The server name reported by `GET /v2` and ServerMetadata. */
 export const V2_SERVER_NAME = 'mlserve';
@@ -60,9 +61,11 @@ export function createDataplane(ctx: V2Context): V2Dataplane {
   const run = async (request: V2Request, deadline: number): Promise<V2Response> => {
     const decoded = decodeV2Request(request, ctx.signature, limits.maxDepth);
     checkInputSize(decoded.input, limits);
-    // The same enforcement as /invocations (pyfunc predict), before the model sees the input.
-    const input = enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
-    const params = enforceParams(decoded.params, ctx.signature?.params);
+    // The same enforcement as /invocations (pyfunc predict), before the model sees the input; the
+    // Python engine lets MLflow's PyFuncModel.predict enforce it, as MLServer does.
+    const enforce = !ctx.predictor.enforcesSignature;
+    const input = enforce ? enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails }) : decoded.input;
+    const params = enforce ? enforceParams(decoded.params, ctx.signature?.params) : (decoded.params as ModelParams);
     const output = await ctx.predictor.predict(input, params, { deadline });
     const info = { modelName: ctx.modelName, modelVersion: ctx.modelVersion, id: request.id || randomUUID() };
     return encodeV2Response(output, info, request.outputs);
