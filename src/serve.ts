@@ -67,7 +67,7 @@ async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<S
     const pool = createWorkerPool({ modelDir: dir, size: workers, onRestart: () => metrics.workerRestarts.inc() });
     await pool.start();
     base = pool;
-    batchable = flavor.conf.batchable === true;
+    batchable = flavor.batchable;
   }
   const batching = options.batching && batchable;
   const observeBatchRequests = metrics.batchRequests.bind({});

@@ -28,6 +28,10 @@ export interface FlavorLoadContext {
    * model configures them; undefined lets the flavor choose.
    */
   readonly threads?: number;
+  /** Every flavor section of the MLmodel file (the sklearn flavor reads `python_function.predict_fn`). */
+  readonly flavors?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Where to write a notice about the model (one line, no newline); stderr when undefined. */
+  readonly log?: (line: string) => void;
 }
 
 /** A loaded model, ready to predict. */

@@ -24,7 +24,8 @@ function send(message: FromWorker): void {
 async function main(): Promise<void> {
   let predictor;
   try {
-    predictor = directPredictor(await loadModel(config.modelDir));
+    // Notices about the model (e.g. an untested library version) are written once, by the first worker.
+    predictor = directPredictor(await loadModel(config.modelDir, { log: config.index === 0 ? undefined : () => {} }));
   } catch (err) {
     send({ kind: 'load-error', error: flatten(err) });
     return;

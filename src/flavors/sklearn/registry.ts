@@ -1,0 +1,49 @@
+// Owns the registry of the estimators mlserve evaluates natively: fully qualified class name (as
+// the pickle names it) → builder. Adding an estimator is a builder in its family's file and one
+// line here; a class not listed is refused at load time, by name and step path.
+
+import type { EstimatorBuilder } from './estimator.js';
+// Composition and preprocessing
+import * as compose from './compose.js';
+// Linear models
+import * as linear from './linear.js';
+// Trees and ensembles
+
+// SVM, neighbours, naive Bayes, clustering, decomposition
+
+
+/** Builders by fully qualified class name. */
+export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
+  // Composition: compose.ts
+  'sklearn.pipeline.Pipeline': compose.pipeline,
+  'sklearn.model_selection._search.GridSearchCV': compose.searchCv,
+  'sklearn.model_selection._search.RandomizedSearchCV': compose.searchCv,
+  'sklearn.model_selection._search_successive_halving.HalvingGridSearchCV': compose.searchCv,
+  'sklearn.model_selection._search_successive_halving.HalvingRandomSearchCV': compose.searchCv,
+
+  // Linear models: linear.ts
+  'sklearn.linear_model._base.LinearRegression': linear.linearRegressor,
+  'sklearn.linear_model._ridge.Ridge': linear.linearRegressor,
+  'sklearn.linear_model._ridge.RidgeCV': linear.linearRegressor,
+  'sklearn.linear_model._coordinate_descent.Lasso': linear.linearRegressor,
+  'sklearn.linear_model._coordinate_descent.LassoCV': linear.linearRegressor,
+  'sklearn.linear_model._coordinate_descent.ElasticNet': linear.linearRegressor,
+  'sklearn.linear_model._coordinate_descent.ElasticNetCV': linear.linearRegressor,
+  'sklearn.linear_model._stochastic_gradient.SGDRegressor': linear.sgdRegressor,
+  'sklearn.svm._classes.LinearSVR': linear.linearRegressor,
+  'sklearn.linear_model._logistic.LogisticRegression': linear.logisticRegression,
+  'sklearn.linear_model._logistic.LogisticRegressionCV': linear.logisticRegression,
+  'sklearn.linear_model._stochastic_gradient.SGDClassifier': linear.sgdClassifier,
+  'sklearn.linear_model._ridge.RidgeClassifier': linear.ridgeClassifier,
+  'sklearn.linear_model._ridge.RidgeClassifierCV': linear.ridgeClassifier,
+  'sklearn.svm._classes.LinearSVC': linear.linearSvc,
+
+  // Preprocessing: preprocessing files
+
+  // Trees and tree ensembles: tree.ts, forest.ts, gradient-boosting.ts, hist-gradient-boosting.ts
+
+  // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
+
+  // Wrappers of other libraries (XGBoost, LightGBM)
+
+};
