@@ -11,6 +11,7 @@ import * as select from './feature-selection.js';
 import * as fn from './function-transformer.js';
 import * as impute from './impute.js';
 import * as multiclass from './multiclass.js';
+import * as polynomial from './polynomial.js';
 import * as scalers from './scalers.js';
 // Linear models
 import * as linear from './linear.js';
@@ -74,6 +75,7 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.preprocessing._data.RobustScaler': scalers.robustScaler,
   'sklearn.preprocessing._data.Normalizer': scalers.normalizer,
   'sklearn.preprocessing._data.Binarizer': scalers.binarizer,
+  'sklearn.preprocessing._polynomial.PolynomialFeatures': polynomial.polynomialFeatures,
   'sklearn.feature_selection._variance_threshold.VarianceThreshold': select.featureSelector,
   'sklearn.feature_selection._univariate_selection.SelectKBest': select.featureSelector,
   'sklearn.feature_selection._univariate_selection.SelectPercentile': select.featureSelector,
