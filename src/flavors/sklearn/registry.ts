@@ -8,6 +8,7 @@ import * as compose from './compose.js';
 // Linear models
 import * as linear from './linear.js';
 // Trees and ensembles
+import * as tree from './tree.js';
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
 
@@ -41,6 +42,10 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   // Preprocessing: preprocessing files
 
   // Trees and tree ensembles: tree.ts, forest.ts, gradient-boosting.ts, hist-gradient-boosting.ts
+  'sklearn.tree._classes.DecisionTreeClassifier': tree.treeClassifier,
+  'sklearn.tree._classes.DecisionTreeRegressor': tree.treeRegressor,
+  'sklearn.tree._classes.ExtraTreeClassifier': tree.treeClassifier,
+  'sklearn.tree._classes.ExtraTreeRegressor': tree.treeRegressor,
 
   // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
 
