@@ -8,6 +8,7 @@ import * as compose from './compose.js';
 // Linear models
 import * as linear from './linear.js';
 // Trees and ensembles
+import * as forest from './forest.js';
 import * as tree from './tree.js';
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
@@ -46,6 +47,10 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.tree._classes.DecisionTreeRegressor': tree.treeRegressor,
   'sklearn.tree._classes.ExtraTreeClassifier': tree.treeClassifier,
   'sklearn.tree._classes.ExtraTreeRegressor': tree.treeRegressor,
+  'sklearn.ensemble._forest.RandomForestClassifier': forest.forestClassifier,
+  'sklearn.ensemble._forest.RandomForestRegressor': forest.forestRegressor,
+  'sklearn.ensemble._forest.ExtraTreesClassifier': forest.forestClassifier,
+  'sklearn.ensemble._forest.ExtraTreesRegressor': forest.forestRegressor,
 
   // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
 

@@ -71,7 +71,8 @@ export function leafProbabilities(t: SklearnTree, forest: NodeForest, leafBase: 
         norm = pairwiseSum(values, s, nk);
         if (norm === 0) norm = 1;
       }
-      for (let c = 0; c < M; c++) out[d + c] = counts && c < nk ? values[s + c] / norm : values[s + c];
+      // Columns past an output's classes are padding (zero), left out of sklearn's probabilities.
+      for (let c = 0; c < M; c++) out[d + c] = c >= nk ? 0 : counts ? values[s + c] / norm : values[s + c];
     }
   }
 }
