@@ -8,7 +8,9 @@ import * as compose from './compose.js';
 // Linear models
 import * as linear from './linear.js';
 // Trees and ensembles
+import * as dummy from './dummy.js';
 import * as forest from './forest.js';
+import * as gb from './gradient-boosting.js';
 import * as tree from './tree.js';
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
@@ -51,6 +53,10 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.ensemble._forest.RandomForestRegressor': forest.forestRegressor,
   'sklearn.ensemble._forest.ExtraTreesClassifier': forest.forestClassifier,
   'sklearn.ensemble._forest.ExtraTreesRegressor': forest.forestRegressor,
+  'sklearn.ensemble._gb.GradientBoostingClassifier': gb.gradientBoostingClassifier,
+  'sklearn.ensemble._gb.GradientBoostingRegressor': gb.gradientBoostingRegressor,
+  'sklearn.dummy.DummyClassifier': dummy.dummyClassifier,
+  'sklearn.dummy.DummyRegressor': dummy.dummyRegressor,
 
   // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
 
