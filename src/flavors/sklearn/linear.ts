@@ -4,10 +4,10 @@
 
 import { Tensor } from '../../data/tensor.js';
 import type { PyNode } from '../../pyobj/index.js';
-import { type Estimator, type EstimatorBuilder, fittedInput, floatVector } from './estimator.js';
+import { type Estimator, type EstimatorBuilder, fittedInput, floatVector, releaseBefore } from './estimator.js';
 import { Labels } from './labels.js';
 import { argmaxRows, expit, logInPlace, pairwiseSum, softmaxRows } from './math.js';
-import { type FittedInput, type Table, validateNumeric } from './table.js';
+import { type FittedInput, type NumericColumn, SparseColumn, type Table, validateSparse } from './table.js';
 
 /** `coef_` and `intercept_` of a linear model, `outputs × features` row-major. */
 export interface LinearWeights {
@@ -40,17 +40,45 @@ export function readLinearWeights(node: PyNode): LinearWeights {
  * sums its products in feature order from zero, then adds the intercept: bit for bit what scipy's
  * sparse product gives, and within rounding of the BLAS product numpy uses for dense X.
  */
-export function linearScores(w: LinearWeights, cols: readonly Float64Array[], rows: number): Float64Array {
+export function linearScores(w: LinearWeights, cols: readonly NumericColumn[], rows: number): Float64Array {
   const { coef, intercept, outputs: k, features: d } = w;
   if (cols.length !== d) throw new Error(`X has ${cols.length} features, but the model is expecting ${d} features as input.`);
   const out = new Float64Array(rows * k);
   const acc = k === 1 ? out : new Float64Array(rows);
   for (let c = 0; c < k; c++) {
     if (k !== 1) acc.fill(0);
-    for (let j = 0; j < d; j++) {
-      const wj = coef[c * d + j];
+    const base = c * d;
+    for (let j = 0; j < d; ) {
       const col = cols[j];
-      for (let r = 0; r < rows; r++) acc[r] += col[r] * wj;
+      if (col instanceof SparseColumn) {
+        // Only the stored values: adding the zero products would not change any sum.
+        const { index, values } = col;
+        const wj = coef[base + j];
+        for (let i = 0; i < index.length; i++) acc[index[i]] += values[i] * wj;
+        j++;
+      } else if (j + 4 <= d && dense4(cols, j)) {
+        // Four features per pass over the rows, still added one after the other (same rounding).
+        const c1 = cols[j + 1] as Float64Array;
+        const c2 = cols[j + 2] as Float64Array;
+        const c3 = cols[j + 3] as Float64Array;
+        const w0 = coef[base + j];
+        const w1 = coef[base + j + 1];
+        const w2 = coef[base + j + 2];
+        const w3 = coef[base + j + 3];
+        for (let r = 0; r < rows; r++) {
+          let a = acc[r];
+          a += col[r] * w0;
+          a += c1[r] * w1;
+          a += c2[r] * w2;
+          a += c3[r] * w3;
+          acc[r] = a;
+        }
+        j += 4;
+      } else {
+        const wj = coef[base + j];
+        for (let r = 0; r < rows; r++) acc[r] += col[r] * wj;
+        j++;
+      }
     }
     const b = intercept[c];
     if (k === 1) for (let r = 0; r < rows; r++) out[r] += b;
@@ -59,14 +87,20 @@ export function linearScores(w: LinearWeights, cols: readonly Float64Array[], ro
   return out;
 }
 
+/** True when the four columns from `j` are all dense. */
+function dense4(cols: readonly NumericColumn[], j: number): boolean {
+  return cols[j + 1] instanceof Float64Array && cols[j + 2] instanceof Float64Array && cols[j + 3] instanceof Float64Array;
+}
+
 /** LinearModel's predict (`_decision_function`): `[n]` for 1-D `coef_`, `[n, targets]` for 2-D. */
 function linearModel(node: PyNode, ravel = false): Estimator {
   const input = fittedInput(node);
   const w = readLinearWeights(node);
   return {
     className: input.className,
+    estimatorType: 'regressor',
     predict(x) {
-      const scores = linearScores(w, validateNumeric(x, input), x.rows);
+      const scores = linearScores(w, validateSparse(x, input), x.rows);
       return new Tensor('float64', w.coef2d && !ravel ? [x.rows, w.outputs] : [scores.length], scores);
     },
   };
@@ -84,10 +118,11 @@ interface ClassifierParts {
 /** LinearClassifierMixin: `decision_function`, `predict` (sign for one column, else first argmax). */
 function linearClassifier(parts: ClassifierParts, probaOf?: (x: Table) => Float64Array): Estimator {
   const { input, weights: w, classes } = parts;
-  const decision = (x: Table): Float64Array => linearScores(w, validateNumeric(x, input), x.rows);
+  const decision = (x: Table): Float64Array => linearScores(w, validateSparse(x, input), x.rows);
   const decisionTensor = (x: Table, scores: Float64Array): Tensor<'float64'> => new Tensor('float64', w.outputs === 1 ? [x.rows] : [x.rows, w.outputs], scores);
   const est: Estimator = {
     className: input.className,
+    estimatorType: 'classifier',
     decisionFunction: (x) => decisionTensor(x, decision(x)),
     predict(x) {
       const scores = decision(x);
@@ -166,7 +201,7 @@ function withProba(parts: ClassifierParts, rule: ProbaRule): Estimator {
   if (rule === 'none') return linearClassifier(parts);
   const { input, weights: w } = parts;
   const proba = (x: Table): Float64Array => {
-    const scores = linearScores(w, validateNumeric(x, input), x.rows);
+    const scores = linearScores(w, validateSparse(x, input), x.rows);
     if (rule === 'modified-huber') return modifiedHuber(scores, x.rows, w.outputs);
     if (rule === 'logistic-regression') return softmaxOfDecision(scores, x.rows, w.outputs);
     return ovrLogistic(scores, x.rows, w.outputs);
@@ -189,12 +224,6 @@ function logisticIsOvr(node: PyNode, classes: Labels): boolean {
   if (classes.size <= 2 || solver === 'liblinear') return true;
   // The one case a release changed without a trace in the state: newton-cholesky became multinomial in 1.6.
   return solver === 'newton-cholesky' && releaseBefore(node, 1, 6);
-}
-
-/** True when the state's `_sklearn_version` is older than major.minor (false when absent). */
-function releaseBefore(node: PyNode, major: number, minor: number): boolean {
-  const m = /^(\d+)\.(\d+)/.exec(node.optional('_sklearn_version')?.asStr() ?? '');
-  return m !== null && (Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor));
 }
 
 /** LogisticRegression(CV): probabilities by the rule its state implies. */
