@@ -11,7 +11,7 @@ import { type FittedInput, type Table, checkFeatures, shortName } from './table.
  */
 export function treeColumns(x: Table, input: FittedInput, allowNan: boolean): readonly Float64Array[] {
   checkFeatures(x, input);
-  const cols = x.numeric('any', input.className);
+  const cols = x.dense('any', input.className);
   let nan = false;
   let inf = false;
   for (const col of cols) {
