@@ -17,6 +17,7 @@ import * as linear from './linear.js';
 import * as dummy from './dummy.js';
 import * as forest from './forest.js';
 import * as gb from './gradient-boosting.js';
+import * as hgb from './hist-gradient-boosting.js';
 import * as tree from './tree.js';
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
@@ -75,6 +76,8 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.ensemble._forest.ExtraTreesRegressor': forest.forestRegressor,
   'sklearn.ensemble._gb.GradientBoostingClassifier': gb.gradientBoostingClassifier,
   'sklearn.ensemble._gb.GradientBoostingRegressor': gb.gradientBoostingRegressor,
+  'sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier': hgb.histGradientBoostingClassifier,
+  'sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor': hgb.histGradientBoostingRegressor,
   'sklearn.dummy.DummyClassifier': dummy.dummyClassifier,
   'sklearn.dummy.DummyRegressor': dummy.dummyRegressor,
 
