@@ -19,6 +19,7 @@ import * as forest from './forest.js';
 import * as gb from './gradient-boosting.js';
 import * as hgb from './hist-gradient-boosting.js';
 import * as tree from './tree.js';
+import * as xgboost from './xgboost.js';
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
 
@@ -83,6 +84,8 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
 
   // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
 
-  // Wrappers of other libraries (XGBoost, LightGBM)
+  // Wrappers of other libraries (XGBoost, LightGBM): xgboost.ts, lightgbm.ts
+  'xgboost.sklearn.XGBClassifier': xgboost.xgbClassifier,
+  'xgboost.sklearn.XGBRegressor': xgboost.xgbRegressor,
 
 };
