@@ -6,8 +6,14 @@ import { fillRows } from '../trees/rows.js';
 import { rowLeaves, treeLeaves } from '../trees/walk.js';
 import type { PyNode } from '../../pyobj/index.js';
 
-/** Rows per block: the block (a few KiB per row at most) stays in cache while every tree walks it. */
-const BLOCK_ROWS = 128;
+/** Bytes of rows per block: the block stays in cache while every tree walks it. */
+const BLOCK_BYTES = 128 << 10;
+
+/** Rows per block for rows of `stride` values: 64 to 1024, a multiple of eight (the walk's group). */
+function blockRows(stride: number): number {
+  const rows = Math.floor(BLOCK_BYTES / (8 * Math.max(1, stride)));
+  return Math.max(64, Math.min(1024, rows - (rows % 8)));
+}
 
 /** How an engine lays out its rows for the walk. */
 export interface RowLayout {
@@ -49,12 +55,13 @@ export function forestOf(node: PyNode, trees: readonly SourceTree[], layout: Row
  */
 function walkBlocks(forest: NodeForest, layout: RowLayout, cols: readonly ArrayLike<number>[], rows: number, visit: (t: number, start: number, count: number, leaves: Int32Array) => void): void {
   const stride = layout.width * layout.copies;
-  const x = new Float64Array(Math.min(BLOCK_ROWS, rows) * stride);
-  const leaves = new Int32Array(BLOCK_ROWS);
+  const block = blockRows(stride);
+  const x = new Float64Array(Math.min(block, rows) * stride);
+  const leaves = new Int32Array(block);
   const T = forest.numTrees;
   const rowTrees = new Int32Array(T);
-  for (let start = 0; start < rows; start += BLOCK_ROWS) {
-    const count = Math.min(BLOCK_ROWS, rows - start);
+  for (let start = 0; start < rows; start += block) {
+    const count = Math.min(block, rows - start);
     fillRows(cols, start, count, x, stride, layout.copies, layout.round32);
     if (count >= 8) {
       for (let t = 0; t < T; t++) {

@@ -11,18 +11,18 @@
  */
 export function fillRows(cols: readonly ArrayLike<number>[], start: number, count: number, x: Float64Array, stride: number, copies: 1 | 2, round32: boolean): void {
   const width = cols.length;
+  const end = start + count;
   for (let j = 0; j < width; j++) {
     const col = cols[j];
-    const end = start + count;
-    if (round32) for (let r = start, o = j; r < end; r++, o += stride) x[o] = Math.fround(col[r]);
-    else for (let r = start, o = j; r < end; r++, o += stride) x[o] = col[r];
-  }
-  if (copies === 2) {
-    for (let r = 0, o = 0; r < count; r++, o += stride) {
-      for (let j = 0; j < width; j++) {
-        const v = x[o + j];
-        x[o + width + j] = v !== v ? -Infinity : v;
-      }
+    if (copies === 1) {
+      if (round32) for (let r = start, o = j; r < end; r++, o += stride) x[o] = Math.fround(col[r]);
+      else for (let r = start, o = j; r < end; r++, o += stride) x[o] = col[r];
+      continue;
+    }
+    for (let r = start, o = j; r < end; r++, o += stride) {
+      const v = round32 ? Math.fround(col[r]) : col[r];
+      x[o] = v;
+      x[o + width] = v !== v ? -Infinity : v;
     }
   }
 }
