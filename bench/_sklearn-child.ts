@@ -39,6 +39,8 @@ export interface SklearnRound {
   /** One-row request through HTTP: median and p90 (ms). */
   readonly httpOneMs?: number;
   readonly httpOneP90Ms?: number;
+  /** CPU the server process spent per one-row request (ms), all its threads. */
+  readonly httpOneCpuMs?: number;
 }
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
@@ -63,7 +65,7 @@ function post(url: URL, agent: Agent, body: Buffer): Promise<{ status: number; t
   });
 }
 
-async function httpLatency(dir: string, oneFile: string, want: unknown, calls: number, pinning: Pinning): Promise<number[]> {
+async function httpLatency(dir: string, oneFile: string, want: unknown, calls: number, pinning: Pinning): Promise<{ ms: number[]; cpuMs?: number }> {
   const server = await startServerChild('mlserve', [BIN, 'models', 'serve', '-m', dir, '-p', '0', '-w', '1'], pinning, 60_000);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
@@ -75,13 +77,15 @@ async function httpLatency(dir: string, oneFile: string, want: unknown, calls: n
       if (a.status !== 200 || JSON.stringify(JSON.parse(a.text)) !== expected) throw new Error(`one-row answer ${a.status} ${a.text.slice(0, 200)}, expected ${expected}`);
     }
     const ms: number[] = [];
+    const cpu0 = server.cpuMs();
     for (let i = 0; i < calls; i++) {
       const t0 = performance.now();
       const a = await post(url, agent, body);
       ms.push(performance.now() - t0);
       if (a.status !== 200) throw new Error(`one-row answer ${a.status}`);
     }
-    return ms;
+    const cpu1 = server.cpuMs();
+    return { ms, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / calls };
   } finally {
     agent.destroy();
     await server.stop();
@@ -127,8 +131,9 @@ async function measure(m: SklearnJob['models'][number], job: SklearnJob): Promis
     batchCpuSeconds,
     mismatches,
     inProcessOneMs: median(single),
-    httpOneMs: median(http),
-    httpOneP90Ms: percentile(http, 0.9),
+    httpOneMs: median(http.ms),
+    httpOneP90Ms: percentile(http.ms, 0.9),
+    httpOneCpuMs: http.cpuMs,
   };
 }
 

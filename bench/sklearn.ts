@@ -30,8 +30,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MODELS = ['random_forest', 'hist_gradient_boosting', 'logistic_regression', 'column_transformer'];
 
 interface PyTiming {
-  batch: { rows: number; medianSeconds: number; rowsPerSecond: number };
-  single: { medianMs: number; p90Ms: number };
+  batch: { rows: number; medianSeconds: number; rowsPerSecond: number; rowsPerCpuSecond: number };
+  single: { medianMs: number; p90Ms: number; cpuMedianMs: number };
 }
 
 interface PyResult {
@@ -76,10 +76,13 @@ interface Sample {
   mlCpuRowsPerSec: number;
   mlHttpMs: number;
   mlHttpP90Ms: number;
+  mlHttpCpuMs: number;
   mlInProcessMs: number;
   pyRowsPerSec: number;
+  pyCpuRowsPerSec: number;
   pyOneMs: number;
   pyOneP90Ms: number;
+  pyOneCpuMs: number;
 }
 
 function main(): void {
@@ -145,10 +148,13 @@ function main(): void {
           mlCpuRowsPerSec: r.rows! / median(r.batchCpuSeconds!),
           mlHttpMs: r.httpOneMs!,
           mlHttpP90Ms: r.httpOneP90Ms!,
+          mlHttpCpuMs: r.httpOneCpuMs ?? NaN,
           mlInProcessMs: r.inProcessOneMs!,
           pyRowsPerSec: t.batch.rowsPerSecond,
+          pyCpuRowsPerSec: t.batch.rowsPerCpuSecond,
           pyOneMs: t.single.medianMs,
           pyOneP90Ms: t.single.p90Ms,
+          pyOneCpuMs: t.single.cpuMedianMs,
         };
         samples.get(r.name)!.push(s);
         process.stdout.write(
@@ -167,10 +173,13 @@ function main(): void {
       const med = (f: (s: Sample) => number) => median(list.map(f));
       const rowsRatio = median(list.map((s) => s.mlRowsPerSec / s.pyRowsPerSec));
       const oneRatio = median(list.map((s) => s.pyOneMs / s.mlHttpMs));
+      const cpuRatio = median(list.map((s) => s.mlCpuRowsPerSec / s.pyCpuRowsPerSec));
+      const oneCpuRatio = median(list.map((s) => s.pyOneCpuMs / s.mlHttpCpuMs));
       process.stdout.write(
         `${name}, ${rows.toLocaleString('en-US')} rows: mlserve ${count(med((s) => s.mlRowsPerSec))} rows/s vs scikit-learn ${count(med((s) => s.pyRowsPerSec))} rows/s → ${ratio(rowsRatio)} (median of ${list.length}; goal ≥ 1.0x)\n` +
-          `  per CPU second: mlserve ${count(med((s) => s.mlCpuRowsPerSec))} rows (the steadier figure on a busy machine)\n` +
-          `  one row: mlserve ${ms(med((s) => s.mlHttpMs))} ms through HTTP (p90 ${ms(med((s) => s.mlHttpP90Ms))}; ${ms(med((s) => s.mlInProcessMs))} ms in-process) vs scikit-learn ${ms(med((s) => s.pyOneMs))} ms per predict call (p90 ${ms(med((s) => s.pyOneP90Ms))}) → ${ratio(oneRatio)} (goal ≥ 20x)\n`,
+          `  per CPU second: mlserve ${count(med((s) => s.mlCpuRowsPerSec))} rows vs scikit-learn ${count(med((s) => s.pyCpuRowsPerSec))} → ${ratio(cpuRatio)} (the steadier figure on a busy machine)\n` +
+          `  one row: mlserve ${ms(med((s) => s.mlHttpMs))} ms through HTTP (p90 ${ms(med((s) => s.mlHttpP90Ms))}; ${ms(med((s) => s.mlInProcessMs))} ms in-process) vs scikit-learn ${ms(med((s) => s.pyOneMs))} ms per predict call (p90 ${ms(med((s) => s.pyOneP90Ms))}) → ${ratio(oneRatio)} (goal ≥ 20x)\n` +
+          `  CPU per one-row request: mlserve server ${ms(med((s) => s.mlHttpCpuMs))} ms (HTTP, parsing, worker hand-off, predict) vs scikit-learn ${ms(med((s) => s.pyOneCpuMs))} ms per predict call → ${ratio(oneCpuRatio)}\n`,
       );
     }
   } finally {

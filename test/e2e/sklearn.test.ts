@@ -3,27 +3,16 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, spawnServe } from '../helpers/cli.js';
+import { runCli, spawnServe } from '../helpers/cli.js';
 import { caseModelDir, readCaseRequest, readCaseResponse, sklearnCases, SKLEARN_FIXTURES } from '../helpers/sklearn-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlserve-sklearn-e2e-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'models', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const run = (args: string[], stdin?: string) => runCli(['models', ...args], stdin);
 
 const proba = sklearnCases({ model: 'column-transformer-remainder-passthrough', sklearnVersion: '1.6.1' })[0];
 const labels = sklearnCases({ model: 'onehot-ignore', sklearnVersion: '1.6.1', predictFn: 'predict' })[0];

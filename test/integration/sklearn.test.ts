@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startServer } from '../helpers/server.js';
+import { ROOT } from '../helpers/cli.js';
 import { caseModelDir, readCaseRequest, readCaseResponse, sklearnCases, type SklearnCase } from '../helpers/sklearn-fixtures.js';
 
 const temps: string[] = [];
@@ -107,5 +108,20 @@ describe('scikit-learn models through HTTP', () => {
       assert.match(err.message, /--engine python/);
       return true;
     });
+  });
+
+  it("answers the README's scikit-learn example as the README shows", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const serve = /npx mlserve models serve -m (\S+) -p 5002/.exec(readme);
+    const example = /curl -s localhost:5002\/invocations[^\n]*\\\n\s*-d '([^']+)'\n# (\{[^\n]*\})/.exec(readme);
+    assert.ok(serve && example, 'the README has the sklearn example');
+    const server = await startServer(join(ROOT, serve[1]), { workers: 1 });
+    try {
+      const { status, text } = await post(server.url, example[1]);
+      assert.equal(status, 200, text);
+      assert.equal(text, example[2]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -66,4 +66,11 @@ describe('building evaluators from a state tree', () => {
     const out = model.predict!(toTable(numberFrame({ a: [3, 1], b: [6, 2] })));
     assert.deepEqual([...(out.data as Float64Array)], [2.5, 0.5]);
   });
+
+  it('refuses a model that contains itself instead of following it forever', () => {
+    const loop = record('sklearn.pipeline.Pipeline', {});
+    (loop.state as Map<unknown, unknown>).set('steps', [['again', loop]]);
+    const err = refusal(loop);
+    assert.match(err.unsupported[0], /^class sklearn\.pipeline\.Pipeline at step again \(it contains itself\)$/);
+  });
 });

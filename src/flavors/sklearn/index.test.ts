@@ -41,6 +41,7 @@ describe('sklearn flavor', () => {
     assert.equal(model.batchable, true);
     const out = (await model.predict(numberFrame({ f0: [0, 1], f1: [0, 0], f2: [0, 0], f3: [0, 0] }), null)) as Tensor;
     assert.deepEqual(out.shape, [2]);
+    await assert.rejects(model.predict(numberFrame({ f0: [], f1: [], f2: [], f3: [] }), null), /Found array with 0 sample\(s\)/);
   });
 
   it("runs python_function.predict_fn, and fails to load when the estimator has no such function (as MLflow's pyfunc does)", async () => {

@@ -253,5 +253,28 @@ export const linearRegressor: EstimatorBuilder = (node) => linearModel(node);
 /** SGDRegressor: the same, raveled to `[n]`. */
 export const sgdRegressor: EstimatorBuilder = (node) => linearModel(node, true);
 
+/**
+ * PoissonRegressor, GammaRegressor, TweedieRegressor: the linear predictor through the inverse of
+ * the model's link (`_base_loss.link` since 1.1, `_link_instance` before): exp for the log link.
+ */
+export const glmRegressor: EstimatorBuilder = (node) => {
+  const linkNode = node.optional('_base_loss')?.get('link') ?? node.get('_link_instance');
+  const link = linkNode.className ?? '';
+  const name = link.slice(link.lastIndexOf('.') + 1);
+  if (name !== 'LogLink' && name !== 'IdentityLink') throw linkNode.error(`is a ${name} link, which mlserve does not invert`);
+  const input = fittedInput(node);
+  const w = readLinearWeights(node);
+  if (w.coef2d) throw node.get('coef_').error('should be 1-D');
+  return {
+    className: input.className,
+    estimatorType: 'regressor',
+    predict(x) {
+      const raw = linearScores(w, validateSparse(x, input), x.rows);
+      if (name === 'LogLink') for (let i = 0; i < raw.length; i++) raw[i] = Math.exp(raw[i]);
+      return new Tensor('float64', [x.rows], raw);
+    },
+  };
+};
+
 /** LinearSVC: decision, labels; no probabilities. */
 export const linearSvc: EstimatorBuilder = (node) => withProba(classifierParts(node), 'none');
