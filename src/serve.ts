@@ -2,10 +2,10 @@
 
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveServeOptions, type ServeOptions, type Env } from './config/options.js';
-import { resolveModelUri } from './uri/resolve.js';
+import { resolveModel, type Registered } from './uri/resolve.js';
 import { chooseFlavor, loadModel, readMLmodel, type MLmodel } from './model/load.js';
 import type { Signature } from './schema/types.js';
 import { createReplicas } from './runtime/replicas.js';
@@ -20,9 +20,15 @@ import { VERSION } from './version.js';
 import { createUiRoutes } from './server/ui/routes.js';
 import { describeModel } from './model/describe.js';
 import { publishModel, type PublishedModel } from './openapi/publish.js';
+import { createLogger, type Logger } from './logger.js';
+import { listenError } from './server/listen-error.js';
 
 /** What a running server serves. */
 export interface ServedModel {
+  /** The model URI it was asked to serve (`-m`). */
+  readonly uri: string;
+  /** The registered version the URI resolved to (`models:/iris@champion` → `{ name: 'iris', version: '2' }`). */
+  readonly registered?: Registered;
   /** Absolute model directory. */
   readonly path: string;
   /** The flavor serving it. */
@@ -41,6 +47,8 @@ export interface ServerHandle {
   readonly port: number;
   readonly model: ServedModel;
   readonly metrics: ServerMetrics;
+  /** Where the server logs (the access log included). */
+  readonly logger: Logger;
   /** The V2 gRPC port, when `grpcPort` was given. */
   readonly grpcPort?: number;
   /**
@@ -51,20 +59,27 @@ export interface ServerHandle {
 }
 
 /** Loads the model into its workers and composes the predictor the server calls. */
-async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics): Promise<{ predictor: Predictor & { queued: number }; model: ServedModel }> {
+async function startPredictor(
+  dir: string,
+  mlmodel: MLmodel,
+  options: Readonly<ServeOptions>,
+  metrics: ServerMetrics,
+  logger: Logger,
+): Promise<{ predictor: Predictor & { queued: number }; flavor: string; workers: number; batching: boolean }> {
   const flavor = chooseFlavor(mlmodel);
   const workers = options.workers || (flavor.offThread ? 1 : availableParallelism());
+  logger.info(`loading the ${flavor.name} model in ${mlmodel.path} into ${workers} worker${workers === 1 ? '' : 's'}`);
   let base: Predictor;
   let batchable: boolean;
   if (flavor.offThread) {
     // Each instance already runs inference in its own thread (onnxruntime sessions).
     // Share the CPUs this process may use among the instances' native thread pools.
     const threads = Math.max(1, Math.floor(availableParallelism() / workers));
-    const models = await Promise.all(Array.from({ length: workers }, () => loadModel(dir, { threads })));
+    const models = await Promise.all(Array.from({ length: workers }, () => loadModel(dir, { threads, logger })));
     base = createReplicas(models);
     batchable = models[0].batchable;
   } else {
-    const pool = createWorkerPool({ modelDir: dir, size: workers, onRestart: () => metrics.workerRestarts.inc() });
+    const pool = createWorkerPool({ modelDir: dir, size: workers, logger, onRestart: () => metrics.workerRestarts.inc() });
     await pool.start();
     base = pool;
     batchable = flavor.batchable;
@@ -88,26 +103,34 @@ async function startPredictor(dir: string, mlmodel: MLmodel, options: Readonly<S
     onQueueWait: metrics.queueSeconds.bind({}),
     onInference: metrics.inferenceSeconds.bind({}),
   });
-  return { predictor, model: { path: mlmodel.path, flavor: flavor.name, signature: mlmodel.signature, workers, batching } };
+  return { predictor, flavor: flavor.name, workers, batching };
 }
 
 /** Scores the model's serving input example once (MLflow writes it as `serving_input_example.json`). */
-async function warmUp(mlmodel: MLmodel, scoring: ScoringContext, log: (m: string) => void): Promise<void> {
+async function warmUp(mlmodel: MLmodel, scoring: ScoringContext, logger: Logger): Promise<void> {
   const info = mlmodel.raw.saved_input_example_info as Record<string, unknown> | undefined;
   const file = typeof info?.serving_input_path === 'string' ? info.serving_input_path : undefined;
   if (!file) return;
+  logger.info(`warming up with ${file}`);
   try {
     const body = await readFile(join(mlmodel.path, file));
     await score(decodeRequest('application/json', body, scoring), scoring);
   } catch (err) {
-    log(`mlserve: warm-up with ${file} failed (serving anyway): ${(err as Error).message}`);
+    logger.warn(`warm-up with ${file} failed (serving anyway): ${(err as Error).message}`);
   }
 }
 
-/** Lifecycle callbacks of `serve()`. */
+/** Lifecycle callbacks and collaborators of `serve()`. */
 export interface ServeHooks {
   /** Called once the port is bound, before the model loads (liveness holds from here). */
   onListening?(url: string): void;
+  /** Where the server logs. @default a logger at `options.logLevel` in `options.logFormat` on standard error */
+  logger?: Logger;
+}
+
+/** `models:/iris@champion (iris version 2)`, or the URI alone when it names no registered version. */
+function describeUri(uri: string, registered: Registered | undefined): string {
+  return registered ? `${uri} (${registered.name} version ${registered.version})` : uri;
 }
 
 function baseUrl(host: string, port: number): string {
@@ -118,7 +141,7 @@ function baseUrl(host: string, port: number): string {
 /** Serves a model; resolves once the server is listening and the model is loaded and warmed. */
 export async function serve(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
   const options = resolveServeOptions(given, env);
-  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+  const logger = hooks.logger ?? createLogger({ level: options.logLevel, format: options.logFormat });
   const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.' };
   let scoring: ScoringContext | undefined;
   let v2: V2Routes | undefined;
@@ -133,19 +156,22 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     timeoutSeconds: options.timeoutSeconds,
     bodyLimitBytes: options.bodyLimitBytes,
     serverVersion: VERSION,
-    protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle } : undefined),
+    logger,
+    protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle, template: v2.template } : undefined),
     extraRoutes: createUiRoutes({ page: options.ui, modelInfo: () => published?.modelInfo(), openapi: () => published?.openapi(), serverVersion: VERSION }),
   });
   // Listen first: liveness holds while a large model downloads and loads; readiness waits for it.
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (err: Error): void => reject(listenError('HTTP', options.host, options.port, err, '-p/--port'));
+    server.once('error', fail);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
   const url = baseUrl(options.host, port);
+  logger.info(`mlserve ${VERSION} listening at ${url}; loading ${options.modelUri} (liveness answers now, readiness once it is loaded)`);
   hooks.onListening?.(url);
   const stopListening = (): Promise<void> =>
     new Promise((resolve) => {
@@ -153,18 +179,33 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       server.closeIdleConnections();
     });
   let model: ServedModel;
+  let temporary: readonly string[] = [];
+  /** A --no-cache download lives in a temporary folder for as long as the server does. */
+  const removeTemporary = (): Promise<unknown> => Promise.all(temporary.map((d) => rm(d, { recursive: true, force: true }).catch(() => undefined)));
   try {
     const started = performance.now();
-    const dir = await resolveModelUri(options.modelUri, { env, trackingUri: options.trackingUri, noCache: options.noCache, log });
+    const resolved = await resolveModel(options.modelUri, { env, trackingUri: options.trackingUri, noCache: options.noCache, logger });
+    const dir = resolved.path;
+    temporary = resolved.temporary ?? [];
+    if (resolved.registered) logger.info(`resolved ${describeUri(options.modelUri, resolved.registered)} to ${dir}`);
     const mlmodel = await readMLmodel(dir);
-    const started2 = await startPredictor(dir, mlmodel, options, metrics);
+    const started2 = await startPredictor(dir, mlmodel, options, metrics, logger);
     predictor = started2.predictor;
-    model = started2.model;
+    model = {
+      uri: options.modelUri,
+      ...(resolved.registered ? { registered: resolved.registered } : {}),
+      path: mlmodel.path,
+      flavor: started2.flavor,
+      signature: mlmodel.signature,
+      workers: started2.workers,
+      batching: started2.batching,
+    };
     scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails };
-    if (options.warmup) await warmUp(mlmodel, scoring, log);
+    if (options.warmup) await warmUp(mlmodel, scoring, logger);
     const v2ctx: V2Context = {
       modelName: options.modelName ?? defaultModelName(options.modelUri, dir),
-      modelVersion: defaultModelVersion(options.modelUri),
+      // An alias or `latest` names a version only once resolved: V2 metadata reports that one.
+      modelVersion: resolved.registered?.version ?? defaultModelVersion(options.modelUri),
       signature: mlmodel.signature,
       predictor,
       isReady: () => isReady(state),
@@ -173,6 +214,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       bodyLimitBytes: options.bodyLimitBytes,
       timeoutSeconds: options.timeoutSeconds,
       serverVersion: VERSION,
+      logger,
       onGrpcCall: (method, code, seconds) => {
         metrics.requests.inc({ endpoint: method, protocol: 'grpc', status: code });
         metrics.requestSeconds.observe(seconds, { endpoint: method, protocol: 'grpc' });
@@ -182,13 +224,22 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     const description = await describeModel(mlmodel, { uri: options.modelUri, name: v2ctx.modelName, version: v2ctx.modelVersion, flavor: model.flavor, engine: 'native' });
     published = publishModel(description, { serverVersion: VERSION });
     if (options.grpcPort !== undefined) grpc = await startGrpcServer(v2ctx, options.host, options.grpcPort);
-    metrics.modelLoadSeconds.set((performance.now() - started) / 1000);
+    const loadSeconds = (performance.now() - started) / 1000;
+    metrics.modelLoadSeconds.set(loadSeconds);
     state.ready = true;
     state.notReadyReason = undefined;
+    const grpcNote = grpc ? `, V2 gRPC on port ${grpc.port}` : '';
+    const how = `${model.flavor}, ${model.workers} worker${model.workers === 1 ? '' : 's'}${model.batching ? ', batching' : ''}`;
+    logger.info(`ready in ${loadSeconds.toFixed(2)} s: serving ${describeUri(options.modelUri, resolved.registered)} (${how}) as '${v2ctx.modelName}' at ${url}${grpcNote}`, {
+      url,
+      grpc_port: grpc?.port,
+      model_version: resolved.registered?.version,
+    });
   } catch (err) {
     await stopListening();
     await grpc?.close();
     await predictor?.close();
+    await removeTemporary();
     throw err;
   }
   let closing: Promise<void> | undefined;
@@ -198,6 +249,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     grpcPort: grpc?.port,
     model,
     metrics,
+    logger,
     close() {
       closing ??= (async () => {
         state.draining = true;
@@ -208,6 +260,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
         await stopped;
         await grpc?.close();
         await predictor?.close();
+        await removeTemporary();
       })();
       return closing;
     },

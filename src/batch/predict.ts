@@ -110,6 +110,7 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
     errors = errorsFile(options.errorsPath ?? defaultErrorsPath((options.output as { path: string }).path, options.inputFormat), options.inputFormat);
   }
   let rows = 0;
+  let firstFault: string | undefined;
   try {
     for await (const chunk of reader.chunks) {
       if (options.signal?.aborted) throw new ServingError('CANCELLED', 'Interrupted.');
@@ -121,6 +122,7 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
         }
         const fault = describeFault(chunk, piece.bad, piece.error);
         if (!errors) throw new BadRequestError(`${faultMessage(fault)} (--on-error skip sets bad rows aside and goes on)`, { cause: piece.error });
+        firstFault ??= faultMessage(fault);
         await errors.add(fault, chunk.raw(piece.bad), chunk.header);
       }
       options.onProgress?.({
@@ -131,6 +133,13 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
         totalRows: reader.totalRows,
         elapsedMs: performance.now() - started,
       });
+    }
+    if (rows === 0 && errors !== undefined && errors.count > 0) {
+      // Skipping is for a few bad rows: when every row is bad, the run failed (no empty output posing as a result).
+      await errors.commit();
+      throw new BadRequestError(
+        `No row could be scored: all ${errors.count} row${errors.count === 1 ? ' was' : 's were'} bad, written to ${errors.path}. The first: ${firstFault}`,
+      );
     }
     await writer.finish();
     await sink.commit();

@@ -1,6 +1,7 @@
 // Owns mlserve's options: their defaults, environment variables, validation and freezing.
 
 import { InvalidOptionsError } from '../errors.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logger.js';
 
 /** Options of `serve()` and `mlserve models serve`. */
 export interface ServeOptions {
@@ -45,6 +46,11 @@ export interface ServeOptions {
   envManager: EnvManager;
   /** Serve the page at `/` that tries the model (`/openapi.json` and `/mlserve/model` stay on). @default true */
   ui: boolean;
+
+  /** Least severe log lines written: `info` includes the access log, `warn` leaves it out. @default 'info' (env MLSERVE_LOG_LEVEL) */
+  logLevel: LogLevel;
+  /** Log line format: `text` for people, `json` for log collectors. @default 'text' (env MLSERVE_LOG_FORMAT) */
+  logFormat: LogFormat;
 }
 
 /** MLflow's environment managers. */
@@ -69,6 +75,9 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   schemaDetails: true,
   envManager: 'local',
   ui: true,
+
+  logLevel: 'info',
+  logFormat: 'text',
 });
 
 /** The environment variables mlserve reads, as a plain object. */
@@ -85,6 +94,12 @@ function envBool(v: string | undefined): boolean | undefined {
   if (t === 'true' || t === '1') return true;
   if (t === 'false' || t === '0') return false;
   return undefined;
+}
+
+/** An environment word, trimmed and lower-cased; undefined when unset or blank. */
+function envWord(v: string | undefined): string | undefined {
+  const t = v?.trim().toLowerCase();
+  return t ? t : undefined;
 }
 
 function envInt(v: string | undefined): number | undefined {
@@ -119,6 +134,9 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
     envManager: given.envManager ?? DEFAULTS.envManager,
     ui: given.ui ?? DEFAULTS.ui,
+
+    logLevel: given.logLevel ?? (envWord(env.MLSERVE_LOG_LEVEL) as LogLevel | undefined) ?? DEFAULTS.logLevel,
+    logFormat: given.logFormat ?? (envWord(env.MLSERVE_LOG_FORMAT) as LogFormat | undefined) ?? DEFAULTS.logFormat,
   };
   const problems: string[] = [];
   if (!opts.modelUri) problems.push('A model URI is required (-m/--model-uri).');
@@ -135,6 +153,8 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   if (!ENV_MANAGERS.includes(opts.envManager)) {
     problems.push(`Invalid value for \`env_manager\`: ${opts.envManager}. Must be one of ['local', 'conda', 'virtualenv', 'uv']`);
   }
+  if (!LOG_LEVELS.includes(opts.logLevel)) problems.push(`Invalid log level ${JSON.stringify(opts.logLevel)}: expected one of ${LOG_LEVELS.join(', ')}.`);
+  if (!LOG_FORMATS.includes(opts.logFormat)) problems.push(`Invalid log format ${JSON.stringify(opts.logFormat)}: expected text or json.`);
   if (problems.length) throw new InvalidOptionsError(problems);
   return Object.freeze(opts);
 }

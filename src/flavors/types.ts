@@ -3,6 +3,7 @@
 import type { Frame } from '../data/frame.js';
 import type { Tensor } from '../data/tensor.js';
 import type { Signature } from '../schema/types.js';
+import type { Logger } from '../logger.js';
 
 /**
  * What a model receives after decoding and signature enforcement (spec §2–3): a Frame (pandas
@@ -32,6 +33,8 @@ export interface FlavorLoadContext {
   readonly flavors?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Where to write a notice about the model (one line, no newline); stderr when undefined. */
   readonly log?: (line: string) => void;
+  /** Where the flavor reports what people should know (e.g. outputs it leaves out). @default silentLogger */
+  readonly logger?: Logger;
 }
 
 /** A loaded model, ready to predict. */

@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelLoadError } from '../../errors.js';
 import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput, ModelParams } from '../types.js';
+import { registerSelfImport } from './self-import.js';
 
 /** What a `js_function` module may export. */
 export interface JsModelModule {
@@ -32,6 +33,8 @@ export const jsFunctionFlavor: ModelFlavor = {
     const rel = relative(ctx.modelPath, file);
     if (rel.startsWith('..') || isAbsolute(rel)) throw new ModelLoadError(`The js_function entry '${entry}' must be inside the model directory ${ctx.modelPath}.`);
     if (!existsSync(file)) throw new ModelLoadError(`The js_function entry ${file} does not exist.`);
+    // The model may `import { ServingError } from 'mlserve'` wherever its folder is.
+    registerSelfImport();
     let mod: Partial<JsModelModule>;
     try {
       mod = (await import(pathToFileURL(file).href)) as Partial<JsModelModule>;

@@ -2,6 +2,7 @@
 
 import type { FlatError } from '../../errors.js';
 import type { Wire } from '../wire.js';
+import type { LogFormat, LogLevel } from '../../logger.js';
 
 /** Data a worker starts with: only resolved, serialisable configuration. */
 export interface WorkerConfig {
@@ -9,6 +10,8 @@ export interface WorkerConfig {
   readonly modelDir: string;
   /** Index of the worker in the pool (for logs). */
   readonly index: number;
+  /** How the worker logs (its own logger, same level and format as the server's). */
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
 }
 
 /** One request inside a message. */

@@ -6,6 +6,7 @@ import type { ModelParams } from '../../flavors/types.js';
 import type { PredictCall, Predictor } from '../types.js';
 import { fromWire, toWire } from '../wire.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './messages.js';
+import { errorFields, silentLogger, type Logger } from '../../logger.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -26,8 +27,8 @@ export interface PoolOptions {
   modelDir: string;
   /** Number of workers. */
   size: number;
-  /** Where to log worker crashes. */
-  log?: (message: string) => void;
+  /** Where worker crashes are logged (workers log with its level and format). @default silentLogger */
+  logger?: Logger;
   /** Called when a worker is replaced, for metrics. */
   onRestart?: () => void;
 }
@@ -41,14 +42,14 @@ export interface WorkerPool extends Predictor {
 
 /** Creates a pool; call `start()` before `predict()`. */
 export function createWorkerPool(options: PoolOptions): WorkerPool {
-  const log = options.log ?? ((m: string) => console.error(m));
+  const logger = options.logger ?? silentLogger;
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;
 
   const spawn = (index: number): Promise<void> =>
     new Promise((resolve, reject) => {
-      const config: WorkerConfig = { modelDir: options.modelDir, index };
+      const config: WorkerConfig = { modelDir: options.modelDir, index, log: { level: logger.level, format: logger.format } };
       const worker = new Worker(WORKER_URL, { workerData: config });
       const slot: Slot = { worker, ready: false, calls: new Map() };
       slots[index] = slot;
@@ -78,7 +79,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       });
       worker.on('error', (err) => {
         if (!started) reject(err);
-        else log(`mlserve: inference worker ${index} failed: ${err.stack ?? err.message}`);
+        else logger.error(`inference worker ${index} failed`, errorFields(err));
       });
       worker.on('exit', (code) => {
         slot.ready = false;
@@ -86,9 +87,9 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
         slot.calls.clear();
         for (const call of inFlight) call.reject(new WorkerCrashedError());
         if (closed || !started || slots[index] !== slot) return;
-        log(`mlserve: inference worker ${index} exited (code ${code}); ${inFlight.length} in-flight request(s) failed; starting a replacement`);
+        logger.error(`inference worker ${index} exited (code ${code}); ${inFlight.length} in-flight request(s) failed; starting a replacement`);
         options.onRestart?.();
-        spawn(index).catch((err: ServingError) => log(`mlserve: could not restart inference worker ${index}: ${err.message}`));
+        spawn(index).catch((err: ServingError) => logger.error(`could not restart inference worker ${index}: ${err.message}`));
       });
     });
 

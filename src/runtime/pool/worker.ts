@@ -1,18 +1,19 @@
 // Owns one inference worker thread: load the model once, then answer predict messages.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { ModelLoadError, ServingError, type FlatError } from '../../errors.js';
+import { ModelLoadError, asServingError, isServingError, type FlatError } from '../../errors.js';
 import { loadModel } from '../../model/load.js';
 import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import type { ModelParams } from '../../flavors/types.js';
+import { createLogger } from '../../logger.js';
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
 
 function flatten(err: unknown): FlatError {
-  if (err instanceof ServingError) return err.toJSON();
+  if (isServingError(err)) return asServingError(err).toJSON();
   const e = new ModelLoadError(err instanceof Error ? err.message : String(err));
   return e.toJSON();
 }
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   let predictor;
   try {
     // Notices about the model (e.g. an untested library version) are written once, by the first worker.
-    predictor = directPredictor(await loadModel(config.modelDir, { log: config.index === 0 ? undefined : () => {} }));
+    predictor = directPredictor(await loadModel(config.modelDir, { logger: createLogger(config.log), log: config.index === 0 ? undefined : () => {} }));
   } catch (err) {
     send({ kind: 'load-error', error: flatten(err) });
     return;

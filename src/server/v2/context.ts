@@ -2,6 +2,7 @@
 
 import type { Signature } from '../../schema/types.js';
 import type { Predictor } from '../../runtime/types.js';
+import type { Logger } from '../../logger.js';
 
 /** The served model and the server state, as the V2 REST routes and the gRPC service see them. */
 export interface V2Context {
@@ -25,6 +26,6 @@ export interface V2Context {
   readonly serverVersion?: string;
   /** Called once per gRPC call with its method, status code name and duration, for metrics. */
   readonly onGrpcCall?: (method: string, code: string, seconds: number) => void;
-  /** Where unexpected errors are logged. @default console.error */
-  readonly log?: (message: string) => void;
+  /** Model exceptions, unexpected errors and (gRPC) the access log. @default silentLogger */
+  readonly logger?: Logger;
 }
