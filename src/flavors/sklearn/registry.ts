@@ -18,6 +18,7 @@ import * as dummy from './dummy.js';
 import * as forest from './forest.js';
 import * as gb from './gradient-boosting.js';
 import * as hgb from './hist-gradient-boosting.js';
+import * as lightgbm from './lightgbm.js';
 import * as tree from './tree.js';
 import * as xgboost from './xgboost.js';
 
@@ -106,5 +107,8 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   // Wrappers of other libraries (XGBoost, LightGBM): xgboost.ts, lightgbm.ts
   'xgboost.sklearn.XGBClassifier': xgboost.xgbClassifier,
   'xgboost.sklearn.XGBRegressor': xgboost.xgbRegressor,
+  'lightgbm.sklearn.LGBMClassifier': lightgbm.lgbmClassifier,
+  'lightgbm.sklearn.LGBMRegressor': lightgbm.lgbmRegressor,
+  'lightgbm.sklearn.LGBMRanker': lightgbm.lgbmRegressor,
 
 };

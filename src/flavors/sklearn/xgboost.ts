@@ -3,7 +3,6 @@
 // and predict / predict_proba answer as the estimator's do (`inplace_predict` with its `missing`,
 // best_iteration's rounds, class indices or probabilities).
 
-import { Frame, type Column as FrameColumn } from '../../data/frame.js';
 import type { Tensor } from '../../data/tensor.js';
 import { PyByteArray, type PyNode } from '../../pyobj/index.js';
 import type { Estimator as XgbEstimator } from '../xgboost/estimator.js';
@@ -15,7 +14,8 @@ import type { PredictOptions } from '../xgboost/params.js';
 import { featureLayout, predictLearner } from '../xgboost/predict.js';
 import { decodeUbjson } from '../xgboost/ubjson.js';
 import type { Estimator, EstimatorBuilder } from './estimator.js';
-import { SparseColumn, type Table } from './table.js';
+import { tableToFrame } from './frame.js';
+import type { Table } from './table.js';
 
 /**
  * The learner of a pickled `xgboost.core.Booster`: its `handle` holds `XGBoosterSerializeToBuffer`'s
@@ -41,17 +41,6 @@ function readPickledBooster(booster: PyNode): Learner {
   }
 }
 
-/** X as the DataFrame (labelled columns) or array (positional columns) the estimator is given. */
-function toFrame(x: Table): Frame {
-  const cols: FrameColumn[] = x.columns.map((c, j) => {
-    const name = x.labels ? x.labels[j] : j;
-    if (c instanceof Float64Array) return { name, dtype: 'float64', values: c };
-    if (c instanceof SparseColumn) return { name, dtype: 'float64', values: c.toDense() };
-    return { name, dtype: 'object', values: c as unknown[] };
-  });
-  return new Frame(cols, x.rows);
-}
-
 /** The estimator's side: kind, classes, `missing`, `best_iteration` (the Booster's attribute, else the model's). */
 function readWrapper(node: PyNode, learner: Learner, classifier: boolean): XgbEstimator {
   const booster = node.get('_Booster');
@@ -75,7 +64,7 @@ function xgbEstimator(node: PyNode, classifier: boolean): Estimator {
   const learner = readPickledBooster(node.get('_Booster'));
   const estimator = readWrapper(node, learner, classifier);
   const layout = featureLayout(learner, estimator);
-  const run = (x: Table, method: PredictOptions['method']) => predictLearner(learner, estimator, featureSource(toFrame(x), layout), { method, strictShape: false, predLeaf: false });
+  const run = (x: Table, method: PredictOptions['method']) => predictLearner(learner, estimator, featureSource(tableToFrame(x), layout), { method, strictShape: false, predLeaf: false });
   const out: Estimator = { className: node.className!, predict: (x) => run(x, 'predict') };
   // float32, as XGBClassifier.predict_proba returns them (MLflow prints them as float32 values).
   if (classifier) out.predictProba = (x) => run(x, 'predict_proba') as Tensor<'float64'>;
