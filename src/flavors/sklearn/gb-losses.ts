@@ -51,8 +51,16 @@ function initPredict(init: Estimator, x: Table): Float64Array {
   return Float64Array.from({ length: p.size }, (_, i) => Number(p.at(i)));
 }
 
-/** `[1 - p, p]` per row, p = f(raw). */
-function twoColumns(raw: Float64Array, rows: number, f: (v: number) => number): Float64Array {
+/** The init's probability of the second class per row, clipped to `[eps, 1 - eps]`, through `link`. */
+function initPositive(init: Estimator, x: Table, eps: number, link: (p: number) => number): Float64Array {
+  const p = initProba(init, x, 2);
+  const out = new Float64Array(x.rows);
+  for (let r = 0; r < x.rows; r++) out[r] = link(clip(p[2 * r + 1], eps, 1 - eps));
+  return out;
+}
+
+/** Two-class probabilities `[1 - p, p]` per row, p = f(value) (the identity when omitted). */
+export function twoColumns(raw: ArrayLike<number>, rows: number, f: (v: number) => number = (v) => v): Float64Array {
   const out = new Float64Array(rows * 2);
   for (let r = 0; r < rows; r++) {
     const p = f(raw[r]);
@@ -97,15 +105,7 @@ function legacyLoss(loss: PyNode, name: string, nClasses: number): BoostingLoss 
       const half = name === 'ExponentialLoss';
       return {
         k: 1,
-        initRaw(init, x) {
-          const p = initProba(init, x, 2);
-          const out = new Float64Array(x.rows);
-          for (let r = 0; r < x.rows; r++) {
-            const q = clip(p[2 * r + 1], eps, 1 - eps);
-            out[r] = half ? 0.5 * Math.log(q / (1 - q)) : Math.log(q / (1 - q));
-          }
-          return out;
-        },
+        initRaw: (init, x) => initPositive(init, x, eps, half ? (q) => 0.5 * Math.log(q / (1 - q)) : (q) => Math.log(q / (1 - q))),
         proba: (raw, rows) => twoColumns(raw, rows, half ? (v) => expit(2 * v) : expit),
         // BinomialDeviance: argmax of [1 - p, p] (a tie is class 0); ExponentialLoss: the sign.
         decide: half ? bySign : (raw, rows) => argmaxRows(twoColumns(raw, rows, expit), rows, 2),
@@ -166,15 +166,7 @@ function linkedLoss(gb: PyNode, loss: PyNode, nClasses: number): BoostingLoss {
     const half = linkName === 'HalfLogitLink';
     return {
       k: 1,
-      initRaw(init, x) {
-        const p = initProba(init, x, 2);
-        const out = new Float64Array(x.rows);
-        for (let r = 0; r < x.rows; r++) {
-          const v = logit(clip(p[2 * r + 1], eps, 1 - eps));
-          out[r] = half ? v * 0.5 : v;
-        }
-        return out;
-      },
+      initRaw: (init, x) => initPositive(init, x, eps, half ? (q) => logit(q) * 0.5 : logit),
       proba: (raw, rows) => twoColumns(raw, rows, half ? (v) => expit(2 * v) : expit),
       decide: bySign,
     };

@@ -7,6 +7,7 @@ import { Tensor } from '../../data/tensor.js';
 import type { NdArray, PyNode } from '../../pyobj/index.js';
 import type { SourceTree } from '../trees/node-forest.js';
 import { type BuildContext, type EstimatorBuilder, floatVector } from './estimator.js';
+import { twoColumns } from './gb-losses.js';
 import { type HgbInput, rawCategory, readHgbInput } from './hgb-input.js';
 import { Labels } from './labels.js';
 import { argmaxRows, expit, softmaxRows } from './math.js';
@@ -158,16 +159,7 @@ export const histGradientBoostingClassifier: EstimatorBuilder = (node, ctx) => {
     throw node.get('_loss').error(`has link ${h.link} with ${h.k} trees per iteration for ${classes.size} classes`);
   }
   const n = classes.size;
-  const proba = (raw: Float64Array, rows: number): Float64Array => {
-    if (!binary) return softmaxRows(raw, rows, n);
-    const out = new Float64Array(rows * 2);
-    for (let r = 0; r < rows; r++) {
-      const p = expit(raw[r]);
-      out[2 * r] = 1 - p;
-      out[2 * r + 1] = p;
-    }
-    return out;
-  };
+  const proba = (raw: Float64Array, rows: number): Float64Array => (binary ? twoColumns(raw, rows, expit) : softmaxRows(raw, rows, n));
   return {
     className: node.className!,
     predict(x) {

@@ -9,6 +9,7 @@ import { featureRows } from '../lightgbm/features.js';
 import { type LightGBMModel, parseLightGBMModel } from '../lightgbm/model.js';
 import { type Estimator, type EstimatorBuilder, fittedInput } from './estimator.js';
 import { tableToArray, tableToFrame } from './frame.js';
+import { twoColumns } from './gb-losses.js';
 import { Labels } from './labels.js';
 import { argmaxRows } from './math.js';
 import { type Table, checkFeatures } from './table.js';
@@ -69,13 +70,7 @@ export const lgbmClassifier: EstimatorBuilder = (node) => {
   const raw = (x: Table) => new Tensor('float64', k === 1 ? [x.rows] : [x.rows, k], m.scores(x));
   const proba = (x: Table): Tensor<'float64'> => {
     const s = m.scores(x);
-    if (k > 1) return new Tensor('float64', [x.rows, k], s);
-    const out = new Float64Array(2 * x.rows);
-    for (let r = 0; r < x.rows; r++) {
-      out[2 * r] = 1 - s[r];
-      out[2 * r + 1] = s[r];
-    }
-    return new Tensor('float64', [x.rows, 2], out);
+    return k > 1 ? new Tensor('float64', [x.rows, k], s) : new Tensor('float64', [x.rows, 2], twoColumns(s, x.rows));
   };
   const est: Estimator = {
     className: node.className!,
