@@ -40,6 +40,7 @@ function knownCategories(mapper: PyNode, width: number): { categorical: Uint8Arr
   const isCat = mapper.get('is_categorical_').asInt32Array();
   if (isCat.length !== width) throw mapper.error(`marks ${isCat.length} features, the model has ${width}`);
   const thresholds = mapper.list('bin_thresholds_');
+  if (thresholds.length !== width) throw mapper.error(`has bin thresholds for ${thresholds.length} features, the model has ${width}`);
   const categorical = Uint8Array.from(isCat, (v) => (v ? 1 : 0));
   const known = Array.from(categorical, (c, f) => {
     if (!c) return null;
