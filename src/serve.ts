@@ -9,10 +9,13 @@ import { resolveModel, type Registered } from './uri/resolve.js';
 import { chooseFlavor, loadModel, readMLmodel, type MLmodel } from './model/load.js';
 import type { Signature } from './schema/types.js';
 import { createReplicas } from './runtime/replicas.js';
+import { openEngine } from './runtime/engine.js';
+import { startPythonEngine } from './runtime/python/index.js';
+import { readPythonSettings } from './config/python.js';
 import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
 import type { Predictor } from './runtime/types.js';
-import { createAppServer, isReady, type ServerState } from './server/app.js';
+import { createAppServer, isReady, isServing, type ServerState } from './server/app.js';
 import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
 import { decodeRequest, score, type ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
@@ -31,10 +34,14 @@ export interface ServedModel {
   readonly registered?: Registered;
   /** Absolute model directory. */
   readonly path: string;
-  /** The flavor serving it. */
+  /** The flavor serving it (`python_function` for the Python engine). */
   readonly flavor: string;
+  /** The engine serving it: mlserve's own, or Python workers. */
+  readonly engine: 'native' | 'python';
+  /** Why that engine (shown in the start-up line). */
+  readonly engineReason: string;
   readonly signature?: Signature;
-  /** Inference workers (threads or in-process instances). */
+  /** Inference workers (threads, in-process instances or Python processes). */
   readonly workers: number;
   /** True when concurrent requests are merged into one model call. */
   readonly batching: boolean;
@@ -58,14 +65,58 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-/** Loads the model into its workers and composes the predictor the server calls. */
+/** What an engine started: the predictor the server calls and how it runs the model. */
+type Started = { predictor: Predictor & { queued: number }; flavor: string; workers: number; batching: boolean; unavailable?: () => string | undefined };
+
+/** Loads the model with the engine `--engine` allows (runtime/engine.ts chooses) and composes the predictor the server calls. */
 async function startPredictor(
   dir: string,
   mlmodel: MLmodel,
   options: Readonly<ServeOptions>,
   metrics: ServerMetrics,
+  env: Env,
   logger: Logger,
-): Promise<{ predictor: Predictor & { queued: number }; flavor: string; workers: number; batching: boolean }> {
+): Promise<Started & { engine: 'native' | 'python'; engineReason: string }> {
+  const { value, choice } = await openEngine(
+    mlmodel,
+    options.engine,
+    () => startNative(dir, mlmodel, options, metrics, logger),
+    () => startPython(mlmodel, options, metrics, env, logger),
+  );
+  if (choice.engine === 'native' && options.envManager !== 'local') logger.warn(`--env-manager ${options.envManager} has no effect: the model runs natively (${choice.reason}).`);
+  return { ...value, engine: choice.engine, engineReason: choice.reason };
+}
+
+/** The Python engine: worker processes that run the model with MLflow. */
+async function startPython(mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, env: Env, logger: Logger): Promise<Started> {
+  const settings = readPythonSettings(options.python, env);
+  const workers = options.workers || 1;
+  const engine = await startPythonEngine({
+    mlmodel,
+    envManager: options.envManager,
+    python: { executable: settings.executable, origin: settings.origin },
+    envDir: settings.envDir,
+    searchPath: settings.searchPath,
+    workers,
+    batching: options.batching,
+    maxBatchSize: options.maxBatchSize,
+    maxBatchDelayMs: options.maxBatchDelayMs,
+    maxQueue: options.maxQueue,
+    timeoutSeconds: options.timeoutSeconds,
+    logger,
+    onRestart: () => metrics.workerRestarts.inc(),
+    onBatch: (requests, rows) => {
+      metrics.batchRequests.observe(requests);
+      metrics.batchRows.observe(rows);
+    },
+    onQueueWait: metrics.queueSeconds.bind({}),
+    onInference: metrics.inferenceSeconds.bind({}),
+  });
+  return { predictor: engine.predictor, flavor: 'python_function', workers, batching: engine.batching, unavailable: () => engine.pool.unavailable() };
+}
+
+/** A native engine: JavaScript worker threads, or in-process instances for flavors that run off the main thread. */
+async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, logger: Logger): Promise<Started> {
   const flavor = chooseFlavor(mlmodel);
   const workers = options.workers || (flavor.offThread ? 1 : availableParallelism());
   logger.info(`loading the ${flavor.name} model in ${mlmodel.path} into ${workers} worker${workers === 1 ? '' : 's'}`);
@@ -189,17 +240,21 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     temporary = resolved.temporary ?? [];
     if (resolved.registered) logger.info(`resolved ${describeUri(options.modelUri, resolved.registered)} to ${dir}`);
     const mlmodel = await readMLmodel(dir);
-    const started2 = await startPredictor(dir, mlmodel, options, metrics, logger);
+    const started2 = await startPredictor(dir, mlmodel, options, metrics, env, logger);
+    logger.info(`engine ${started2.engine} (${started2.engineReason})`);
     predictor = started2.predictor;
     model = {
       uri: options.modelUri,
       ...(resolved.registered ? { registered: resolved.registered } : {}),
       path: mlmodel.path,
       flavor: started2.flavor,
+      engine: started2.engine,
+      engineReason: started2.engineReason,
       signature: mlmodel.signature,
       workers: started2.workers,
       batching: started2.batching,
     };
+    state.unavailable = started2.unavailable;
     scoring = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, predictor, schemaDetails: options.schemaDetails };
     if (options.warmup) await warmUp(mlmodel, scoring, logger);
     const v2ctx: V2Context = {
@@ -208,7 +263,8 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       modelVersion: resolved.registered?.version ?? defaultModelVersion(options.modelUri),
       signature: mlmodel.signature,
       predictor,
-      isReady: () => isReady(state),
+      isReady: () => isServing(state),
+      isAccepting: () => isReady(state),
       isLive: () => true,
       schemaDetails: options.schemaDetails,
       bodyLimitBytes: options.bodyLimitBytes,
@@ -221,7 +277,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
       },
     };
     v2 = createV2Routes(v2ctx);
-    const description = await describeModel(mlmodel, { uri: options.modelUri, name: v2ctx.modelName, version: v2ctx.modelVersion, flavor: model.flavor, engine: 'native' });
+    const description = await describeModel(mlmodel, { uri: options.modelUri, name: v2ctx.modelName, version: v2ctx.modelVersion, flavor: model.flavor, engine: model.engine });
     published = publishModel(description, { serverVersion: VERSION });
     if (options.grpcPort !== undefined) grpc = await startGrpcServer(v2ctx, options.host, options.grpcPort);
     const loadSeconds = (performance.now() - started) / 1000;
@@ -229,7 +285,7 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     state.ready = true;
     state.notReadyReason = undefined;
     const grpcNote = grpc ? `, V2 gRPC on port ${grpc.port}` : '';
-    const how = `${model.flavor}, ${model.workers} worker${model.workers === 1 ? '' : 's'}${model.batching ? ', batching' : ''}`;
+    const how = `${model.flavor}, engine ${model.engine}, ${model.workers} worker${model.workers === 1 ? '' : 's'}${model.batching ? ', batching' : ''}`;
     logger.info(`ready in ${loadSeconds.toFixed(2)} s: serving ${describeUri(options.modelUri, resolved.registered)} (${how}) as '${v2ctx.modelName}' at ${url}${grpcNote}`, {
       url,
       grpc_port: grpc?.port,

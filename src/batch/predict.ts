@@ -5,6 +5,9 @@ import { BadRequestError, InvalidOptionsError, ServingError } from '../errors.js
 import type { ScoringContext } from '../pipeline/mlflow.js';
 import { directPredictor } from '../runtime/direct.js';
 import type { LoadedModel } from '../model/load.js';
+import type { Predictor } from '../runtime/types.js';
+import type { Signature } from '../schema/types.js';
+import { materializeOutput } from '../codecs/prewritten.js';
 import { defaultErrorsPath, errorsFile, type ErrorsFile } from './errors-file.js';
 import { describeFault, faultMessage } from './faults.js';
 import { openReader } from './readers.js';
@@ -64,8 +67,15 @@ export function checkBatchOptions(o: PredictBatchOptions): string[] {
   return problems;
 }
 
+/** A model behind any engine: its signature and the predictor that runs it (see openBatchModel). */
+export interface BatchModel {
+  readonly signature?: Signature;
+  readonly signatureFromTypeHint: boolean;
+  readonly predictor: Predictor;
+}
+
 /** Name of the column of unnamed predictions: the output signature's single column name, else `prediction`. */
-function bareName(model: LoadedModel): string {
+function bareName(model: LoadedModel | BatchModel): string {
   const outputs = model.signature?.outputs;
   const only = outputs?.kind === 'columns' && outputs.specs.length === 1 ? outputs.specs[0].name : undefined;
   return only ?? 'prediction';
@@ -91,7 +101,7 @@ function createWriter(sink: Sink, options: RowOptions): PredictionWriter {
  * A bad row stops the run with BadRequestError naming its line (or row) and column, unless
  * `onError` is 'skip'. Throws InvalidOptionsError for inconsistent options.
  */
-export async function predictBatch(model: LoadedModel, options: PredictBatchOptions): Promise<BatchSummary> {
+export async function predictBatch(model: LoadedModel | BatchModel, options: PredictBatchOptions): Promise<BatchSummary> {
   const problems = checkBatchOptions(options);
   if (problems.length) throw new InvalidOptionsError(problems);
   const started = performance.now();
@@ -99,7 +109,7 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
   const ctx: ScoringContext = {
     signature: model.signature,
     signatureFromTypeHint: model.signatureFromTypeHint,
-    predictor: directPredictor(model),
+    predictor: 'predictor' in model ? model.predictor : directPredictor(model),
     schemaDetails: options.schemaDetails ?? true,
   };
   const reader = await openReader(options.input, options.inputFormat, options.batchSize ?? BATCH_DEFAULTS.batchSize, ctx);
@@ -116,7 +126,8 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
       if (options.signal?.aborted) throw new ServingError('CANCELLED', 'Interrupted.');
       for (const piece of await scoreChunk(chunk, ctx, errors === undefined)) {
         if ('ok' in piece) {
-          await writer.write(piece.ok);
+          // Answers written as MLflow's JSON (Python engine) stay text for JSON output; other formats need values.
+          await writer.write(outputFormat === 'json' ? piece.ok : { ...piece.ok, output: materializeOutput(piece.ok.output) });
           rows += chunk.rowWise ? piece.end - piece.start : chunk.size;
           continue;
         }

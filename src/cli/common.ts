@@ -1,6 +1,6 @@
 // Owns what every CLI command shares: usage errors, flag parsing with friendly errors, and compatibility flags.
 
-import { ENV_MANAGERS, type EnvManager } from '../config/options.js';
+import { ENGINES, ENV_MANAGERS, type EngineName, type EnvManager } from '../config/options.js';
 import { parseFlags, type FlagSpec, type ParsedFlags } from './flags.js';
 import { nearest } from './suggest.js';
 
@@ -64,17 +64,23 @@ export function numberFlag(flags: ParsedFlags, name: string): number | undefined
   return n;
 }
 
-/** Validates --env-manager as MLflow does and warns about flags that have no effect for mlserve. */
+/** Validates --env-manager as MLflow does (it matters to the Python engine) and warns about flags that have no effect for mlserve. */
 export function checkEnvManager(flags: ParsedFlags, warn: (m: string) => void): EnvManager {
   const value = (flags['env-manager'] as string | undefined) ?? 'local';
   if (!ENV_MANAGERS.includes(value as EnvManager)) {
     throw new UsageError(`Invalid value for \`env_manager\`: ${value}. Must be one of ['local', 'conda', 'virtualenv', 'uv']`);
   }
-  if (value !== 'local') warn(`mlserve: --env-manager ${value} has no meaning for mlserve (models run in this Node.js process); using 'local'.`);
   for (const flag of ['no-conda', 'install-mlflow', 'enable-mlserver']) {
     if (flags[flag]) warn(`mlserve: --${flag} is accepted for MLflow compatibility and has no effect.`);
   }
-  return 'local';
+  return value as EnvManager;
+}
+
+/** Reads --engine; undefined when absent. */
+export function engineFlag(flags: ParsedFlags): EngineName | undefined {
+  const value = flags.engine as string | undefined;
+  if (value !== undefined && !ENGINES.includes(value as EngineName)) throw new UsageError(`Invalid value for --engine: '${value}'. Must be one of ${ENGINES.join(', ')}.`);
+  return value as EngineName | undefined;
 }
 
 /** Writes a line to stderr. */

@@ -31,8 +31,6 @@ export interface FlavorLoadContext {
   readonly threads?: number;
   /** Every flavor section of the MLmodel file (the sklearn flavor reads `python_function.predict_fn`). */
   readonly flavors?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Where to write a notice about the model (one line, no newline); stderr when undefined. */
-  readonly log?: (line: string) => void;
   /** Where the flavor reports what people should know (e.g. outputs it leaves out). @default silentLogger */
   readonly logger?: Logger;
 }
@@ -41,6 +39,8 @@ export interface FlavorLoadContext {
 export interface LoadedFlavorModel {
   /** Runs the model. May throw a ServingError (kept as is) or anything else (MLflow's generic 400). */
   predict(input: ModelInput, params: ModelParams): Promise<unknown>;
+  /** Streams one request's answer chunk by chunk (MLflow's `predict_stream`); present only when the model can. */
+  predictStream?(input: ModelInput, params: ModelParams): AsyncIterable<unknown>;
   /** True when rows of several requests may be concatenated into one call. */
   readonly batchable?: boolean;
   /** Releases native resources. */

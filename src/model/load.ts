@@ -68,8 +68,6 @@ export interface LoadedModel extends LoadedFlavorModel {
 export interface LoadOptions {
   /** CPU threads the instance may use (see FlavorLoadContext.threads). */
   readonly threads?: number;
-  /** Where the flavor writes notices about the model (see FlavorLoadContext.log). */
-  readonly log?: (line: string) => void;
   /** Where the flavor reports notices. @default silentLogger */
   readonly logger?: Logger;
 }
@@ -81,7 +79,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const flavor = await FLAVORS[name]();
   let loaded: LoadedFlavorModel;
   try {
-    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, flavors: mlmodel.flavors, signature: mlmodel.signature, threads: options.threads, log: options.log, logger: options.logger });
+    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, flavors: mlmodel.flavors, signature: mlmodel.signature, threads: options.threads, logger: options.logger });
   } catch (err) {
     if (err instanceof ServingError) throw err;
     throw new ModelLoadError(`Failed to load the ${name} model in ${mlmodel.path}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
@@ -94,6 +92,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     mlmodel,
     batchable: loaded.batchable === true,
     predict: (input, params) => loaded.predict(input, params),
+    ...(loaded.predictStream && { predictStream: loaded.predictStream.bind(loaded) }),
     close: async () => {
       await loaded.close?.();
     },

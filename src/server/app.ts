@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
 import { readBody } from './body.js';
 import { renderError, type HttpAnswer } from './render.js';
-import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
+import { canStream, decodeRequest, score, streamDecoded, type ScoringContext } from '../pipeline/mlflow.js';
+import type { DecodedRequest } from '../codecs/types.js';
+import { sendEventStream, wantsStream } from './sse.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { ExtraRoutes } from './ui/routes.js';
@@ -25,6 +27,11 @@ export interface ServerState {
   inFlight: number;
   /** Why the server is not ready (shown in 503 answers). */
   notReadyReason?: string;
+  /**
+   * Why the engine cannot serve right now (every Python worker restarting), or undefined. Readiness
+   * turns false meanwhile; requests still queue for the replacement.
+   */
+  unavailable?: () => string | undefined;
 }
 
 /** Routes of another protocol (V2): `handle` returns true when it took the request. */
@@ -84,13 +91,18 @@ function send(res: ServerResponse, answer: HttpAnswer, head: boolean, version: s
   return head ? 0 : bytes;
 }
 
-/** True when the server should take traffic. */
+/** True when the server takes requests (loaded, warmed, not draining). */
 export function isReady(state: ServerState): boolean {
   return state.ready && !state.draining;
 }
 
+/** What readiness probes see: ready, and the engine able to serve now. */
+export function isServing(state: ServerState): boolean {
+  return isReady(state) && state.unavailable?.() === undefined;
+}
+
 function notReady(state: ServerState): TemporarilyUnavailableError {
-  const why = state.draining ? 'The server is shutting down.' : (state.notReadyReason ?? 'The model is still loading.');
+  const why = state.draining ? 'The server is shutting down.' : (state.notReadyReason ?? state.unavailable?.() ?? 'The model is still loading.');
   return new TemporarilyUnavailableError(`${why} Retry shortly.`, 1);
 }
 
@@ -120,12 +132,12 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
   };
 
   const health: Handler = (req, res, ctx) => {
-    if (!isReady(state)) return reply(req, res, ctx, renderError(notReady(state), logger, ctx.id), req.method === 'HEAD');
+    if (!isServing(state)) return reply(req, res, ctx, renderError(notReady(state), logger, ctx.id), req.method === 'HEAD');
     reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
   };
   const version: Handler = (req, res, ctx) => reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
   const scrape: Handler = (req, res, ctx) => {
-    metrics.ready.set(isReady(state) ? 1 : 0);
+    metrics.ready.set(isServing(state) ? 1 : 0);
     reply(req, res, ctx, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
   };
 
@@ -158,10 +170,34 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     }
     state.inFlight++;
     const contentType = req.headers['content-type'];
+    /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
+    const stream = async (decoded: DecodedRequest): Promise<undefined> => {
+      const abort = new AbortController();
+      res.once('close', () => abort.abort());
+      const chunks = streamDecoded(decoded, scoring, { deadline, signal: abort.signal });
+      try {
+        const first = await chunks.next();
+        // Past --timeout before the first chunk: the client got 504 already.
+        if (done) return undefined;
+        done = true;
+        clearTimeout(timer);
+        await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id }, logger, requestId: ctx.id });
+        countInvocation(200);
+        observeInvocation((performance.now() - ctx.started) / 1000);
+        logStreamed(req, res, ctx);
+        return undefined;
+      } finally {
+        abort.abort();
+      }
+    };
     readBody(req, options.bodyLimitBytes)
-      .then((body) => score(decodeRequest(contentType, body, scoring), scoring, { deadline }))
+      .then((body) => {
+        const decoded = decodeRequest(contentType, body, scoring);
+        if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
+        return score(decoded, scoring, { deadline });
+      })
       .then(
-        (text) => finish({ status: 200, contentType: JSON_TYPE, body: text }),
+        (text) => text !== undefined && finish({ status: 200, contentType: JSON_TYPE, body: text }),
         (err) => {
           const answer = renderError(err, logger, ctx.id);
           if (answer.status === 413) answer.headers = { ...answer.headers, connection: 'close' };

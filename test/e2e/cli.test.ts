@@ -217,7 +217,7 @@ describe('mlserve CLI', () => {
       for (const uri of ['models:/iris@champion', 'models:/iris/latest']) {
         const { child, url, stderr, exited } = await spawnServe(['-m', uri, '--tracking-uri', stores.fileUri, '-p', '0', '--no-cache']);
         try {
-          assert.match(stderr(), new RegExp(`ready in [\\d.]+ s: serving ${uri.replace(/[/@]/g, '\\$&')} \\(iris version 2\\) \\(onnx, 1 worker, batching\\) as 'iris' at http`));
+          assert.match(stderr(), new RegExp(`ready in [\\d.]+ s: serving ${uri.replace(/[/@]/g, '\\$&')} \\(iris version 2\\) \\(onnx, engine native, 1 worker, batching\\) as 'iris' at http`));
           const meta = (await (await fetch(`${url}/v2/models/iris`)).json()) as { versions?: string[] };
           assert.deepEqual(meta.versions, ['2']);
           assert.equal((await fetch(`${url}/v2/models/iris/versions/2/ready`)).status, 200);

@@ -19,9 +19,9 @@ export interface ServeChild {
   readonly exited: Promise<number | null>;
 }
 
-/** Spawns `mlserve models serve <args>`; resolves once it logs `ready in ... at http://...`, rejects if it exits first. */
-export function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT, env });
+/** Spawns `mlserve models serve <args>` (in `cwd`, default the repository); resolves once it logs `ready in ... at http://...`, rejects if it exits first. */
+export function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT): Promise<ServeChild> {
+  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd, env });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
@@ -33,9 +33,6 @@ export function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv = pro
     void exited.then(() => reject(new Error(`mlserve exited before it was ready:\n${stderr}`)));
   });
 }
-
-/** CliRun under the name the sklearn tests use. */
-export type Run = CliRun;
 
 /** What a finished CLI run printed and returned. */
 export interface CliRun {

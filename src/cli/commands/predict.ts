@@ -4,7 +4,6 @@ import { existsSync, fstatSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { resolveModel } from '../../uri/resolve.js';
-import { loadModel } from '../../model/load.js';
 import { processEnv } from '../../config/options.js';
 import { ModelExecutionError, ServingError } from '../../errors.js';
 import {
@@ -22,7 +21,8 @@ import {
   type PredictBatchOptions,
 } from '../../batch/predict.js';
 import { PREDICT_FLAGS, formatHelp, type ParsedFlags } from '../flags.js';
-import { UsageError, parse, intFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, checkEnvManager, engineFlag, warn } from '../common.js';
+import { openBatchModel } from '../../batch/open-model.js';
 import { formatSummary, progressLine } from './_progress.js';
 import { createLogger } from '../../logger.js';
 
@@ -105,18 +105,22 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (flags.help) return void process.stdout.write(PREDICT_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${PREDICT_HELP}`);
   const options = batchOptions(flags);
-  checkEnvManager(flags, warn);
+  const envManager = checkEnvManager(flags, warn);
+  const engine = engineFlag(flags) ?? 'auto';
+  const env = processEnv();
+  const logger = createLogger();
   const resolved = await resolveModel(flags['model-uri'] as string, {
-    env: processEnv(),
+    env,
     trackingUri: flags['tracking-uri'] as string | undefined,
     noCache: flags['no-cache'] === true,
-    logger: createLogger(),
+    logger,
   });
   // A --no-cache download is removed when the run ends.
   const removeTemporary = (): Promise<unknown> => Promise.all((resolved.temporary ?? []).map((d) => rm(d, { recursive: true, force: true })));
   let model;
   try {
-    model = await loadModel(resolved.path);
+    model = await openBatchModel(resolved.path, { engine, envManager, python: flags.python as string | undefined, env, logger });
+    if (model.choice.engine === 'python') logger.info(`engine python (${model.choice.reason})`);
   } catch (err) {
     await removeTemporary();
     throw err;

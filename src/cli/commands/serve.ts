@@ -4,7 +4,7 @@ import { serve, type ServerHandle } from '../../serve.js';
 import { processEnv, type ServeOptions } from '../../config/options.js';
 import type { LogFormat, LogLevel } from '../../logger.js';
 import { SERVE_FLAGS, formatHelp } from '../flags.js';
-import { UsageError, parse, intFlag, numberFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, numberFlag, checkEnvManager, engineFlag, warn } from '../common.js';
 
 /** Help text of `models serve`. */
 export const SERVE_HELP = formatHelp(
@@ -36,8 +36,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     warmup: flags['no-warmup'] ? false : undefined,
     bodyLimitBytes: intFlag(flags, 'max-body-size'),
     envManager: checkEnvManager(flags, warn),
+    engine: engineFlag(flags),
+    python: flags.python as string | undefined,
     ui: flags['no-ui'] ? false : undefined,
-
     logLevel: (flags['log-level'] as string | undefined)?.toLowerCase() as LogLevel | undefined,
     logFormat: (flags['log-format'] as string | undefined)?.toLowerCase() as LogFormat | undefined,
   };

@@ -7,9 +7,11 @@ import type { EstimatorBuilder } from './estimator.js';
 import * as columns from './column-transformer.js';
 import * as compose from './compose.js';
 import * as encoders from './encoders.js';
+import * as select from './feature-selection.js';
 import * as fn from './function-transformer.js';
 import * as impute from './impute.js';
 import * as multiclass from './multiclass.js';
+import * as polynomial from './polynomial.js';
 import * as scalers from './scalers.js';
 // Linear models
 import * as linear from './linear.js';
@@ -79,6 +81,14 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.preprocessing._data.MaxAbsScaler': scalers.maxAbsScaler,
   'sklearn.preprocessing._data.RobustScaler': scalers.robustScaler,
   'sklearn.preprocessing._data.Normalizer': scalers.normalizer,
+  'sklearn.preprocessing._data.Binarizer': scalers.binarizer,
+  'sklearn.preprocessing._polynomial.PolynomialFeatures': polynomial.polynomialFeatures,
+  'sklearn.feature_selection._variance_threshold.VarianceThreshold': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectKBest': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectPercentile': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectFpr': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectFdr': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectFwe': select.featureSelector,
   'sklearn.preprocessing._encoders.OneHotEncoder': encoders.oneHotEncoder,
   'sklearn.preprocessing._encoders.OrdinalEncoder': encoders.ordinalEncoder,
   'sklearn.preprocessing._label.LabelEncoder': encoders.labelEncoder,

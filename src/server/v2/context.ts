@@ -12,8 +12,10 @@ export interface V2Context {
   readonly modelVersion?: string;
   readonly signature?: Signature;
   readonly predictor: Predictor;
-  /** True once the model is loaded and the server is not draining (readiness). */
+  /** True once the model is loaded, the server is not draining and the engine can serve now (readiness). */
   isReady(): boolean;
+  /** True when inference requests are taken (they may queue while workers restart). @default isReady */
+  isAccepting?(): boolean;
   /** True while the server can answer at all (liveness). */
   isLive(): boolean;
   /** Include schema details in enforcement errors (false with MLFLOW_DISABLE_SCHEMA_DETAILS). */
