@@ -16,6 +16,13 @@ import * as scalers from './scalers.js';
 // Linear models
 import * as linear from './linear.js';
 // Trees and ensembles
+import * as dummy from './dummy.js';
+import * as forest from './forest.js';
+import * as gb from './gradient-boosting.js';
+import * as hgb from './hist-gradient-boosting.js';
+import * as lightgbm from './lightgbm.js';
+import * as tree from './tree.js';
+import * as xgboost from './xgboost.js';
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
 
@@ -90,9 +97,28 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.preprocessing._function_transformer.FunctionTransformer': fn.functionTransformer,
 
   // Trees and tree ensembles: tree.ts, forest.ts, gradient-boosting.ts, hist-gradient-boosting.ts
+  'sklearn.tree._classes.DecisionTreeClassifier': tree.treeClassifier,
+  'sklearn.tree._classes.DecisionTreeRegressor': tree.treeRegressor,
+  'sklearn.tree._classes.ExtraTreeClassifier': tree.treeClassifier,
+  'sklearn.tree._classes.ExtraTreeRegressor': tree.treeRegressor,
+  'sklearn.ensemble._forest.RandomForestClassifier': forest.forestClassifier,
+  'sklearn.ensemble._forest.RandomForestRegressor': forest.forestRegressor,
+  'sklearn.ensemble._forest.ExtraTreesClassifier': forest.forestClassifier,
+  'sklearn.ensemble._forest.ExtraTreesRegressor': forest.forestRegressor,
+  'sklearn.ensemble._gb.GradientBoostingClassifier': gb.gradientBoostingClassifier,
+  'sklearn.ensemble._gb.GradientBoostingRegressor': gb.gradientBoostingRegressor,
+  'sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier': hgb.histGradientBoostingClassifier,
+  'sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor': hgb.histGradientBoostingRegressor,
+  'sklearn.dummy.DummyClassifier': dummy.dummyClassifier,
+  'sklearn.dummy.DummyRegressor': dummy.dummyRegressor,
 
   // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
 
-  // Wrappers of other libraries (XGBoost, LightGBM)
+  // Wrappers of other libraries (XGBoost, LightGBM): xgboost.ts, lightgbm.ts
+  'xgboost.sklearn.XGBClassifier': xgboost.xgbClassifier,
+  'xgboost.sklearn.XGBRegressor': xgboost.xgbRegressor,
+  'lightgbm.sklearn.LGBMClassifier': lightgbm.lgbmClassifier,
+  'lightgbm.sklearn.LGBMRegressor': lightgbm.lgbmRegressor,
+  'lightgbm.sklearn.LGBMRanker': lightgbm.lgbmRegressor,
 
 };
