@@ -10,6 +10,7 @@ import * as linear from './linear.js';
 // Trees and ensembles
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
+import * as svm from './svm.js';
 
 
 /** Builders by fully qualified class name. */
@@ -43,6 +44,11 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   // Trees and tree ensembles: tree.ts, forest.ts, gradient-boosting.ts, hist-gradient-boosting.ts
 
   // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
+  'sklearn.svm._classes.SVC': svm.svc,
+  'sklearn.svm._classes.NuSVC': svm.nuSvc,
+  'sklearn.svm._classes.SVR': svm.svr,
+  'sklearn.svm._classes.NuSVR': svm.nuSvr,
+  'sklearn.svm._classes.OneClassSVM': svm.oneClassSvm,
 
   // Wrappers of other libraries (XGBoost, LightGBM)
 
