@@ -10,6 +10,7 @@ import * as linear from './linear.js';
 // Trees and ensembles
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
+import * as naiveBayes from './naive-bayes.js';
 import * as svm from './svm.js';
 
 
@@ -49,6 +50,10 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.svm._classes.SVR': svm.svr,
   'sklearn.svm._classes.NuSVR': svm.nuSvr,
   'sklearn.svm._classes.OneClassSVM': svm.oneClassSvm,
+  'sklearn.naive_bayes.GaussianNB': naiveBayes.gaussianNb,
+  'sklearn.naive_bayes.MultinomialNB': naiveBayes.multinomialNb,
+  'sklearn.naive_bayes.ComplementNB': naiveBayes.complementNb,
+  'sklearn.naive_bayes.BernoulliNB': naiveBayes.bernoulliNb,
 
   // Wrappers of other libraries (XGBoost, LightGBM)
 
