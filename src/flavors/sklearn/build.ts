@@ -4,7 +4,7 @@
 
 import { UnsupportedModelError } from '../../errors.js';
 import { PyNode, PyTreeError } from '../../pyobj/index.js';
-import type { BuildContext, Estimator } from './estimator.js';
+import { type BuildContext, type Estimator, forwardTo } from './estimator.js';
 import { ESTIMATORS } from './registry.js';
 
 /** Something mlserve cannot evaluate natively, and where it sits. */
@@ -48,6 +48,29 @@ function displayName(node: PyNode): string {
 }
 
 /**
+ * Applies `set_output(transform=...)` as the estimator's state records it: with "pandas", what
+ * `transform` returns is a DataFrame labelled by `get_feature_names_out()` (or, where the
+ * estimator cannot name its output, the labels of what it returned: a FunctionTransformer
+ * without `feature_names_out` returning a DataFrame). Other containers (polars) are refused.
+ */
+function withOutputContainer(node: PyNode, est: Estimator): Estimator {
+  const config = node.isRecord() && node.has('_sklearn_output_config') ? node.get('_sklearn_output_config') : undefined;
+  const container = config && config.has('transform') ? config.get('transform').value : undefined;
+  if (!est.transform || container === undefined || container === 'default') return est;
+  if (container !== 'pandas') throw config!.error(`asks for ${JSON.stringify(container)} output, which mlserve does not build`);
+  const transform = est.transform.bind(est);
+  const names = est.featureNamesOut?.bind(est);
+  return forwardTo(est.className, est, {
+    transform(x) {
+      const out = transform(x);
+      const labels = names ? names() : (out.labels ?? out.columns.map((_, i) => i));
+      if (labels.length !== out.width) throw new Error(`${est.className} names ${labels.length} output columns but returned ${out.width}`);
+      return out.withLabels(labels);
+    },
+  });
+}
+
+/**
  * Builds the evaluator of `root` (the object a pickle or skops file holds). Throws an
  * UnsupportedModelError naming every part it cannot evaluate, with the step path to each.
  */
@@ -70,7 +93,7 @@ export function buildModel(root: PyNode, modelFile: string): Estimator {
       return placeholder(className);
     }
     try {
-      return builder(node, ctx);
+      return withOutputContainer(node, builder(node, ctx));
     } catch (err) {
       if (!(err instanceof PyTreeError)) throw err;
       // A known class whose saved state mlserve does not recognise (a release that changed it).

@@ -2,7 +2,7 @@
 // last step's method) and the hyper-parameter searches (their refitted `best_estimator_`).
 
 import type { PyNode } from '../../pyobj/index.js';
-import type { BuildContext, Estimator, EstimatorBuilder } from './estimator.js';
+import { type BuildContext, type Estimator, type EstimatorBuilder, forwardTo } from './estimator.js';
 import { shortName, type Table } from './table.js';
 
 /** The methods a wrapper forwards to the estimator it holds, when that estimator has them. */
@@ -35,7 +35,7 @@ export const pipeline: EstimatorBuilder = (node, ctx) => {
     }
     return xt;
   };
-  const out: Estimator = { className: node.className! };
+  const out: Estimator = { className: node.className!, ...(last?.estimatorType ? { estimatorType: last.estimatorType } : {}) };
   for (const m of FORWARDED) {
     const f = last?.[m]?.bind(last);
     if (f) (out as unknown as Record<string, unknown>)[m] = (x: Table) => f(transformAll(x));
@@ -45,22 +45,25 @@ export const pipeline: EstimatorBuilder = (node, ctx) => {
     const t = last.transform.bind(last);
     out.transform = (x) => t(transformAll(x));
   }
-  return out;
-};
-
-/** An estimator that forwards every method to `inner` (a search's best estimator). */
-export function delegate(className: string, inner: Estimator): Estimator {
-  const out: Estimator = { className };
-  for (const m of [...FORWARDED, 'transform'] as const) {
-    const f = inner[m]?.bind(inner);
-    if (f) (out as unknown as Record<string, unknown>)[m] = f;
+  if (out.transform) {
+    // get_feature_names_out: each transforming step names its output from the names before it.
+    const chain = steps.filter((s) => s.est !== undefined).map((s) => s.est!);
+    out.featureNamesOut = (given) => {
+      let names = given;
+      for (const est of chain) {
+        if (!est.featureNamesOut) throw new Error(`${est.className} does not provide get_feature_names_out.`);
+        names = est.featureNamesOut(names);
+      }
+      if (!names) throw new Error('the pipeline has no step that names its output');
+      return names;
+    };
   }
   return out;
-}
+};
 
 /** GridSearchCV, RandomizedSearchCV and the halving searches: `best_estimator_` (refit=True). */
 export const searchCv: EstimatorBuilder = (node: PyNode, ctx: BuildContext) => {
   const best = node.optional('best_estimator_');
   if (!best) throw node.error('has no best_estimator_ (it was fitted with refit=False), so it cannot predict');
-  return delegate(node.className!, ctx.child(best, 'best_estimator_'));
+  return forwardTo(node.className!, ctx.child(best, 'best_estimator_'));
 };

@@ -16,6 +16,8 @@ import type { FittedInput, Table } from './table.js';
 export interface Estimator {
   /** Fully qualified class name (`sklearn.linear_model._logistic.LogisticRegression`). */
   readonly className: string;
+  /** sklearn's `_estimator_type` where a wrapper needs it (OneVsRestClassifier asks `is_regressor`). */
+  readonly estimatorType?: 'classifier' | 'regressor';
   /** `transform(X)` of a transformer. */
   transform?(x: Table): Table;
   /** `predict(X)`: labels as the model's `classes_` holds them, or float64 values. */
@@ -26,6 +28,29 @@ export interface Estimator {
   predictJointLogProba?(x: Table): Tensor<'float64'>;
   /** `decision_function(X)`: float64 `[n]` or `[n, k]`. */
   decisionFunction?(x: Table): Tensor<'float64'>;
+  /**
+   * A transformer's `get_feature_names_out(input_features)`: the labels of its output with
+   * `set_output(transform="pandas")`. `inputFeatures` are the names of its input (what the step
+   * before names its output), else its own `feature_names_in_`.
+   */
+  featureNamesOut?(inputFeatures?: readonly string[]): readonly string[];
+}
+
+/** Every method an Estimator may have. */
+export const ESTIMATOR_METHODS = ['transform', 'predict', 'predictProba', 'predictLogProba', 'predictJointLogProba', 'decisionFunction', 'featureNamesOut'] as const;
+
+/**
+ * An estimator offering the methods `inner` has (bound to it), under another class name and with
+ * some methods replaced: for wrappers (a search's best estimator) and output containers.
+ */
+export function forwardTo(className: string, inner: Estimator, overrides: Partial<Estimator> = {}): Estimator {
+  const out: Record<string, unknown> = { className };
+  if (inner.estimatorType) out.estimatorType = inner.estimatorType;
+  for (const m of ESTIMATOR_METHODS) {
+    const f = overrides[m] ?? inner[m]?.bind(inner);
+    if (f) out[m] = f;
+  }
+  return out as unknown as Estimator;
 }
 
 /** The prediction functions MLflow's pyfunc may call (`python_function.predict_fn`). */
@@ -66,6 +91,14 @@ export function fittedInput(node: PyNode): FittedInput {
   };
 }
 
+/** `_check_feature_names_in(est, input_features)`: the given names, else the fitted feature names, else `x0`, `x1`, … */
+export function inputNames(input: FittedInput, given?: readonly string[]): readonly string[] {
+  if (given) return given;
+  if (input.featureNames) return input.featureNames;
+  if (input.nFeatures === undefined) throw new Error(`${input.className} has neither feature_names_in_ nor n_features_in_ to name its output`);
+  return Array.from({ length: input.nFeatures }, (_, i) => `x${i}`);
+}
+
 /** The strings of a numpy str or object array (feature names, column names). */
 export function stringItems(node: PyNode): string[] {
   const a = node.asArray();
@@ -83,4 +116,13 @@ export function floatVector(node: PyNode): Float64Array {
   const v = node.value;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return Float64Array.of(node.asFloat());
   return node.asFloat64Array();
+}
+
+/**
+ * True when the state's `_sklearn_version` is older than major.minor (false when absent). Only for
+ * the rare behaviour a release changed without any trace in the fitted state.
+ */
+export function releaseBefore(node: PyNode, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(node.optional('_sklearn_version')?.asStr() ?? '');
+  return m !== null && (Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor));
 }

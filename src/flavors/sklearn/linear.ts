@@ -4,10 +4,10 @@
 
 import { Tensor } from '../../data/tensor.js';
 import type { PyNode } from '../../pyobj/index.js';
-import { type Estimator, type EstimatorBuilder, fittedInput, floatVector } from './estimator.js';
+import { type Estimator, type EstimatorBuilder, fittedInput, floatVector, releaseBefore } from './estimator.js';
 import { Labels } from './labels.js';
 import { argmaxRows, expit, logInPlace, pairwiseSum, softmaxRows } from './math.js';
-import { type FittedInput, type Table, validateNumeric } from './table.js';
+import { type FittedInput, type NumericColumn, SparseColumn, type Table, validateSparse } from './table.js';
 
 /** `coef_` and `intercept_` of a linear model, `outputs × features` row-major. */
 export interface LinearWeights {
@@ -40,7 +40,7 @@ export function readLinearWeights(node: PyNode): LinearWeights {
  * sums its products in feature order from zero, then adds the intercept: bit for bit what scipy's
  * sparse product gives, and within rounding of the BLAS product numpy uses for dense X.
  */
-export function linearScores(w: LinearWeights, cols: readonly Float64Array[], rows: number): Float64Array {
+export function linearScores(w: LinearWeights, cols: readonly NumericColumn[], rows: number): Float64Array {
   const { coef, intercept, outputs: k, features: d } = w;
   if (cols.length !== d) throw new Error(`X has ${cols.length} features, but the model is expecting ${d} features as input.`);
   const out = new Float64Array(rows * k);
@@ -50,7 +50,13 @@ export function linearScores(w: LinearWeights, cols: readonly Float64Array[], ro
     for (let j = 0; j < d; j++) {
       const wj = coef[c * d + j];
       const col = cols[j];
-      for (let r = 0; r < rows; r++) acc[r] += col[r] * wj;
+      if (col instanceof SparseColumn) {
+        // Only the stored values: adding the zero products would not change any sum.
+        const { index, values } = col;
+        for (let i = 0; i < index.length; i++) acc[index[i]] += values[i] * wj;
+      } else {
+        for (let r = 0; r < rows; r++) acc[r] += col[r] * wj;
+      }
     }
     const b = intercept[c];
     if (k === 1) for (let r = 0; r < rows; r++) out[r] += b;
@@ -65,8 +71,9 @@ function linearModel(node: PyNode, ravel = false): Estimator {
   const w = readLinearWeights(node);
   return {
     className: input.className,
+    estimatorType: 'regressor',
     predict(x) {
-      const scores = linearScores(w, validateNumeric(x, input), x.rows);
+      const scores = linearScores(w, validateSparse(x, input), x.rows);
       return new Tensor('float64', w.coef2d && !ravel ? [x.rows, w.outputs] : [scores.length], scores);
     },
   };
@@ -84,10 +91,11 @@ interface ClassifierParts {
 /** LinearClassifierMixin: `decision_function`, `predict` (sign for one column, else first argmax). */
 function linearClassifier(parts: ClassifierParts, probaOf?: (x: Table) => Float64Array): Estimator {
   const { input, weights: w, classes } = parts;
-  const decision = (x: Table): Float64Array => linearScores(w, validateNumeric(x, input), x.rows);
+  const decision = (x: Table): Float64Array => linearScores(w, validateSparse(x, input), x.rows);
   const decisionTensor = (x: Table, scores: Float64Array): Tensor<'float64'> => new Tensor('float64', w.outputs === 1 ? [x.rows] : [x.rows, w.outputs], scores);
   const est: Estimator = {
     className: input.className,
+    estimatorType: 'classifier',
     decisionFunction: (x) => decisionTensor(x, decision(x)),
     predict(x) {
       const scores = decision(x);
@@ -166,7 +174,7 @@ function withProba(parts: ClassifierParts, rule: ProbaRule): Estimator {
   if (rule === 'none') return linearClassifier(parts);
   const { input, weights: w } = parts;
   const proba = (x: Table): Float64Array => {
-    const scores = linearScores(w, validateNumeric(x, input), x.rows);
+    const scores = linearScores(w, validateSparse(x, input), x.rows);
     if (rule === 'modified-huber') return modifiedHuber(scores, x.rows, w.outputs);
     if (rule === 'logistic-regression') return softmaxOfDecision(scores, x.rows, w.outputs);
     return ovrLogistic(scores, x.rows, w.outputs);
@@ -189,12 +197,6 @@ function logisticIsOvr(node: PyNode, classes: Labels): boolean {
   if (classes.size <= 2 || solver === 'liblinear') return true;
   // The one case a release changed without a trace in the state: newton-cholesky became multinomial in 1.6.
   return solver === 'newton-cholesky' && releaseBefore(node, 1, 6);
-}
-
-/** True when the state's `_sklearn_version` is older than major.minor (false when absent). */
-function releaseBefore(node: PyNode, major: number, minor: number): boolean {
-  const m = /^(\d+)\.(\d+)/.exec(node.optional('_sklearn_version')?.asStr() ?? '');
-  return m !== null && (Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor));
 }
 
 /** LogisticRegression(CV): probabilities by the rule its state implies. */

@@ -4,7 +4,13 @@
 
 import type { EstimatorBuilder } from './estimator.js';
 // Composition and preprocessing
+import * as columns from './column-transformer.js';
 import * as compose from './compose.js';
+import * as encoders from './encoders.js';
+import * as fn from './function-transformer.js';
+import * as impute from './impute.js';
+import * as multiclass from './multiclass.js';
+import * as scalers from './scalers.js';
 // Linear models
 import * as linear from './linear.js';
 // Trees and ensembles
@@ -22,6 +28,9 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.model_selection._search.RandomizedSearchCV': compose.searchCv,
   'sklearn.model_selection._search_successive_halving.HalvingGridSearchCV': compose.searchCv,
   'sklearn.model_selection._search_successive_halving.HalvingRandomSearchCV': compose.searchCv,
+  'sklearn.compose._column_transformer.ColumnTransformer': columns.columnTransformer,
+  'sklearn.multiclass.OneVsRestClassifier': multiclass.oneVsRestClassifier,
+  'sklearn.multiclass._ConstantPredictor': multiclass.constantPredictor,
 
   // Linear models: linear.ts
   'sklearn.linear_model._base.LinearRegression': linear.linearRegressor,
@@ -40,7 +49,18 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.linear_model._ridge.RidgeClassifierCV': linear.ridgeClassifier,
   'sklearn.svm._classes.LinearSVC': linear.linearSvc,
 
-  // Preprocessing: preprocessing files
+  // Preprocessing: scalers.ts, encoders.ts, impute.ts, function-transformer.ts
+  'sklearn.preprocessing._data.StandardScaler': scalers.standardScaler,
+  'sklearn.preprocessing._data.MinMaxScaler': scalers.minMaxScaler,
+  'sklearn.preprocessing._data.MaxAbsScaler': scalers.maxAbsScaler,
+  'sklearn.preprocessing._data.RobustScaler': scalers.robustScaler,
+  'sklearn.preprocessing._data.Normalizer': scalers.normalizer,
+  'sklearn.preprocessing._encoders.OneHotEncoder': encoders.oneHotEncoder,
+  'sklearn.preprocessing._encoders.OrdinalEncoder': encoders.ordinalEncoder,
+  'sklearn.preprocessing._label.LabelEncoder': encoders.labelEncoder,
+  'sklearn.impute._base.SimpleImputer': impute.simpleImputer,
+  'sklearn.impute._base.MissingIndicator': impute.missingIndicator,
+  'sklearn.preprocessing._function_transformer.FunctionTransformer': fn.functionTransformer,
 
   // Trees and tree ensembles: tree.ts, forest.ts, gradient-boosting.ts, hist-gradient-boosting.ts
 

@@ -15,12 +15,48 @@ import { pyFloat } from '../../data/ndarray.js';
 /** A column of Python objects (str, int, float, bool, None as null): what numpy calls an object column. */
 export type ObjectColumn = readonly unknown[];
 
-/** One column of X: float64 numbers, or Python objects when the column holds strings or mixed values. */
-export type Column = Float64Array | ObjectColumn;
+/**
+ * A numeric column stored by its non-zero values (a column of a scipy sparse matrix): what
+ * encoders write, so that a one-hot encoding of many categories costs memory in proportion to the
+ * rows, not rows × categories.
+ */
+export class SparseColumn {
+  /** Number of rows. */
+  readonly length: number;
+  /** Rows holding a non-zero value, increasing. */
+  readonly index: Int32Array;
+  /** Their values. */
+  readonly values: Float64Array;
 
-/** True for a numeric (float64) column. */
-export function isNumeric(col: Column): col is Float64Array {
-  return col instanceof Float64Array;
+  constructor(length: number, index: Int32Array, values: Float64Array) {
+    if (index.length !== values.length) throw new RangeError(`${index.length} row indices for ${values.length} values`);
+    this.length = length;
+    this.index = index;
+    this.values = values;
+  }
+
+  /** The column with its zeros. */
+  toDense(): Float64Array {
+    const out = new Float64Array(this.length);
+    for (let i = 0; i < this.index.length; i++) out[this.index[i]] = this.values[i];
+    return out;
+  }
+
+  /** The same non-zero pattern with each value mapped. */
+  map(f: (v: number) => number): SparseColumn {
+    return new SparseColumn(this.length, this.index, this.values.map(f));
+  }
+}
+
+/** A numeric column, dense or sparse. */
+export type NumericColumn = Float64Array | SparseColumn;
+
+/** One column of X: float64 numbers (dense or sparse), or Python objects when the column holds strings or mixed values. */
+export type Column = NumericColumn | ObjectColumn;
+
+/** True for a numeric column (dense or sparse). */
+export function isNumeric(col: Column): col is NumericColumn {
+  return col instanceof Float64Array || col instanceof SparseColumn;
 }
 
 /** How much non-finite input an estimator accepts (sklearn's `ensure_all_finite`). */
@@ -45,7 +81,8 @@ export class Table {
   readonly columns: readonly Column[];
   readonly labels?: readonly (string | number)[];
   readonly sparse: boolean;
-  #numeric?: Float64Array[];
+  #numeric?: NumericColumn[];
+  #dense?: Float64Array[];
   #checked: Finiteness = 'any';
 
   constructor(rows: number, columns: readonly Column[], options: { labels?: readonly (string | number)[]; sparse?: boolean } = {}) {
@@ -84,18 +121,26 @@ export class Table {
   }
 
   /**
-   * The columns as float64 (`check_array(X, dtype=float64)`): numeric columns as they are, object
-   * columns converted as numpy converts Python objects (`float(v)`, None → NaN; a string that is no
-   * number fails with Python's message). Checks finiteness as `finite` asks. Converted once per X.
+   * The columns as float64 (`check_array(X, dtype=float64)`): numeric columns as they are (sparse
+   * ones stay sparse), object columns converted as numpy converts Python objects (`float(v)`,
+   * None → NaN; a string that is no number fails with Python's message). Checks finiteness as
+   * `finite` asks. Converted once per X.
    */
-  numeric(finite: Finiteness, className: string): readonly Float64Array[] {
-    this.#numeric ??= this.columns.map(toFloat64);
+  numeric(finite: Finiteness, className: string): readonly NumericColumn[] {
+    this.#numeric ??= this.columns.map((c) => (c instanceof SparseColumn ? c : toFloat64(c)));
     const cols = this.#numeric;
     if (finite !== 'any' && this.#checked !== 'finite' && this.#checked !== finite) {
       assertFinite(cols, finite === 'allow-nan', className);
       this.#checked = finite;
     }
     return cols;
+  }
+
+  /** `numeric()` with sparse columns expanded to dense ones (for evaluators that read every value). */
+  dense(finite: Finiteness, className: string): readonly Float64Array[] {
+    const cols = this.numeric(finite, className);
+    this.#dense ??= cols.map((c) => (c instanceof SparseColumn ? c.toDense() : c));
+    return this.#dense;
   }
 
   /** The same columns with DataFrame labels (`set_output(transform="pandas")`) or without (a numpy array). */
@@ -105,11 +150,11 @@ export class Table {
 }
 
 /** A Table of float64 columns, without labels (a numpy array). */
-export function numericTable(rows: number, columns: readonly Float64Array[], sparse = false): Table {
+export function numericTable(rows: number, columns: readonly NumericColumn[], sparse = false): Table {
   return new Table(rows, columns, { sparse });
 }
 
-function toFloat64(col: Column): Float64Array {
+function toFloat64(col: Float64Array | ObjectColumn): Float64Array {
   if (col instanceof Float64Array) return col;
   const out = new Float64Array(col.length);
   for (let i = 0; i < col.length; i++) out[i] = pyFloat(col[i]);
@@ -117,8 +162,9 @@ function toFloat64(col: Column): Float64Array {
 }
 
 /** sklearn's `_assert_all_finite`: NaN (unless allowed) and infinities are errors. */
-function assertFinite(cols: readonly Float64Array[], allowNan: boolean, className: string): void {
-  for (const col of cols) {
+function assertFinite(cols: readonly NumericColumn[], allowNan: boolean, className: string): void {
+  for (const c of cols) {
+    const col = c instanceof SparseColumn ? c.values : c;
     for (let i = 0; i < col.length; i++) {
       const v = col[i];
       if (v - v === 0) continue;
@@ -163,8 +209,14 @@ function featureNamesMessage(fitted: readonly string[], given: readonly string[]
   return message;
 }
 
-/** `validate_data(estimator, X, reset=False)` for a numeric estimator: feature checks, float64 columns, finiteness. */
+/** `validate_data(estimator, X, reset=False)` for a numeric estimator: feature checks, dense float64 columns, finiteness. */
 export function validateNumeric(x: Table, fitted: FittedInput, finite: Finiteness = 'finite'): readonly Float64Array[] {
+  checkFeatures(x, fitted);
+  return x.dense(finite, fitted.className);
+}
+
+/** `validateNumeric` for estimators that take sparse input as it is (`accept_sparse`): sparse columns stay sparse. */
+export function validateSparse(x: Table, fitted: FittedInput, finite: Finiteness = 'finite'): readonly NumericColumn[] {
   checkFeatures(x, fitted);
   return x.numeric(finite, fitted.className);
 }
