@@ -16,6 +16,8 @@ import * as linear from './linear.js';
 // Trees and ensembles
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
+import * as cluster from './cluster.js';
+import * as decomposition from './decomposition.js';
 import * as naiveBayes from './naive-bayes.js';
 import * as svm from './svm.js';
 
@@ -74,6 +76,11 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.naive_bayes.MultinomialNB': naiveBayes.multinomialNb,
   'sklearn.naive_bayes.ComplementNB': naiveBayes.complementNb,
   'sklearn.naive_bayes.BernoulliNB': naiveBayes.bernoulliNb,
+  'sklearn.cluster._kmeans.KMeans': cluster.kmeans,
+  'sklearn.cluster._kmeans.MiniBatchKMeans': cluster.kmeans,
+  'sklearn.decomposition._pca.PCA': decomposition.pca,
+  'sklearn.decomposition._incremental_pca.IncrementalPCA': decomposition.pca,
+  'sklearn.decomposition._truncated_svd.TruncatedSVD': decomposition.truncatedSvd,
 
   // Wrappers of other libraries (XGBoost, LightGBM)
 
