@@ -19,6 +19,7 @@ import * as linear from './linear.js';
 import * as cluster from './cluster.js';
 import * as decomposition from './decomposition.js';
 import * as naiveBayes from './naive-bayes.js';
+import * as neighbors from './neighbors.js';
 import * as svm from './svm.js';
 
 
@@ -72,6 +73,8 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.svm._classes.SVR': svm.svr,
   'sklearn.svm._classes.NuSVR': svm.nuSvr,
   'sklearn.svm._classes.OneClassSVM': svm.oneClassSvm,
+  'sklearn.neighbors._classification.KNeighborsClassifier': neighbors.kNeighborsClassifier,
+  'sklearn.neighbors._regression.KNeighborsRegressor': neighbors.kNeighborsRegressor,
   'sklearn.naive_bayes.GaussianNB': naiveBayes.gaussianNb,
   'sklearn.naive_bayes.MultinomialNB': naiveBayes.multinomialNb,
   'sklearn.naive_bayes.ComplementNB': naiveBayes.complementNb,
