@@ -6,7 +6,7 @@
 
 import type { PyNode } from '../../pyobj/index.js';
 import { type DistanceMetric, pickledClass, powP, readPickledMetric } from './distance-metrics.js';
-import { type Neighbors, heapPush, simultaneousSort } from './neighbor-search.js';
+import { type NeighborSort, type Neighbors, heapPush } from './neighbor-search.js';
 
 /** A fitted KD or ball tree. */
 export interface BinaryTree {
@@ -109,7 +109,7 @@ function ballMinRdist(t: BinaryTree, node: number, pt: Float64Array, po: number)
  * `BinaryTree.query(X, k)` (single tree, depth first): the k nearest training rows of each of the
  * `n` rows of `xs`, sorted, with true distances (`rdist_to_dist` as numpy computes it).
  */
-export function queryTree(t: BinaryTree, xs: Float64Array, n: number, k: number, withDistances: boolean): Neighbors {
+export function queryTree(t: BinaryTree, xs: Float64Array, n: number, k: number, withDistances: boolean, sort: NeighborSort): Neighbors {
   const { d, data, idxArray } = t;
   const minRdist = t.kind === 'kd' ? kdMinRdist : ballMinRdist;
   const values = new Float64Array(n * k).fill(Infinity);
@@ -153,7 +153,7 @@ export function queryTree(t: BinaryTree, xs: Float64Array, n: number, k: number,
         stackBound[top++] = b2;
       }
     }
-    simultaneousSort(values, indices, off, k);
+    sort(values, indices, off, k);
   }
   if (withDistances) for (let i = 0; i < values.length; i++) values[i] = t.metric.rdistToDistNumpy(values[i]);
   return { k, indices, distances: values };

@@ -3,6 +3,7 @@
 // by (squared Euclidean, Σ w|x − y|^p) and its conversions, computed as the Cython code does.
 
 import { NdArray, type PyNode } from '../../pyobj/index.js';
+import { pow } from './pow.js';
 
 /** The metrics mlserve evaluates, as sklearn's DistanceMetric classes. */
 export type MetricKind = 'euclidean' | 'manhattan' | 'chebyshev' | 'minkowski';
@@ -26,11 +27,11 @@ export interface DistanceMetric {
   rdistToDistNumpy(r: number): number;
 }
 
-/** C's `pow(x, p)` for the exponents sklearn uses: exact forms where `pow` is exact, else Math.pow. */
+/** C's `pow(x, p)` for x ≥ 0, rounded as glibc rounds it (Math.pow's last bit differs too often). */
 export function powP(x: number, p: number): number {
   if (p === 1) return x;
   if (p === 2) return x * x;
-  return Math.pow(x, p);
+  return x > 0 ? pow(x, p) : Math.pow(x, p);
 }
 
 /** numpy's `x ** e` with a scalar exponent: its fast paths (sqrt for 0.5, square for 2), else pow. */
@@ -38,7 +39,7 @@ function numpyPower(x: number, e: number): number {
   if (e === 0.5) return Math.sqrt(x);
   if (e === 1) return x;
   if (e === 2) return x * x;
-  return Math.pow(x, e);
+  return x > 0 ? pow(x, e) : Math.pow(x, e);
 }
 
 /** `euclidean_rdist`: Σ (a − b)², in feature order. */

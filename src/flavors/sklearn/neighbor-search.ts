@@ -51,9 +51,12 @@ function dualSwap(values: Float64Array, indices: Int32Array, i: number, j: numbe
   indices[j] = t;
 }
 
+/** How a release sorts a row's neighbours by distance (`simultaneous_sort`), in place on `[off, off + size)`. */
+export type NeighborSort = (values: Float64Array, indices: Int32Array, off: number, size: number) => void;
+
 /**
- * `simultaneous_sort`: the quicksort (median of three, Lomuto partition) scikit-learn sorts
- * neighbours with, on `values/indices[off : off + size]`; an explicit stack replaces its recursion.
+ * `simultaneous_sort` up to scikit-learn 1.8: a quicksort (median of three, Lomuto partition) on
+ * `values/indices[off : off + size]`; an explicit stack replaces its recursion.
  */
 export function simultaneousSort(values: Float64Array, indices: Int32Array, off: number, size: number): void {
   const stack: number[] = [off, size];
@@ -95,13 +98,117 @@ export function simultaneousSort(values: Float64Array, indices: Int32Array, off:
   }
 }
 
+/**
+ * `simultaneous_sort` from scikit-learn 1.9: an introsort (median of three moved to the end,
+ * two-way partition, insertion sort below 16 elements, heapsort past 2·log2(n) levels).
+ */
+export function introSort(values: Float64Array, indices: Int32Array, off: number, size: number): void {
+  if (size === 0) return;
+  introsort2way(values, indices, off, size, 2 * Math.floor(Math.log2(size)));
+}
+
+function introsort2way(values: Float64Array, indices: Int32Array, off: number, n: number, maxd: number): void {
+  while (n > 15) {
+    if (maxd <= 0) {
+      siftHeapSort(values, indices, off, n);
+      return;
+    }
+    maxd--;
+    // inplace_median3: smallest first, median last (the pivot), largest in the middle.
+    const mid = off + (n >> 1);
+    const last = off + n - 1;
+    if (values[off] > values[last]) dualSwap(values, indices, off, last);
+    if (values[last] > values[mid]) {
+      dualSwap(values, indices, last, mid);
+      if (values[off] > values[last]) dualSwap(values, indices, off, last);
+    }
+    const pivot = values[last];
+    let i = 1;
+    let j = n - 2;
+    for (;;) {
+      while (i <= j && values[off + i] < pivot) i++;
+      while (i <= j && values[off + j] > pivot) j--;
+      if (i >= j) break;
+      dualSwap(values, indices, off + i, off + j);
+      i++;
+      j--;
+    }
+    dualSwap(values, indices, off + i, last);
+    introsort2way(values, indices, off, i, maxd);
+    off += i + 1;
+    n -= i + 1;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = values[off + i];
+    const x = indices[off + i];
+    let j = i;
+    while (j > 0 && values[off + j - 1] > v) {
+      values[off + j] = values[off + j - 1];
+      indices[off + j] = indices[off + j - 1];
+      j--;
+    }
+    values[off + j] = v;
+    indices[off + j] = x;
+  }
+}
+
+/** scikit-learn's heapsort (sift-down from the root, the larger child first). */
+function siftHeapSort(values: Float64Array, indices: Int32Array, off: number, n: number): void {
+  const siftDown = (start: number, end: number): void => {
+    let root = start;
+    for (;;) {
+      const child = root * 2 + 1;
+      let max = root;
+      if (child < end && values[off + max] < values[off + child]) max = child;
+      if (child + 1 < end && values[off + max] < values[off + child + 1]) max = child + 1;
+      if (max === root) break;
+      dualSwap(values, indices, off + root, off + max);
+      root = max;
+    }
+  };
+  for (let start = Math.trunc((n - 2) / 2); ; start--) {
+    siftDown(start, n);
+    if (start === 0) break;
+  }
+  for (let end = n - 1; end > 0; end--) {
+    dualSwap(values, indices, off, off + end);
+    siftDown(0, end);
+  }
+}
+
 /** The largest finite double: what ArgKmin's heaps start from. */
 const DBL_MAX = Number.MAX_VALUE;
 
 /**
- * ArgKmin's brute-force search (one thread: every training row offered in order, as
- * `parallel_on_X` does): reduced distances by `rdist`, sorted, then made true distances with
- * `_rdist_to_dist(max(d, 0))` when `withDistances`.
+ * Whether ArgKmin runs `parallel_on_X` for `n` query rows against `nFit` training rows: its 'auto'
+ * rule with one thread (256-row chunks). `parallel_on_Y` gathers each row's neighbours in a
+ * thread heap and then re-pushes them into the result heap, which orders equally distant
+ * neighbours differently after the final sort.
+ */
+export function parallelOnX(n: number, nFit: number): boolean {
+  return nFit < n || 4 * 256 < n;
+}
+
+/**
+ * ArgKmin's reduction for query row `i`: every training row offered in order to a heap, then (for
+ * `parallel_on_Y`) moved to the result heap, then sorted.
+ */
+function reduceRow(values: Float64Array, indices: Int32Array, off: number, k: number, nFit: number, onX: boolean, scratch: { v: Float64Array; i: Int32Array }, sort: NeighborSort, dist: (j: number) => number): void {
+  const hv = onX ? values : scratch.v;
+  const hi = onX ? indices : scratch.i;
+  const ho = onX ? off : 0;
+  if (!onX) {
+    hv.fill(DBL_MAX);
+    hi.fill(-1);
+  }
+  for (let j = 0; j < nFit; j++) heapPush(hv, hi, ho, k, dist(j), j);
+  if (!onX) for (let j = 0; j < k; j++) heapPush(values, indices, off, k, hv[j], hi[j]);
+  sort(values, indices, off, k);
+}
+
+/**
+ * ArgKmin's brute-force search with a DistanceMetric: reduced distances by `rdist`, sorted, then
+ * made true distances with `_rdist_to_dist(max(d, 0))` when `toDist` is given.
  */
 export function bruteSearch(
   xs: Float64Array,
@@ -112,13 +219,15 @@ export function bruteSearch(
   k: number,
   rdist: (x: Float64Array, xo: number, y: Float64Array, yo: number) => number,
   toDist: ((r: number) => number) | undefined,
+  sort: NeighborSort,
 ): Neighbors {
   const values = new Float64Array(n * k).fill(DBL_MAX);
   const indices = new Int32Array(n * k).fill(-1);
+  const onX = parallelOnX(n, nFit);
+  const scratch = { v: new Float64Array(k), i: new Int32Array(k) };
   for (let i = 0; i < n; i++) {
-    const off = i * k;
-    for (let j = 0; j < nFit; j++) heapPush(values, indices, off, k, rdist(xs, i * d, fit, j * d), j);
-    simultaneousSort(values, indices, off, k);
+    const xo = i * d;
+    reduceRow(values, indices, i * k, k, nFit, onX, scratch, sort, (j) => rdist(xs, xo, fit, j * d));
   }
   if (toDist) for (let i = 0; i < values.length; i++) values[i] = toDist(values[i] > 0 ? values[i] : 0);
   return { k, indices, distances: values };
@@ -139,21 +248,21 @@ export function squaredRowNorms(m: Float64Array, rows: number, d: number): Float
  * EuclideanArgKmin: the squared distance as `(‖x‖² + (−2 x·y)) + ‖y‖²`, clipped at zero, as the
  * GEMM-based reduction computes it (so ties and last bits follow sklearn's, not direct differences).
  */
-export function euclideanBruteSearch(xs: Float64Array, n: number, fit: Float64Array, fitNorms: Float64Array, nFit: number, d: number, k: number, withDistances: boolean): Neighbors {
+export function euclideanBruteSearch(xs: Float64Array, n: number, fit: Float64Array, fitNorms: Float64Array, nFit: number, d: number, k: number, withDistances: boolean, sort: NeighborSort): Neighbors {
   const xNorms = squaredRowNorms(xs, n, d);
   const values = new Float64Array(n * k).fill(DBL_MAX);
   const indices = new Int32Array(n * k).fill(-1);
+  const onX = parallelOnX(n, nFit);
+  const scratch = { v: new Float64Array(k), i: new Int32Array(k) };
   for (let i = 0; i < n; i++) {
-    const off = i * k;
     const xo = i * d;
     const xn = xNorms[i];
-    for (let j = 0, yo = 0; j < nFit; j++, yo += d) {
+    reduceRow(values, indices, i * k, k, nFit, onX, scratch, sort, (j) => {
       let dot = 0;
-      for (let f = 0; f < d; f++) dot += xs[xo + f] * fit[yo + f];
+      for (let f = 0, yo = j * d; f < d; f++) dot += xs[xo + f] * fit[yo + f];
       const sq = xn + -2 * dot + fitNorms[j];
-      heapPush(values, indices, off, k, sq > 0 ? sq : 0, j);
-    }
-    simultaneousSort(values, indices, off, k);
+      return sq > 0 ? sq : 0;
+    });
   }
   if (withDistances) for (let i = 0; i < values.length; i++) values[i] = Math.sqrt(values[i] > 0 ? values[i] : 0);
   return { k, indices, distances: values };
@@ -280,6 +389,7 @@ export function selectFromDistances(dist: Float64Array, n: number, nFit: number,
   const row = new Float64Array(nFit);
   const vals = new Float64Array(k);
   const ids = new Int32Array(k);
+  const order = new Int32Array(k);
   for (let i = 0; i < n; i++) {
     row.set(dist.subarray(i * nFit, (i + 1) * nFit));
     for (let j = 0; j < nFit; j++) idx[j] = j;
@@ -288,10 +398,109 @@ export function selectFromDistances(dist: Float64Array, n: number, nFit: number,
       ids[j] = idx[j];
       vals[j] = row[idx[j]];
     }
-    // np.argsort of the k: which of equal distances comes first never changes sklearn's answers.
-    simultaneousSort(vals, ids, 0, k);
-    indices.set(ids, i * k);
-    distances.set(vals, i * k);
+    // np.argsort of the k distances, then the neighbours in that order.
+    for (let j = 0; j < k; j++) order[j] = j;
+    argSort(vals, order, k);
+    for (let j = 0; j < k; j++) {
+      indices[i * k + j] = ids[order[j]];
+      distances[i * k + j] = vals[order[j]];
+    }
   }
   return { k, indices, distances };
+}
+
+/** Below this many elements numpy's quicksort finishes with an insertion sort. */
+const SMALL_QUICKSORT = 16;
+
+/**
+ * numpy's generic `argsort` (kind 'quicksort': introsort with median of three, insertion sort
+ * for small parts, heapsort past the depth limit) of `v` through the index array `idx[0 : num]`.
+ * As with `argPartition`, numpy's x86 SIMD builds sort with x86-simd-sort instead.
+ */
+export function argSort(v: Float64Array, idx: Int32Array, num: number): void {
+  const stack: number[] = [];
+  let pl = 0;
+  let pr = num - 1;
+  let cdepth = 2 * (31 - Math.clz32(Math.max(num, 1)));
+  for (;;) {
+    if (cdepth < 0) {
+      argHeapSort(v, idx, pl, pr - pl + 1);
+    } else {
+      while (pr - pl > SMALL_QUICKSORT) {
+        const pm = pl + ((pr - pl) >> 1);
+        if (less(v[idx[pm]], v[idx[pl]])) swap(idx, pm, pl);
+        if (less(v[idx[pr]], v[idx[pm]])) swap(idx, pr, pm);
+        if (less(v[idx[pm]], v[idx[pl]])) swap(idx, pm, pl);
+        const vp = v[idx[pm]];
+        let pi = pl;
+        let pj = pr - 1;
+        swap(idx, pm, pj);
+        for (;;) {
+          do pi++;
+          while (less(v[idx[pi]], vp));
+          do pj--;
+          while (less(vp, v[idx[pj]]));
+          if (pi >= pj) break;
+          swap(idx, pi, pj);
+        }
+        swap(idx, pi, pr - 1);
+        // The larger part waits on the stack.
+        if (pi - pl < pr - pi) {
+          stack.push(pi + 1, pr, --cdepth);
+          pr = pi - 1;
+        } else {
+          stack.push(pl, pi - 1, --cdepth);
+          pl = pi + 1;
+        }
+      }
+      for (let pi = pl + 1; pi <= pr; pi++) {
+        const vi = idx[pi];
+        const vp = v[vi];
+        let pj = pi;
+        while (pj > pl && less(vp, v[idx[pj - 1]])) {
+          idx[pj] = idx[pj - 1];
+          pj--;
+        }
+        idx[pj] = vi;
+      }
+    }
+    if (stack.length === 0) break;
+    cdepth = stack.pop()!;
+    pr = stack.pop()!;
+    pl = stack.pop()!;
+  }
+}
+
+/** numpy's `aheapsort` of `idx[base : base + n]` by `v`. */
+function argHeapSort(v: Float64Array, idx: Int32Array, base: number, n: number): void {
+  // 1-based heap over idx[base ...]: a(i) is idx[base + i - 1].
+  const a = base - 1;
+  for (let l = n >> 1; l > 0; l--) {
+    const tmp = idx[a + l];
+    let i = l;
+    for (let j = l << 1; j <= n; ) {
+      if (j < n && less(v[idx[a + j]], v[idx[a + j + 1]])) j++;
+      if (less(v[tmp], v[idx[a + j]])) {
+        idx[a + i] = idx[a + j];
+        i = j;
+        j += j;
+      } else break;
+    }
+    idx[a + i] = tmp;
+  }
+  for (; n > 1; ) {
+    const tmp = idx[a + n];
+    idx[a + n] = idx[a + 1];
+    n--;
+    let i = 1;
+    for (let j = 2; j <= n; ) {
+      if (j < n && less(v[idx[a + j]], v[idx[a + j + 1]])) j++;
+      if (less(v[tmp], v[idx[a + j]])) {
+        idx[a + i] = idx[a + j];
+        i = j;
+        j += j;
+      } else break;
+    }
+    idx[a + i] = tmp;
+  }
 }

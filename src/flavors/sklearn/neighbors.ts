@@ -12,7 +12,7 @@ import { type BuildContext, type Estimator, type EstimatorBuilder, fittedInput, 
 import { Labels } from './labels.js';
 import { pairwiseSum } from './math.js';
 import { type DenseMatrix, densify, isSparse, readDense, readSparse } from './matrix.js';
-import { type Neighbors, bruteSearch, euclideanBruteSearch, selectFromDistances, squaredRowNorms } from './neighbor-search.js';
+import { type NeighborSort, type Neighbors, bruteSearch, euclideanBruteSearch, introSort, selectFromDistances, simultaneousSort, squaredRowNorms } from './neighbor-search.js';
 import { type FittedInput, type Table, rowMajor, shortName, validateNumeric } from './table.js';
 
 /** The most values a sparse `_fit_X` may expand to (8 bytes each). */
@@ -87,13 +87,13 @@ function normalizeRows(m: Float64Array, rows: number, d: number): Float64Array {
 }
 
 /** The brute-force search for the fitted metric (a metric mlserve does not evaluate is a PyTreeError). */
-function bruteSearchFor(node: PyNode, fit: DenseMatrix, metricName: string, k: number): Search {
+function bruteSearchFor(node: PyNode, fit: DenseMatrix, metricName: string, k: number, sort: NeighborSort): Search {
   const { rows: nFit, cols: d, data } = fit;
   if (metricName === 'euclidean' || metricName === 'sqeuclidean') {
     // ArgKmin's Euclidean specialisation: ‖x‖² − 2 x·y + ‖y‖² (the true root unless squared).
     const norms = squaredRowNorms(data, nFit, d);
     const squared = metricName === 'sqeuclidean';
-    return (xs, n, withDistances) => euclideanBruteSearch(xs, n, data, norms, nFit, d, k, withDistances && !squared);
+    return (xs, n, withDistances) => euclideanBruteSearch(xs, n, data, norms, nFit, d, k, withDistances && !squared, sort);
   }
   if (metricName === 'cosine') {
     const fitNormalized = normalizeRows(data, nFit, d);
@@ -109,7 +109,7 @@ function bruteSearchFor(node: PyNode, fit: DenseMatrix, metricName: string, k: n
   const metric: DistanceMetric | undefined = metricByName(metricName, p, w, node.get('effective_metric_'));
   if (!metric) throw node.get('effective_metric_').error(`is the metric '${metricName}', which mlserve does not evaluate`);
   if (metric.w && metric.w.length !== d) throw node.error(`has ${metric.w.length} Minkowski weights for ${d} features`);
-  return (xs, n, withDistances) => bruteSearch(xs, n, data, nFit, d, k, (x, xo, y, yo) => metric.rdist(x, xo, y, yo, d), withDistances ? metric.rdistToDist : undefined);
+  return (xs, n, withDistances) => bruteSearch(xs, n, data, nFit, d, k, (x, xo, y, yo) => metric.rdist(x, xo, y, yo, d), withDistances ? metric.rdistToDist : undefined, sort);
 }
 
 /** Reads what both neighbours estimators share; undefined when a part was recorded as unsupported. */
@@ -132,6 +132,8 @@ function readParts(node: PyNode, ctx: BuildContext): Parts | undefined {
     return undefined;
   }
   const method = node.str('_fit_method');
+  // scikit-learn 1.9 sorts neighbours with an introsort; equally distant ones then come in another order.
+  const sort = releaseBefore(node, 1, 9) ? simultaneousSort : introSort;
   let search: Search;
   let nFit: number;
   let features: number;
@@ -139,12 +141,12 @@ function readParts(node: PyNode, ctx: BuildContext): Parts | undefined {
     const tree: BinaryTree = readBinaryTree(node.get('_tree'));
     nFit = tree.n;
     features = tree.d;
-    search = (xs, n, withDistances) => queryTree(tree, xs, n, k, withDistances);
+    search = (xs, n, withDistances) => queryTree(tree, xs, n, k, withDistances, sort);
   } else if (method === 'brute') {
     const fit = readFitX(node);
     nFit = fit.rows;
     features = metricNode.asStr() === 'precomputed' ? fit.rows : fit.cols;
-    search = bruteSearchFor(node, fit, metricNode.asStr(), k);
+    search = bruteSearchFor(node, fit, metricNode.asStr(), k, sort);
   } else throw node.get('_fit_method').error(`is '${method}', not one of 'brute', 'kd_tree', 'ball_tree'`);
   if (input.nFeatures !== undefined && input.nFeatures !== features) throw node.error(`was fitted on ${input.nFeatures} features, its training rows have ${features}`);
   return { input, k, nFit, features, search, distanceWeights: weights === 'distance', zeroWeightCheck: !releaseBefore(node, 1, 3) };
