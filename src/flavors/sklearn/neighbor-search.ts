@@ -409,8 +409,8 @@ export function selectFromDistances(dist: Float64Array, n: number, nFit: number,
   return { k, indices, distances };
 }
 
-/** Below this many elements numpy's quicksort finishes with an insertion sort. */
-const SMALL_QUICKSORT = 16;
+/** Parts of at most this many elements plus one are finished by insertion sort in numpy's quicksort. */
+const SMALL_QUICKSORT = 15;
 
 /**
  * numpy's generic `argsort` (kind 'quicksort': introsort with median of three, insertion sort
