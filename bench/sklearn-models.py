@@ -11,8 +11,9 @@ model folders, with the rows both sides score:
                           OneHotEncoder(handle_unknown='ignore') on 3 strings), LogisticRegression)
 
 and times scikit-learn's `predict` on them the way MLflow's pyfunc calls it (a pandas DataFrame):
-10,000 rows per call (median over rounds, rows/s) and one row per call (median and p90 over many
-calls: the per-request cost a user of `mlflow models serve` pays). Prints one JSON object.
+10,000 rows per call (median over rounds, rows/s by wall clock and by CPU time) and one row per call
+(median and p90 over many calls, and the median CPU time of a call: the per-request cost a user of
+`mlflow models serve` pays). Prints one JSON object.
 
   python bench/sklearn-models.py prepare [--dir D]              # models + rows, cached; prints the manifest
   python bench/sklearn-models.py time [--dir D] [--model M ...] # times; prints JSON
@@ -208,24 +209,28 @@ def time_model(entry, rounds, calls):
     batch = frame(entry["rows"])
     one = frame(entry["one"])
     model.predict(batch.head(100))  # warm-up
-    batch_s = []
+    batch_s, batch_cpu = [], []
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model.predict(batch)
         batch_s.append(time.perf_counter() - t0)
+        batch_cpu.append(time.process_time() - c0)
     for _ in range(10):
         model.predict(one)
-    single = []
+    single, single_cpu = [], []
     for _ in range(calls):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model.predict(one)
         single.append(time.perf_counter() - t0)
+        single_cpu.append(time.process_time() - c0)
     single.sort()
     med = statistics.median(batch_s)
     return {
-        "batch": {"rows": len(batch), "seconds": batch_s, "medianSeconds": med, "rowsPerSecond": len(batch) / med},
+        "batch": {"rows": len(batch), "seconds": batch_s, "medianSeconds": med, "rowsPerSecond": len(batch) / med,
+                  "cpuSeconds": batch_cpu, "rowsPerCpuSecond": len(batch) / statistics.median(batch_cpu)},
         "single": {"calls": calls, "medianMs": statistics.median(single) * 1e3,
-                   "p90Ms": single[int(0.9 * (calls - 1))] * 1e3},
+                   "p90Ms": single[int(0.9 * (calls - 1))] * 1e3,
+                   "cpuMedianMs": statistics.median(single_cpu) * 1e3},
     }
 
 

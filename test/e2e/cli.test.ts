@@ -2,28 +2,12 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeModel } from '../helpers/model-dir.js';
-import { spawnServe, ROOT, BIN } from '../helpers/cli.js';
+import { spawnServe, ROOT, runCli } from '../helpers/cli.js';
 
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs the CLI to completion (with optional stdin). */
-function runCli(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('mlserve CLI', () => {
   it('prints its version and help', async () => {

@@ -33,3 +33,23 @@ export function spawnServe(args: readonly string[]): Promise<ServeChild> {
     void exited.then(() => reject(new Error(`mlserve exited before it was ready:\n${stderr}`)));
   });
 }
+
+/** What a finished CLI run gave. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to completion (with optional standard input). */
+export function runCli(args: readonly string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin!.end(stdin);
+  });
+}

@@ -35,6 +35,9 @@ export function unsupportedModelError(parts: readonly UnsupportedPart[], modelFi
   return new UnsupportedModelError(`mlserve cannot evaluate the scikit-learn model ${modelFile} natively: it holds ${list.join('; ')}. ${SERVE_OTHERWISE}`, list);
 }
 
+/** Estimators nested deeper than this (pipelines in pipelines…) are refused: no real model comes close. */
+const MAX_NESTING = 100;
+
 /** A stand-in for a part that could not be built; the build refuses before anything calls it. */
 function placeholder(className: string): Estimator {
   return { className };
@@ -76,7 +79,21 @@ function withOutputContainer(node: PyNode, est: Estimator): Estimator {
  */
 export function buildModel(root: PyNode, modelFile: string): Estimator {
   const parts: UnsupportedPart[] = [];
+  // Records on the path being built: a model that contains itself (a crafted file) is refused, not followed.
+  const building = new Set<unknown>();
   const build = (node: PyNode, path: string): Estimator => {
+    if (building.has(node.value) || building.size >= MAX_NESTING) {
+      parts.push({ name: node.className ?? node.typeName, kind: 'class', path, detail: building.has(node.value) ? 'it contains itself' : `nested more than ${MAX_NESTING} estimators deep` });
+      return placeholder(node.className ?? node.typeName);
+    }
+    building.add(node.value);
+    try {
+      return buildOne(node, path);
+    } finally {
+      building.delete(node.value);
+    }
+  };
+  const buildOne = (node: PyNode, path: string): Estimator => {
     const ctx: BuildContext = {
       path,
       child: (child, step) => build(child, path === '' ? step : `${path}/${step}`),

@@ -96,6 +96,7 @@ export const columnTransformer: EstimatorBuilder = (node, ctx) => {
     if (transNode.value === 'drop') continue;
     const selection = readSelection(colsNode);
     const fittedIndices = toInput?.has(name) ? toInput.get(name).asList().map((i) => i.asInt()) : resolve(selection, width ?? 0, fittedNames, `transformer ${name}`);
+    if (width !== undefined && fittedIndices.some((i) => !(i >= 0 && i < width))) throw entry.error(`selects columns outside the ${width} it was fitted on`);
     if (fittedIndices.length === 0) continue;
     const est = transNode.value === 'passthrough' ? undefined : ctx.child(transNode, name);
     const weight = weights && !weights.isNone && weights.asEntries().some(([k]) => k === name) ? weights.key(name).asFloat() : undefined;

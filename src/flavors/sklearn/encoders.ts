@@ -31,9 +31,19 @@ export class Categories {
     }
   }
 
-  /** The index of `v`, or -1 for a value not among the categories. */
+  /**
+   * The index of `v`, or -1 for a value not among the categories. A missing value (None or NaN)
+   * matches the missing category the model knows when it knows only the other marker: a request's
+   * null is None for pandas 2 and NaN for pandas 3, and the model's marker is whichever the
+   * training DataFrame held.
+   */
   indexOf(v: unknown): number {
-    return this.#index.get(categoryKey(v)) ?? -1;
+    const key = categoryKey(v);
+    const k = this.#index.get(key);
+    if (k !== undefined) return k;
+    if (key === null) return this.#index.get(NaN) ?? -1;
+    if (key !== key) return this.#index.get(null) ?? -1;
+    return -1;
   }
 
   /** Python's `str()` of category `i` (for output feature names). */
@@ -147,8 +157,10 @@ export const oneHotEncoder: EstimatorBuilder = (node) => {
   const s = readEncoderState(node);
   const features = s.categories.length;
   const drop = readDrop(node, features);
-  const outs = node.optional('_n_features_outs')?.asList().map((v) => v.asInt()) ?? countOutputs(s, drop);
-  if (outs.length !== features) throw node.error(`_n_features_outs has ${outs.length} entries for ${features} features`);
+  const outs = countOutputs(s, drop);
+  checkCodes(node, s, drop);
+  const saved = node.optional('_n_features_outs')?.asList().map((v) => v.asInt());
+  if (saved && saved.join() !== outs.join()) throw node.error(`_n_features_outs [${saved.join(', ')}] does not match its categories, drop and infrequent categories ([${outs.join(', ')}])`);
   const sparseFlag = node.optional('sparse_output') ?? node.optional('sparse');
   const sparse = sparseFlag !== undefined && typeof sparseFlag.value === 'boolean' ? sparseFlag.asBool() : true;
   const combiner = node.optional('feature_name_combiner');
@@ -190,6 +202,18 @@ export const oneHotEncoder: EstimatorBuilder = (node) => {
   };
 };
 
+/** Refuses infrequent-category and drop indices that point outside the categories (a damaged or crafted file). */
+function checkCodes(node: PyNode, s: EncoderState, drop: (number | null)[] | undefined): void {
+  s.categories.forEach((c, i) => {
+    const inRange = (v: number) => v >= 0 && v < c.size;
+    if (s.infrequent?.[i] && !s.infrequent[i]!.every(inRange)) throw node.error(`_infrequent_indices of feature ${i} point outside its ${c.size} categories`);
+    const map = s.infrequentMaps?.[i];
+    if (map && (map.length !== c.size || !map.every(inRange))) throw node.error(`_default_to_infrequent_mappings of feature ${i} does not map its ${c.size} categories`);
+    const d = drop?.[i];
+    if (d !== null && d !== undefined && !inRange(d)) throw node.error(`drops category ${d} of feature ${i}, which has ${c.size}`);
+  });
+}
+
 /** `_compute_n_features_outs` for states that do not keep it. */
 function countOutputs(s: EncoderState, drop: (number | null)[] | undefined): number[] {
   return s.categories.map((c, i) => {
@@ -215,6 +239,7 @@ function transformedCategories(cats: Categories, map: Int32Array | null, drop: n
 /** OrdinalEncoder: each value's category index as float64; missing and unknown values as configured. */
 export const ordinalEncoder: EstimatorBuilder = (node) => {
   const s = readEncoderState(node);
+  checkCodes(node, s, undefined);
   const missing = new Map<number, number>();
   const missingNode = node.optional('_missing_indices');
   if (missingNode) for (const [k, v] of missingNode.asEntries()) missing.set(Number(k), v.asInt());

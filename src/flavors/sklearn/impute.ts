@@ -70,8 +70,9 @@ export const simpleImputer: EstimatorBuilder = (node) => {
   const allowNan = typeof missingValue === 'number' && missingValue !== missingValue;
   const statsArray = node.array('statistics_');
   const stats = Array.from({ length: statsArray.size }, (_, i) => statsArray.item(i));
+  // The dtype X had at fit (older releases keep none: then the statistics' dtype tells).
   const fitDtype = node.optional('_fit_dtype')?.value;
-  const objectFit = fitDtype instanceof NpDType && fitDtype.kind === 'O';
+  const objectFit = fitDtype instanceof NpDType ? fitDtype.kind === 'O' : statsArray.dtype.kind === 'O';
   const keepAll = strategy === 'constant' || (node.optional('keep_empty_features')?.asBool() ?? false);
   const kept = stats.map((v, j) => j).filter((j) => keepAll || !(typeof stats[j] === 'number' ? Number.isNaN(stats[j]) : stats[j] !== stats[j]));
   const indicator = node.optional('add_indicator')?.asBool() && node.optional('indicator_') ? readIndicator(node.get('indicator_')) : undefined;

@@ -89,6 +89,9 @@ class SklearnModel implements LoadedSklearnModel {
   }
 
   async predict(input: ModelInput): Promise<unknown> {
-    return this.#method(toTable(input));
+    const x = toTable(input);
+    // Every scikit-learn estimator's input check (check_array's ensure_min_samples).
+    if (x.rows === 0) throw new Error(`Found array with 0 sample(s) (shape=(0, ${x.width})) while a minimum of 1 is required.`);
+    return this.#method(x);
   }
 }

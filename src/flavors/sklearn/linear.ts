@@ -47,15 +47,37 @@ export function linearScores(w: LinearWeights, cols: readonly NumericColumn[], r
   const acc = k === 1 ? out : new Float64Array(rows);
   for (let c = 0; c < k; c++) {
     if (k !== 1) acc.fill(0);
-    for (let j = 0; j < d; j++) {
-      const wj = coef[c * d + j];
+    const base = c * d;
+    for (let j = 0; j < d; ) {
       const col = cols[j];
       if (col instanceof SparseColumn) {
         // Only the stored values: adding the zero products would not change any sum.
         const { index, values } = col;
+        const wj = coef[base + j];
         for (let i = 0; i < index.length; i++) acc[index[i]] += values[i] * wj;
+        j++;
+      } else if (j + 4 <= d && dense4(cols, j)) {
+        // Four features per pass over the rows, still added one after the other (same rounding).
+        const c1 = cols[j + 1] as Float64Array;
+        const c2 = cols[j + 2] as Float64Array;
+        const c3 = cols[j + 3] as Float64Array;
+        const w0 = coef[base + j];
+        const w1 = coef[base + j + 1];
+        const w2 = coef[base + j + 2];
+        const w3 = coef[base + j + 3];
+        for (let r = 0; r < rows; r++) {
+          let a = acc[r];
+          a += col[r] * w0;
+          a += c1[r] * w1;
+          a += c2[r] * w2;
+          a += c3[r] * w3;
+          acc[r] = a;
+        }
+        j += 4;
       } else {
+        const wj = coef[base + j];
         for (let r = 0; r < rows; r++) acc[r] += col[r] * wj;
+        j++;
       }
     }
     const b = intercept[c];
@@ -63,6 +85,11 @@ export function linearScores(w: LinearWeights, cols: readonly NumericColumn[], r
     else for (let r = 0, o = c; r < rows; r++, o += k) out[o] = acc[r] + b;
   }
   return out;
+}
+
+/** True when the four columns from `j` are all dense. */
+function dense4(cols: readonly NumericColumn[], j: number): boolean {
+  return cols[j + 1] instanceof Float64Array && cols[j + 2] instanceof Float64Array && cols[j + 3] instanceof Float64Array;
 }
 
 /** LinearModel's predict (`_decision_function`): `[n]` for 1-D `coef_`, `[n, targets]` for 2-D. */
@@ -225,6 +252,29 @@ export const linearRegressor: EstimatorBuilder = (node) => linearModel(node);
 
 /** SGDRegressor: the same, raveled to `[n]`. */
 export const sgdRegressor: EstimatorBuilder = (node) => linearModel(node, true);
+
+/**
+ * PoissonRegressor, GammaRegressor, TweedieRegressor: the linear predictor through the inverse of
+ * the model's link (`_base_loss.link` since 1.1, `_link_instance` before): exp for the log link.
+ */
+export const glmRegressor: EstimatorBuilder = (node) => {
+  const linkNode = node.optional('_base_loss')?.get('link') ?? node.get('_link_instance');
+  const link = linkNode.className ?? '';
+  const name = link.slice(link.lastIndexOf('.') + 1);
+  if (name !== 'LogLink' && name !== 'IdentityLink') throw linkNode.error(`is a ${name} link, which mlserve does not invert`);
+  const input = fittedInput(node);
+  const w = readLinearWeights(node);
+  if (w.coef2d) throw node.get('coef_').error('should be 1-D');
+  return {
+    className: input.className,
+    estimatorType: 'regressor',
+    predict(x) {
+      const raw = linearScores(w, validateSparse(x, input), x.rows);
+      if (name === 'LogLink') for (let i = 0; i < raw.length; i++) raw[i] = Math.exp(raw[i]);
+      return new Tensor('float64', [x.rows], raw);
+    },
+  };
+};
 
 /** LinearSVC: decision, labels; no probabilities. */
 export const linearSvc: EstimatorBuilder = (node) => withProba(classifierParts(node), 'none');

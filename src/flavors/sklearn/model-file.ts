@@ -37,7 +37,8 @@ function text(v: unknown): string | undefined {
 export function readSklearnConf(modelPath: string, flavors: Readonly<Record<string, Readonly<Record<string, unknown>>>>): SklearnModelConf {
   const sk = flavors.sklearn ?? {};
   const pyfunc = flavors.python_function;
-  const name = text(pyfunc?.model_path) ?? text(sk.pickled_model) ?? 'model.pkl';
+  // MLflow up to 1.9 wrote the file name as python_function.data.
+  const name = text(pyfunc?.model_path) ?? text(pyfunc?.data) ?? text(sk.pickled_model) ?? 'model.pkl';
   const file = resolve(modelPath, name);
   const rel = relative(modelPath, file);
   if (rel.startsWith('..') || isAbsolute(rel)) throw new ModelLoadError(`The model file ${name} named in MLmodel is outside the model directory ${modelPath}.`);

@@ -7,9 +7,11 @@ import type { EstimatorBuilder } from './estimator.js';
 import * as columns from './column-transformer.js';
 import * as compose from './compose.js';
 import * as encoders from './encoders.js';
+import * as select from './feature-selection.js';
 import * as fn from './function-transformer.js';
 import * as impute from './impute.js';
 import * as multiclass from './multiclass.js';
+import * as polynomial from './polynomial.js';
 import * as scalers from './scalers.js';
 // Linear models
 import * as linear from './linear.js';
@@ -51,6 +53,25 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.linear_model._ridge.RidgeClassifier': linear.ridgeClassifier,
   'sklearn.linear_model._ridge.RidgeClassifierCV': linear.ridgeClassifier,
   'sklearn.svm._classes.LinearSVC': linear.linearSvc,
+  'sklearn.linear_model._perceptron.Perceptron': linear.sgdClassifier,
+  'sklearn.linear_model._passive_aggressive.PassiveAggressiveClassifier': linear.sgdClassifier,
+  'sklearn.linear_model._passive_aggressive.PassiveAggressiveRegressor': linear.sgdRegressor,
+  'sklearn.linear_model._bayes.BayesianRidge': linear.linearRegressor,
+  'sklearn.linear_model._bayes.ARDRegression': linear.linearRegressor,
+  'sklearn.linear_model._huber.HuberRegressor': linear.linearRegressor,
+  'sklearn.linear_model._least_angle.Lars': linear.linearRegressor,
+  'sklearn.linear_model._least_angle.LassoLars': linear.linearRegressor,
+  'sklearn.linear_model._least_angle.LassoLarsIC': linear.linearRegressor,
+  'sklearn.linear_model._least_angle.LarsCV': linear.linearRegressor,
+  'sklearn.linear_model._least_angle.LassoLarsCV': linear.linearRegressor,
+  'sklearn.linear_model._omp.OrthogonalMatchingPursuit': linear.linearRegressor,
+  'sklearn.linear_model._theil_sen.TheilSenRegressor': linear.linearRegressor,
+  'sklearn.linear_model._quantile.QuantileRegressor': linear.linearRegressor,
+  'sklearn.linear_model._coordinate_descent.MultiTaskLasso': linear.linearRegressor,
+  'sklearn.linear_model._coordinate_descent.MultiTaskElasticNet': linear.linearRegressor,
+  'sklearn.linear_model._glm.glm.PoissonRegressor': linear.glmRegressor,
+  'sklearn.linear_model._glm.glm.GammaRegressor': linear.glmRegressor,
+  'sklearn.linear_model._glm.glm.TweedieRegressor': linear.glmRegressor,
 
   // Preprocessing: scalers.ts, encoders.ts, impute.ts, function-transformer.ts
   'sklearn.preprocessing._data.StandardScaler': scalers.standardScaler,
@@ -58,6 +79,14 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.preprocessing._data.MaxAbsScaler': scalers.maxAbsScaler,
   'sklearn.preprocessing._data.RobustScaler': scalers.robustScaler,
   'sklearn.preprocessing._data.Normalizer': scalers.normalizer,
+  'sklearn.preprocessing._data.Binarizer': scalers.binarizer,
+  'sklearn.preprocessing._polynomial.PolynomialFeatures': polynomial.polynomialFeatures,
+  'sklearn.feature_selection._variance_threshold.VarianceThreshold': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectKBest': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectPercentile': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectFpr': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectFdr': select.featureSelector,
+  'sklearn.feature_selection._univariate_selection.SelectFwe': select.featureSelector,
   'sklearn.preprocessing._encoders.OneHotEncoder': encoders.oneHotEncoder,
   'sklearn.preprocessing._encoders.OrdinalEncoder': encoders.ordinalEncoder,
   'sklearn.preprocessing._label.LabelEncoder': encoders.labelEncoder,

@@ -1,5 +1,5 @@
-// Owns scikit-learn's scalers (StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler) and
-// Normalizer: column-wise and row-wise rescaling with the arithmetic sklearn uses for dense and
+// Owns scikit-learn's scalers (StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler),
+// Binarizer and Normalizer: column-wise and row-wise rescaling with the arithmetic sklearn uses for dense and
 // for sparse input (dense divides by `scale_`, sparse multiplies by `1 / scale_`).
 
 import type { PyNode } from '../../pyobj/index.js';
@@ -105,6 +105,13 @@ export const minMaxScaler: EstimatorBuilder = (node) => {
     }
     return out;
   });
+};
+
+/** Binarizer: 1 where a value is above `threshold`, else 0 (sparse zeros stay zeros). */
+export const binarizer: EstimatorBuilder = (node) => {
+  const input = fittedInput(node);
+  const t = node.float('threshold');
+  return columnwise(input, 'finite', (col) => (col instanceof SparseColumn ? col.map((v) => (v > t ? 1 : 0)) : col.map((v) => (v > t ? 1 : 0))));
 };
 
 /** Normalizer: each row divided by its l1, l2 or max norm (norms below 10 eps left alone on dense input, exact zeros on sparse). */
