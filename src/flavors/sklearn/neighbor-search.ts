@@ -190,20 +190,33 @@ export function parallelOnX(n: number, nFit: number): boolean {
 }
 
 /**
- * ArgKmin's reduction for query row `i`: every training row offered in order to a heap, then (for
- * `parallel_on_Y`) moved to the result heap, then sorted.
+ * ArgKmin's reduction of one query row, its distances to every training row in `dist`: each
+ * offered in order to a heap, then (for `parallel_on_X` false) moved to the result heap, then sorted.
  */
-function reduceRow(values: Float64Array, indices: Int32Array, off: number, k: number, nFit: number, onX: boolean, scratch: { v: Float64Array; i: Int32Array }, sort: NeighborSort, dist: (j: number) => number): void {
-  const hv = onX ? values : scratch.v;
-  const hi = onX ? indices : scratch.i;
-  const ho = onX ? off : 0;
-  if (!onX) {
+function reduceRow(values: Float64Array, indices: Int32Array, off: number, k: number, dist: Float64Array, onX: boolean, scratch: Scratch, sort: NeighborSort): void {
+  const nFit = dist.length;
+  if (onX) {
+    for (let j = 0; j < nFit; j++) heapPush(values, indices, off, k, dist[j], j);
+  } else {
+    const hv = scratch.values;
+    const hi = scratch.indices;
     hv.fill(DBL_MAX);
     hi.fill(-1);
+    for (let j = 0; j < nFit; j++) heapPush(hv, hi, 0, k, dist[j], j);
+    for (let j = 0; j < k; j++) heapPush(values, indices, off, k, hv[j], hi[j]);
   }
-  for (let j = 0; j < nFit; j++) heapPush(hv, hi, ho, k, dist(j), j);
-  if (!onX) for (let j = 0; j < k; j++) heapPush(values, indices, off, k, hv[j], hi[j]);
   sort(values, indices, off, k);
+}
+
+/** Buffers of one search call: a row's distances and the thread heap of `parallel_on_Y`. */
+interface Scratch {
+  readonly dist: Float64Array;
+  readonly values: Float64Array;
+  readonly indices: Int32Array;
+}
+
+function scratchFor(nFit: number, k: number): Scratch {
+  return { dist: new Float64Array(nFit), values: new Float64Array(k), indices: new Int32Array(k) };
 }
 
 /**
@@ -224,13 +237,20 @@ export function bruteSearch(
   const values = new Float64Array(n * k).fill(DBL_MAX);
   const indices = new Int32Array(n * k).fill(-1);
   const onX = parallelOnX(n, nFit);
-  const scratch = { v: new Float64Array(k), i: new Int32Array(k) };
+  const scratch = scratchFor(nFit, k);
+  const dist = scratch.dist;
   for (let i = 0; i < n; i++) {
     const xo = i * d;
-    reduceRow(values, indices, i * k, k, nFit, onX, scratch, sort, (j) => rdist(xs, xo, fit, j * d));
+    for (let j = 0, yo = 0; j < nFit; j++, yo += d) dist[j] = rdist(xs, xo, fit, yo);
+    reduceRow(values, indices, i * k, k, dist, onX, scratch, sort);
   }
   if (toDist) for (let i = 0; i < values.length; i++) values[i] = toDist(values[i] > 0 ? values[i] : 0);
   return { k, indices, distances: values };
+}
+
+/** Cython's `max(0., v)`: negatives (and NaN) become 0. */
+function clip(v: number): number {
+  return v > 0 ? v : 0;
 }
 
 /** Squared row norms `‖y_j‖²` of a row-major matrix, summed in feature order. */
@@ -253,16 +273,40 @@ export function euclideanBruteSearch(xs: Float64Array, n: number, fit: Float64Ar
   const values = new Float64Array(n * k).fill(DBL_MAX);
   const indices = new Int32Array(n * k).fill(-1);
   const onX = parallelOnX(n, nFit);
-  const scratch = { v: new Float64Array(k), i: new Int32Array(k) };
+  const scratch = scratchFor(nFit, k);
+  const dist = scratch.dist;
   for (let i = 0; i < n; i++) {
     const xo = i * d;
     const xn = xNorms[i];
-    reduceRow(values, indices, i * k, k, nFit, onX, scratch, sort, (j) => {
+    // Four training rows at a time (each dot product still summed in feature order) for speed.
+    let j = 0;
+    for (; j + 4 <= nFit; j += 4) {
+      const y0 = j * d;
+      const y1 = y0 + d;
+      const y2 = y1 + d;
+      const y3 = y2 + d;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let f = 0; f < d; f++) {
+        const x = xs[xo + f];
+        a0 += x * fit[y0 + f];
+        a1 += x * fit[y1 + f];
+        a2 += x * fit[y2 + f];
+        a3 += x * fit[y3 + f];
+      }
+      dist[j] = clip(xn + -2 * a0 + fitNorms[j]);
+      dist[j + 1] = clip(xn + -2 * a1 + fitNorms[j + 1]);
+      dist[j + 2] = clip(xn + -2 * a2 + fitNorms[j + 2]);
+      dist[j + 3] = clip(xn + -2 * a3 + fitNorms[j + 3]);
+    }
+    for (; j < nFit; j++) {
       let dot = 0;
       for (let f = 0, yo = j * d; f < d; f++) dot += xs[xo + f] * fit[yo + f];
-      const sq = xn + -2 * dot + fitNorms[j];
-      return sq > 0 ? sq : 0;
-    });
+      dist[j] = clip(xn + -2 * dot + fitNorms[j]);
+    }
+    reduceRow(values, indices, i * k, k, dist, onX, scratch, sort);
   }
   if (withDistances) for (let i = 0; i < values.length; i++) values[i] = Math.sqrt(values[i] > 0 ? values[i] : 0);
   return { k, indices, distances: values };
