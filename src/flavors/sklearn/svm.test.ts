@@ -26,7 +26,7 @@ describe('SVC', () => {
   it('votes for the first class on a positive libsvm decision (zero votes for the second) and flips the sign of decision_function', () => {
     const svc = buildModel(root(binarySvc()), 'm');
     assert.deepEqual([...svc.predict!(x).data].map(Number), [3, 7, 7]);
-    assert.deepEqual([...svc.decisionFunction!(x).data], [-2.25, 1.75, 0]);
+    assert.deepEqual([...svc.decisionFunction!(x).data], [-2.25, 1.75, -0]); // -dec, as numpy negates it
   });
 
   it('has predict_proba only when fitted with probability=True (1.9 keeps probability="deprecated" otherwise)', () => {
