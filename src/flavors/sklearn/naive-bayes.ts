@@ -52,6 +52,7 @@ function naiveBayes(input: FittedInput, classes: Labels, jll: (x: Table) => Floa
   };
   return {
     className: input.className,
+    estimatorType: 'classifier',
     predict: (x) => classes.take(argmaxRows(jll(x), x.rows, k)),
     predictJointLogProba: (x) => new Tensor('float64', [x.rows, k], jll(x)),
     predictLogProba: (x) => new Tensor('float64', [x.rows, k], logProba(x)),

@@ -200,6 +200,7 @@ function svcBuilder(impl: Impl): EstimatorBuilder {
     };
     const est: Estimator = {
       className: input.className,
+      estimatorType: 'classifier',
       decisionFunction: decision,
       predict(x) {
         if (breakTies && shape === 'ovo') throw new Error("break_ties must be False when decision_function_shape is 'ovo'");
@@ -237,6 +238,7 @@ function svrBuilder(impl: Impl): EstimatorBuilder {
     const m = readModel(node, kernel, impl, input);
     return {
       className: input.className,
+      estimatorType: 'regressor',
       predict: (x) => new Tensor('float64', [x.rows], regressionValues(m, x, input)),
     };
   };
