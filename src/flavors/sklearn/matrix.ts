@@ -20,6 +20,9 @@ export interface CsrMatrix {
   readonly data: Float64Array;
 }
 
+/** The most rows a CSC matrix may have (its transpose allocates an offset per row). */
+const MAX_TRANSPOSED_ROWS = 1 << 26;
+
 const SPARSE = /^scipy\.sparse\.(?:_?csr|_?csc|_?arrays)\.(csr|csc)_(?:matrix|array)$/;
 
 /** True when the node is a scipy CSR or CSC matrix (or sparse array). */
@@ -66,6 +69,8 @@ export function readSparse(node: PyNode): CsrMatrix {
     }
   }
   if (m[1] === 'csr') return { rows: shape[0], cols: shape[1], indptr, indices, data };
+  // Transposing allocates one offset per row: bound what the file's declared shape may ask for.
+  if (minor > MAX_TRANSPOSED_ROWS) throw node.error(`is a CSC matrix of ${minor} rows, more than mlserve transposes`);
   return transpose({ rows: shape[1], cols: shape[0], indptr, indices, data });
 }
 
@@ -86,18 +91,6 @@ function transpose(a: CsrMatrix): CsrMatrix {
     }
   }
   return { rows: a.cols, cols: a.rows, indptr, indices, data };
-}
-
-/**
- * A matrix attribute as a dense row-major matrix, from a numpy array or a sparse matrix. A sparse
- * matrix is densified only when its dense size stays within `maxDenseValues` (so a file cannot make
- * mlserve allocate far beyond what it holds); beyond, the caller should keep it sparse.
- */
-export function readDenseOrSparse(node: PyNode, maxDenseValues: number): DenseMatrix {
-  if (!isSparse(node)) return readDense(node);
-  const s = readSparse(node);
-  if (s.rows * s.cols > maxDenseValues) throw node.error(`is a sparse ${s.rows} × ${s.cols} matrix, too large to hold densely`);
-  return densify(s);
 }
 
 /** A CSR matrix as a dense row-major matrix. */
