@@ -36,6 +36,28 @@ describe('KNeighborsClassifier', () => {
   });
 });
 
+describe('KNeighborsClassifier: which of equally distant rows are the k nearest, per release', () => {
+  // Ten training rows, nine of them at distance 1 from the query 0.
+  const knn = (version: string) =>
+    buildModel(
+      root(record('sklearn.neighbors._classification.KNeighborsClassifier', {
+        ...fittedOn(['x']), n_neighbors: 4, weights: 'uniform', effective_metric_: 'manhattan', effective_metric_params_: new Map(),
+        _fit_method: 'brute', _fit_X: f8([1, -1, 1, -1, 2, 1, -1, 1, -1, 1], [10, 1]), n_samples_fit_: 10, outputs_2d_: false,
+        classes_: i8([0, 1, 2]), _y: i8([0, 0, 0, 0, 1, 1, 1, 2, 2, 2]), _sklearn_version: version,
+      })),
+      'm',
+    );
+  const x = toTable(numberFrame({ x: [0] }));
+
+  it("keeps the first rows offered to ArgKmin's heap (1.1 and later): scikit-learn 1.2.1 answers [1, 0, 0]", () => {
+    assert.deepEqual([...knn('1.2.1').predictProba!(x).data], [1, 0, 0]);
+  });
+
+  it("takes numpy's argpartition choice before 1.1 (rows 9, 6, 8, 7)", () => {
+    assert.deepEqual([...knn('1.0.2').predictProba!(x).data], [0, 0.25, 0.75]);
+  });
+});
+
 describe('KNeighborsRegressor', () => {
   const regressor = (weights: string) =>
     record('sklearn.neighbors._regression.KNeighborsRegressor', {

@@ -89,6 +89,16 @@ function normalizeRows(m: Float64Array, rows: number, d: number): Float64Array {
 /** The brute-force search for the fitted metric (a metric mlserve does not evaluate is a PyTreeError). */
 function bruteSearchFor(node: PyNode, fit: DenseMatrix, metricName: string, k: number, sort: NeighborSort): Search {
   const { rows: nFit, cols: d, data } = fit;
+  // Before 1.1 brute force had no ArgKmin: every distance, then argpartition.
+  const chunked = releaseBefore(node, 1, 1);
+  if (chunked && (metricName === 'euclidean' || metricName === 'sqeuclidean')) {
+    const norms = squaredRowNorms(data, nFit, d);
+    return (xs, n) => {
+      const nb = selectFromDistances(squaredEuclideanDistances(xs, n, data, norms, nFit, d), n, nFit, k);
+      if (metricName === 'euclidean') for (let i = 0; i < nb.distances.length; i++) nb.distances[i] = Math.sqrt(nb.distances[i]);
+      return nb;
+    };
+  }
   if (metricName === 'euclidean' || metricName === 'sqeuclidean') {
     // ArgKmin's Euclidean specialisation: ‖x‖² − 2 x·y + ‖y‖² (the true root unless squared).
     const norms = squaredRowNorms(data, nFit, d);
@@ -109,7 +119,29 @@ function bruteSearchFor(node: PyNode, fit: DenseMatrix, metricName: string, k: n
   const metric: DistanceMetric | undefined = metricByName(metricName, p, w, node.get('effective_metric_'));
   if (!metric) throw node.get('effective_metric_').error(`is the metric '${metricName}', which mlserve does not evaluate`);
   if (metric.w && metric.w.length !== d) throw node.error(`has ${metric.w.length} Minkowski weights for ${d} features`);
+  if (chunked) {
+    return (xs, n) => {
+      const dist = new Float64Array(n * nFit);
+      for (let i = 0; i < n; i++) for (let j = 0; j < nFit; j++) dist[i * nFit + j] = metric.dist(xs, i * d, data, j * d, d);
+      return selectFromDistances(dist, n, nFit, k);
+    };
+  }
   return (xs, n, withDistances) => bruteSearch(xs, n, data, nFit, d, k, (x, xo, y, yo) => metric.rdist(x, xo, y, yo, d), withDistances ? metric.rdistToDist : undefined, sort);
+}
+
+/** `euclidean_distances(X, Y, squared=True)`: `(−2 x·y + ‖x‖²) + ‖y‖²`, negatives made 0. */
+function squaredEuclideanDistances(xs: Float64Array, n: number, fit: Float64Array, fitNorms: Float64Array, nFit: number, d: number): Float64Array {
+  const xNorms = squaredRowNorms(xs, n, d);
+  const out = new Float64Array(n * nFit);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < nFit; j++) {
+      let dot = 0;
+      for (let f = 0; f < d; f++) dot += xs[i * d + f] * fit[j * d + f];
+      const v = -2 * dot + xNorms[i] + fitNorms[j];
+      out[i * nFit + j] = v > 0 ? v : 0;
+    }
+  }
+  return out;
 }
 
 /** Reads what both neighbours estimators share; undefined when a part was recorded as unsupported. */
