@@ -6,7 +6,8 @@
 
 import type { PyNode } from '../../pyobj/index.js';
 import { type DistanceMetric, pickledClass, powP, readPickledMetric } from './distance-metrics.js';
-import { type NeighborSort, type Neighbors, heapPush } from './neighbor-search.js';
+import { type NeighborSort, heapPush } from './neighbor-heap.js';
+import type { Neighbors } from './neighbor-search.js';
 
 /** A fitted KD or ball tree. */
 export interface BinaryTree {

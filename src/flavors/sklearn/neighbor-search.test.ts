@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { argPartition, argSort, heapPush, introSort, parallelOnX, selectFromDistances, simultaneousSort } from './neighbor-search.js';
+import { heapPush, introSort, simultaneousSort } from './neighbor-heap.js';
+import { parallelOnX, selectFromDistances } from './neighbor-search.js';
+import { argPartition, argSort } from './numpy-sort.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/sklearn-others');
 

@@ -12,7 +12,8 @@ import { type BuildContext, type Estimator, type EstimatorBuilder, fittedInput, 
 import { Labels } from './labels.js';
 import { pairwiseSum } from './math.js';
 import { type DenseMatrix, densify, isSparse, readDense, readSparse } from './matrix.js';
-import { type NeighborSort, type Neighbors, bruteSearch, euclideanBruteSearch, introSort, selectFromDistances, simultaneousSort, squaredRowNorms } from './neighbor-search.js';
+import { type NeighborSort, introSort, simultaneousSort } from './neighbor-heap.js';
+import { type Neighbors, bruteSearch, cosineDistances, euclideanBruteSearch, normalizeRows, selectFromDistances, squaredEuclideanDistances, squaredRowNorms } from './neighbor-search.js';
 import { type FittedInput, type Table, rowMajor, shortName, validateNumeric } from './table.js';
 
 /** The most values a sparse `_fit_X` may expand to (8 bytes each). */
@@ -53,35 +54,6 @@ function metricParams(node: PyNode): { p?: number; w?: Float64Array } {
       if (value.isNone) continue;
       out.w = value.value instanceof NdArray ? value.asFloat64Array() : Float64Array.from(value.asList().map((v) => v.asFloat()));
     } else throw params.error(`has the metric parameter ${String(key)}, which mlserve does not evaluate`);
-  }
-  return out;
-}
-
-/**
- * sklearn's `cosine_distances(X, Y)`: rows normalised by their L2 norms (a zero row stays zero),
- * `1 − x̂·ŷ` clipped to [0, 2].
- */
-function cosineDistances(xs: Float64Array, n: number, fitNormalized: Float64Array, nFit: number, d: number): Float64Array {
-  const xn = normalizeRows(xs, n, d);
-  const out = new Float64Array(n * nFit);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < nFit; j++) {
-      let s = 0;
-      for (let f = 0; f < d; f++) s += xn[i * d + f] * fitNormalized[j * d + f];
-      const v = -s + 1;
-      out[i * nFit + j] = v < 0 ? 0 : v > 2 ? 2 : v;
-    }
-  }
-  return out;
-}
-
-/** `normalize(X, norm="l2")`: each row divided by its norm (zero norms left as 1). */
-function normalizeRows(m: Float64Array, rows: number, d: number): Float64Array {
-  const norms = squaredRowNorms(m, rows, d);
-  const out = new Float64Array(m.length);
-  for (let r = 0; r < rows; r++) {
-    const norm = Math.sqrt(norms[r]) || 1;
-    for (let j = 0; j < d; j++) out[r * d + j] = m[r * d + j] / norm;
   }
   return out;
 }
@@ -127,21 +99,6 @@ function bruteSearchFor(node: PyNode, fit: DenseMatrix, metricName: string, k: n
     };
   }
   return (xs, n, withDistances) => bruteSearch(xs, n, data, nFit, d, k, (x, xo, y, yo) => metric.rdist(x, xo, y, yo, d), withDistances ? metric.rdistToDist : undefined, sort);
-}
-
-/** `euclidean_distances(X, Y, squared=True)`: `(−2 x·y + ‖x‖²) + ‖y‖²`, negatives made 0. */
-function squaredEuclideanDistances(xs: Float64Array, n: number, fit: Float64Array, fitNorms: Float64Array, nFit: number, d: number): Float64Array {
-  const xNorms = squaredRowNorms(xs, n, d);
-  const out = new Float64Array(n * nFit);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < nFit; j++) {
-      let dot = 0;
-      for (let f = 0; f < d; f++) dot += xs[i * d + f] * fit[j * d + f];
-      const v = -2 * dot + xNorms[i] + fitNorms[j];
-      out[i * nFit + j] = v > 0 ? v : 0;
-    }
-  }
-  return out;
 }
 
 /** Reads what both neighbours estimators share; undefined when a part was recorded as unsupported. */
