@@ -57,6 +57,22 @@ function scratchFor(nFit: number, k: number): Scratch {
 }
 
 /**
+ * ArgKmin over `n` query rows: `rowDistances(i, dist)` writes row i's (reduced) distances to every
+ * training row, which are reduced to the k nearest, sorted.
+ */
+function argKmin(n: number, nFit: number, k: number, sort: NeighborSort, rowDistances: (i: number, dist: Float64Array) => void): Neighbors {
+  const values = new Float64Array(n * k).fill(DBL_MAX);
+  const indices = new Int32Array(n * k).fill(-1);
+  const onX = parallelOnX(n, nFit);
+  const scratch = scratchFor(nFit, k);
+  for (let i = 0; i < n; i++) {
+    rowDistances(i, scratch.dist);
+    reduceRow(values, indices, i * k, k, scratch.dist, onX, scratch, sort);
+  }
+  return { k, indices, distances: values };
+}
+
+/**
  * ArgKmin's brute-force search with a DistanceMetric: reduced distances by `rdist`, sorted, then
  * made true distances with `_rdist_to_dist(max(d, 0))` when `toDist` is given.
  */
@@ -71,18 +87,13 @@ export function bruteSearch(
   toDist: ((r: number) => number) | undefined,
   sort: NeighborSort,
 ): Neighbors {
-  const values = new Float64Array(n * k).fill(DBL_MAX);
-  const indices = new Int32Array(n * k).fill(-1);
-  const onX = parallelOnX(n, nFit);
-  const scratch = scratchFor(nFit, k);
-  const dist = scratch.dist;
-  for (let i = 0; i < n; i++) {
+  const nb = argKmin(n, nFit, k, sort, (i, dist) => {
     const xo = i * d;
     for (let j = 0, yo = 0; j < nFit; j++, yo += d) dist[j] = rdist(xs, xo, fit, yo);
-    reduceRow(values, indices, i * k, k, dist, onX, scratch, sort);
-  }
-  if (toDist) for (let i = 0; i < values.length; i++) values[i] = toDist(values[i] > 0 ? values[i] : 0);
-  return { k, indices, distances: values };
+  });
+  const values = nb.distances;
+  if (toDist) for (let i = 0; i < values.length; i++) values[i] = toDist(clip(values[i]));
+  return nb;
 }
 
 /** Cython's `max(0., v)`: negatives (and NaN) become 0. */
@@ -107,12 +118,7 @@ export function squaredRowNorms(m: Float64Array, rows: number, d: number): Float
  */
 export function euclideanBruteSearch(xs: Float64Array, n: number, fit: Float64Array, fitNorms: Float64Array, nFit: number, d: number, k: number, withDistances: boolean, sort: NeighborSort): Neighbors {
   const xNorms = squaredRowNorms(xs, n, d);
-  const values = new Float64Array(n * k).fill(DBL_MAX);
-  const indices = new Int32Array(n * k).fill(-1);
-  const onX = parallelOnX(n, nFit);
-  const scratch = scratchFor(nFit, k);
-  const dist = scratch.dist;
-  for (let i = 0; i < n; i++) {
+  const nb = argKmin(n, nFit, k, sort, (i, dist) => {
     const xo = i * d;
     const xn = xNorms[i];
     // Four training rows at a time (each dot product still summed in feature order) for speed.
@@ -143,10 +149,10 @@ export function euclideanBruteSearch(xs: Float64Array, n: number, fit: Float64Ar
       for (let f = 0, yo = j * d; f < d; f++) dot += xs[xo + f] * fit[yo + f];
       dist[j] = clip(xn + -2 * dot + fitNorms[j]);
     }
-    reduceRow(values, indices, i * k, k, dist, onX, scratch, sort);
-  }
-  if (withDistances) for (let i = 0; i < values.length; i++) values[i] = Math.sqrt(values[i] > 0 ? values[i] : 0);
-  return { k, indices, distances: values };
+  });
+  const values = nb.distances;
+  if (withDistances) for (let i = 0; i < values.length; i++) values[i] = Math.sqrt(clip(values[i]));
+  return nb;
 }
 
 /**

@@ -178,32 +178,24 @@ export function argSort(v: Float64Array, idx: Int32Array, num: number): void {
 function argHeapSort(v: Float64Array, idx: Int32Array, base: number, n: number): void {
   // 1-based heap over idx[base ...]: a(i) is idx[base + i - 1].
   const a = base - 1;
-  for (let l = n >> 1; l > 0; l--) {
-    const tmp = idx[a + l];
-    let i = l;
-    for (let j = l << 1; j <= n; ) {
-      if (j < n && less(v[idx[a + j]], v[idx[a + j + 1]])) j++;
-      if (less(v[tmp], v[idx[a + j]])) {
-        idx[a + i] = idx[a + j];
-        i = j;
-        j += j;
-      } else break;
-    }
-    idx[a + i] = tmp;
-  }
+  for (let l = n >> 1; l > 0; l--) siftDown(v, idx, a, idx[a + l], l, n);
   for (; n > 1; ) {
     const tmp = idx[a + n];
     idx[a + n] = idx[a + 1];
     n--;
-    let i = 1;
-    for (let j = 2; j <= n; ) {
-      if (j < n && less(v[idx[a + j]], v[idx[a + j + 1]])) j++;
-      if (less(v[tmp], v[idx[a + j]])) {
-        idx[a + i] = idx[a + j];
-        i = j;
-        j += j;
-      } else break;
-    }
-    idx[a + i] = tmp;
+    siftDown(v, idx, a, tmp, 1, n);
   }
+}
+
+/** Places `tmp` from heap position `i` down the 1-based heap `idx[a + 1 … a + n]`, larger values up. */
+function siftDown(v: Float64Array, idx: Int32Array, a: number, tmp: number, i: number, n: number): void {
+  for (let j = i << 1; j <= n; ) {
+    if (j < n && less(v[idx[a + j]], v[idx[a + j + 1]])) j++;
+    if (less(v[tmp], v[idx[a + j]])) {
+      idx[a + i] = idx[a + j];
+      i = j;
+      j += j;
+    } else break;
+  }
+  idx[a + i] = tmp;
 }
