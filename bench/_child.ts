@@ -1,6 +1,7 @@
 // Owns server child processes for benchmarks: CPU pinning with taskset, start-up until a URL is printed, CPU time, stop.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { readProcessCpuMs } from './_cpu.js';
 
@@ -40,21 +41,27 @@ export interface ServerChild {
 }
 
 const URL_PATTERN = /(http:\/\/[\w.[\]:-]+:\d+)/;
+/** mlserve logs `listening at <url>` before the model loads, then `ready in ... at <url>`: wait for the second. */
+const MLSERVE_READY = /ready in [^\n]*? at (http:\/\/[\w.[\]:-]+:\d+)/;
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
 /**
- * Spawns `node <args>` (under `taskset -c CPU` when pinned) and resolves once it prints a URL on stderr.
- * Rejects with the child's stderr if it exits first or prints nothing within `timeoutMs`.
+ * Spawns `node <args>` (under `taskset -c CPU` when pinned) and resolves once it prints a URL on stderr,
+ * or, with `knownUrl` (a server that logs nothing at its level), once `<knownUrl>/ping` answers 200.
+ * Rejects with the child's stderr if it exits first or is not ready within `timeoutMs`.
  */
-export function startServerChild(label: string, nodeArgs: readonly string[], pinning: Pinning, timeoutMs = 20_000): Promise<ServerChild> {
+export function startServerChild(label: string, nodeArgs: readonly string[], pinning: Pinning, timeoutMs = 20_000, knownUrl?: string, stderrPath?: string): Promise<ServerChild> {
   const [command, args] =
     pinning.serverCpu === undefined
       ? [process.execPath, [...nodeArgs]]
       : ['taskset', ['-c', String(pinning.serverCpu), process.execPath, ...nodeArgs]];
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // With `stderrPath` (and `knownUrl`), the child's log goes to a file, as to a log collector, and costs this process nothing.
+  const logFd = stderrPath === undefined || knownUrl === undefined ? undefined : openSync(stderrPath, 'w');
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', logFd ?? 'pipe'] });
+  if (logFd !== undefined) closeSync(logFd);
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => running.delete(child));
@@ -66,25 +73,22 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
       settled = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`${label}: ${why}\n--- stderr ---\n${stderr.slice(-4000)}`));
+      const log = logFd === undefined ? stderr : readFileSync(stderrPath!, 'utf8');
+      reject(new Error(`${label}: ${why}\n--- stderr ---\n${log.slice(-4000)}`));
     };
     const timer = setTimeout(() => fail(`printed no URL within ${timeoutMs} ms`), timeoutMs);
     child.once('error', (err) => fail(`could not start (${err.message})`));
     const onEarlyExit = (code: number | null, signal: string | null): void =>
       fail(`exited before it was ready (code ${code}, signal ${signal})`);
     child.once('exit', onEarlyExit);
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      // Keep draining (and keep a tail for error reports) so a chatty server never blocks on a full pipe.
-      stderr = (stderr + chunk).slice(-16_000);
-      const match = URL_PATTERN.exec(stderr);
-      if (!match || settled) return;
+    const ready = (url: string): void => {
+      if (settled) return;
       settled = true;
       clearTimeout(timer);
       child.off('exit', onEarlyExit);
       const pid = child.pid!;
       resolve({
-        url: match[1]!,
+        url,
         pid,
         cpuMs: () => readProcessCpuMs(pid),
         async stop(graceMs = 5000) {
@@ -95,6 +99,23 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
           clearTimeout(kill);
         },
       });
+    };
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      // Keep draining (and keep a tail for error reports) so a chatty server never blocks on a full pipe.
+      stderr = (stderr + chunk).slice(-16_000);
+      const match = knownUrl === undefined ? (stderr.includes(' listening at ') ? MLSERVE_READY.exec(stderr) : URL_PATTERN.exec(stderr)) : null;
+      if (match) ready(match[1]!);
     });
+    if (knownUrl !== undefined) {
+      const poll = (): void => {
+        if (settled) return;
+        fetch(`${knownUrl}/ping`).then(
+          (r) => (r.status === 200 ? ready(knownUrl) : setTimeout(poll, 100)),
+          () => setTimeout(poll, 100),
+        );
+      };
+      poll();
+    }
   });
 }

@@ -1,7 +1,7 @@
 // Owns CPU-time readings from /proc (Linux) for the benchmarks: one process's CPU time and the whole machine's busy time.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 let clockTicksPerSecond: number | undefined;
 function clockTicks(): number {
@@ -38,4 +38,36 @@ export function readMachineBusyMs(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Parent pid of every process, from /proc/PID/stat (field 4). */
+function parents(): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      map.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return map;
+}
+
+/** CPU ms of `pid` and every process below it (an mlserve server and its Python workers); undefined without /proc. */
+export function readTreeCpuMs(pid: number): number | undefined {
+  const own = readProcessCpuMs(pid);
+  if (own === undefined) return undefined;
+  const ppid = parents();
+  let total = 0;
+  for (const p of ppid.keys()) {
+    for (let q: number | undefined = p; q !== undefined && q > 1; q = ppid.get(q)) {
+      if (q === pid) {
+        total += readProcessCpuMs(p) ?? 0;
+        break;
+      }
+    }
+  }
+  return total;
 }

@@ -95,7 +95,7 @@ async function httpLatency(dir: string, oneFile: string, want: unknown, calls: n
 async function measure(m: SklearnJob['models'][number], job: SklearnJob): Promise<SklearnRound> {
   let model;
   try {
-    model = await loadModel(m.dir, { log: () => {} });
+    model = await loadModel(m.dir);
   } catch (err) {
     return { name: m.name, unsupported: `${(err as Error).name}: ${(err as Error).message}` };
   }

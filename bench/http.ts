@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
+import { ECHO_MODEL_DIR, echoTarget } from './_echo.js';
 import { rawProbe, runRawLoad } from './_load-raw.js';
 import { formatLevel, median, count, ms, pct } from './_stats.js';
 import { parseLoadSettings } from './_settings.js';
@@ -19,8 +20,6 @@ const USAGE = `Usage: node dist/bench/http.js [--rounds N] [--duration S] [--war
   --smoke            1 round, 0.5 s per level: checks the script runs, not for figures
   --profile DIR      run the mlserve child under --cpu-prof, writing .cpuprofile files to DIR`;
 
-const REQUEST_BODY = '{"dataframe_split": {"columns": ["x"], "data": [[1.0]]}}';
-const EXPECTED_BODY = '{"predictions": [{"x": 1.0}]}';
 
 /** Median CPU (fraction of one) used by other processes during measurement above which the report warns. */
 const OTHER_LOAD_WARNING = 0.25;
@@ -51,9 +50,7 @@ function childArgs(variant: Variant, settings: Settings): string[] {
   if (variant === 'bare') return [fileURLToPath(new URL('./_bare-server.js', import.meta.url))];
   const profile = settings.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] : [];
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  // dist/bench/ -> repository root: the model directory is read from the sources, not dist/.
-  const model = fileURLToPath(new URL('../../test/conformance/models/echo_optional', import.meta.url));
-  return [...profile, cli, 'models', 'serve', '-m', model, '-p', '0'];
+  return [...profile, cli, 'models', 'serve', '-m', ECHO_MODEL_DIR, '-p', '0'];
 }
 
 
@@ -62,15 +59,7 @@ function childArgs(variant: Variant, settings: Settings): string[] {
 async function measureVariant(variant: Variant, settings: Settings, pinning: Pinning): Promise<LoadResult[]> {
   const child = await startServerChild(variant, childArgs(variant, settings), pinning);
   try {
-    const target: LoadTarget = {
-      url: child.url,
-      path: '/invocations',
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: Buffer.from(REQUEST_BODY),
-      expectStatus: 200,
-      expectBody: EXPECTED_BODY,
-    };
+    const target: LoadTarget = echoTarget(child.url);
     await (settings.raw ? rawProbe(target) : probe(target));
     const results: LoadResult[] = [];
     for (const connections of settings.connections) {

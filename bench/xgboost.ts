@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from './_stats.js';
+import { makeFeatures, positiveInt, runChild } from './_trees.js';
 
 const USAGE = `Usage: node dist/bench/xgboost.js [--rounds N] [--rows N] [--trees N] [--depth N] [--reps N] [--python PATH] [--smoke]
 
@@ -87,13 +88,6 @@ interface Settings {
 
 type Variant = 'mlserve' | 'xgboost';
 
-function positiveInt(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  return value;
-}
-
 function parseSettings(argv: string[]): Settings | undefined {
   const { values } = parseArgs({
     args: argv,
@@ -120,29 +114,9 @@ function parseSettings(argv: string[]): Settings | undefined {
 }
 
 
-/** Deterministic features: normal-ish values, 2% missing. */
-function makeFeatures(rows: number): Float64Array {
-  const x = new Float64Array(rows * COLS);
-  let s = 0x2545f491;
-  const next = (): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-  for (let i = 0; i < x.length; i++) x[i] = next() < 0.02 ? NaN : (next() + next() + next() - 1.5) * 2;
-  return x;
-}
-
 function hasXgboost(python: string): boolean {
   const r = spawnSync(python, ['-c', 'import xgboost, numpy'], { stdio: 'ignore' });
   return r.status === 0;
-}
-
-function run(command: string, args: readonly string[]): string {
-  const r = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}`);
-  return r.stdout;
 }
 
 interface Measurement {
@@ -163,8 +137,8 @@ function measure(variant: Variant, dir: string, settings: Settings): Measurement
   const common = [String(settings.rows), String(COLS), String(settings.reps), out];
   const stdout =
     variant === 'mlserve'
-      ? run(process.execPath, [fileURLToPath(new URL('./_xgboost-child.js', import.meta.url)), model, xfile, ...common])
-      : run(settings.python, [join(dir, 'bench.py'), 'predict', model, xfile, ...common]);
+      ? runChild(process.execPath, [fileURLToPath(new URL('./_xgboost-child.js', import.meta.url)), model, xfile, ...common])
+      : runChild(settings.python, [join(dir, 'bench.py'), 'predict', model, xfile, ...common]);
   const { seconds, cpuSeconds, inplace } = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number[]; cpuSeconds: number[]; inplace?: number[] };
   const bytes = readFileSync(out);
   return {
@@ -190,9 +164,9 @@ function main(): number {
   const dir = mkdtempSync(join(tmpdir(), 'mlserve-bench-xgboost-'));
   try {
     writeFileSync(join(dir, 'bench.py'), PY_SCRIPT);
-    writeFileSync(join(dir, 'x.f64'), makeFeatures(settings.rows));
+    writeFileSync(join(dir, 'x.f64'), makeFeatures(settings.rows, COLS));
     const trained = JSON.parse(
-      run(settings.python, [join(dir, 'bench.py'), 'train', join(dir, 'x.f64'), String(settings.rows), String(COLS), join(dir, 'model'), String(settings.trees), String(settings.depth)]).trim(),
+      runChild(settings.python, [join(dir, 'bench.py'), 'train', join(dir, 'x.f64'), String(settings.rows), String(COLS), join(dir, 'model'), String(settings.trees), String(settings.depth)]).trim(),
     ) as { version: string; leaves_per_tree: number };
     console.log(`xgboost: mlserve's native evaluator vs XGBoost ${trained.version} Booster.predict(DMatrix(x)), nthread=1, both single-threaded`);
     console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; binary:logistic, ${settings.trees} trees of depth ≤ ${settings.depth} (${trained.leaves_per_tree.toFixed(1)} leaves per tree), ${COLS} features, 2% missing`);

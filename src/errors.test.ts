@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, ERROR_STATUS, ServingError, rebuildError } from './errors.js';
+import { ERROR_CODES, ERROR_STATUS, BadRequestError, ServingError, asServingError, isServingError, rebuildError } from './errors.js';
 
 const DOC = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../docs/errors.md'), 'utf8');
 
@@ -22,4 +22,28 @@ it('flattens and rebuilds errors across thread boundaries', () => {
   assert.equal(back.status, 504);
   assert.equal(back.message, 'late');
   assert.equal(back.stackTrace, 'x');
+});
+
+it('recognises ServingErrors of another copy of mlserve by their brand, and adopts them with their code and status', () => {
+  const BRAND = Symbol.for('mlserve.ServingError');
+  class OtherCopyError extends Error {
+    errorCode = 'RESOURCE_EXHAUSTED';
+    status = 429;
+    stackTrace = 'trace';
+  }
+  Object.defineProperty(OtherCopyError.prototype, BRAND, { value: true });
+  const foreign = new OtherCopyError('quota');
+  foreign.name = 'QuotaError';
+  assert.equal(foreign instanceof ServingError, false);
+  assert.equal(isServingError(foreign), true);
+  const adopted = asServingError(foreign as unknown as ServingError);
+  assert.ok(adopted instanceof ServingError);
+  assert.deepEqual(adopted.toJSON(), { name: 'QuotaError', errorCode: 'RESOURCE_EXHAUSTED', status: 429, message: 'quota', stackTrace: 'trace' });
+  assert.equal(adopted.cause, foreign);
+  const own = new BadRequestError('x');
+  assert.equal(asServingError(own), own);
+  // Unbranded look-alikes and branded objects without a known code are not ServingErrors.
+  assert.equal(isServingError(Object.assign(new Error('x'), { errorCode: 'BAD_REQUEST', status: 400 })), false);
+  assert.equal(isServingError(Object.assign(new OtherCopyError('x'), { errorCode: 'NOPE' })), false);
+  assert.equal(isServingError(null), false);
 });

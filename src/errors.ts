@@ -52,6 +52,13 @@ export const ERROR_STATUS = {
 /** Every code, for tests and docs. */
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
+/**
+ * Brands mlserve's errors. A model may throw a ServingError from another copy of mlserve (its own
+ * node_modules/mlserve, a bundled copy), whose class `instanceof` does not know: the brand, a
+ * registry-wide symbol, is how every copy recognises the others' errors (see isServingError).
+ */
+const SERVING_ERROR_BRAND = Symbol.for('mlserve.ServingError');
+
 /** An error with an MLflow error code; rendered by the server as `{"error_code", "message"}`. */
 export class ServingError extends Error {
   readonly errorCode: ErrorCode;
@@ -72,6 +79,8 @@ export class ServingError extends Error {
     return { name: this.name, errorCode: this.errorCode, status: this.status, message: this.message, stackTrace: this.stackTrace };
   }
 }
+
+Object.defineProperty(ServingError.prototype, SERVING_ERROR_BRAND, { value: true });
 
 /** The shape an error takes when it crosses a thread boundary. */
 export interface FlatError {
@@ -214,7 +223,26 @@ export class WorkerCrashedError extends TemporarilyUnavailableError {
   }
 }
 
-/** True when `err` carries an MLflow error code. */
+/**
+ * True when `err` is a ServingError of any copy of mlserve (branded, with a code and a status),
+ * not only of this one: pass it through `asServingError` before relying on this copy's classes.
+ */
 export function isServingError(err: unknown): err is ServingError {
-  return err instanceof ServingError;
+  if (err instanceof ServingError) return true;
+  if (typeof err !== 'object' || err === null || (err as Record<symbol, unknown>)[SERVING_ERROR_BRAND] !== true) return false;
+  const e = err as { errorCode?: unknown; status?: unknown; message?: unknown };
+  return typeof e.errorCode === 'string' && Object.hasOwn(ERROR_STATUS, e.errorCode) && typeof e.status === 'number' && typeof e.message === 'string';
+}
+
+/**
+ * `err` as this copy's ServingError: itself, or, for another copy's, a rebuilt one with the same
+ * code, status, message, name and stack trace text (the original is its cause).
+ */
+export function asServingError(err: ServingError): ServingError {
+  if (err instanceof ServingError) return err;
+  // Another copy's instance: only its fields are relied on.
+  const other = err as Pick<ServingError, 'errorCode' | 'status' | 'message' | 'stackTrace' | 'name'>;
+  const copy = new ServingError(other.errorCode, other.message, { cause: other, status: other.status, stackTrace: other.stackTrace });
+  copy.name = typeof other.name === 'string' ? other.name : 'ServingError';
+  return copy;
 }

@@ -1,8 +1,9 @@
 // Public API of mlserve: re-exports only.
 
-export { serve, type ServerHandle } from './serve.js';
+export { serve, type ServerHandle, type ServedModel, type ServeHooks } from './serve.js';
 export { loadModel, type LoadedModel } from './model/load.js';
-export { resolveModelUri, type ResolveOptions } from './uri/resolve.js';
+export { resolveModelUri, resolveModel, type ResolveOptions, type ResolvedModel, type Registered } from './uri/resolve.js';
+export { createLogger, silentLogger, LOG_LEVELS, LOG_FORMATS, type Logger, type LoggerOptions, type LogLevel, type LogFormat, type LogFields, type AccessRecord } from './logger.js';
 export { readTrackingSettings, type TrackingSettings } from './config/tracking.js';
 export { resolveServeOptions, DEFAULTS, type ServeOptions } from './config/options.js';
 export * from './errors.js';
@@ -11,5 +12,5 @@ export { Tensor } from './data/tensor.js';
 export type { DType } from './data/dtype.js';
 export type { ModelInput, ModelParams } from './flavors/types.js';
 export type { Signature, Schema, ColSpec, TensorSpec, ParamSpec, ColType } from './schema/types.js';
-export { predictBatch, type PredictBatchOptions } from './batch/predict.js';
+export { predictBatch, type PredictBatchOptions, type BatchSummary } from './batch/predict.js';
 export { VERSION } from './version.js';

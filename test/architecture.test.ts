@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /**
- * Allowed imports per top-level module (a module may always import itself and errors.ts).
+ * Allowed imports per top-level module (a module may always import itself, errors.ts and logger.ts,
+ * the two leaves every layer uses).
  * pipeline/ is the protocol core shared by server/ and batch/ (MLServer's dataplane): it sits
  * between them and runtime/codecs/schema.
  */
@@ -35,7 +36,14 @@ const ALLOWED: Record<string, string[]> = {
   openapi: ['model', 'schema', 'codecs', 'data'],
   version: [],
   errors: [],
+  logger: [],
 };
+
+/** The only code that may print with console.* (STYLE.md: cli/ prints for humans; logger.ts writes logs). */
+function mayUseConsole(file: string): boolean {
+  const rel = relative(SRC, file).split(/[\\/]/);
+  return rel[0] === 'cli' || rel.join('/') === 'logger.ts';
+}
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -56,10 +64,20 @@ it('src/ imports follow the dependency direction of STYLE.md', () => {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
       const to = moduleOf(resolve(dirname(file), m[1].replace(/\.js$/, '.ts')));
-      if (to === from || to === 'errors') continue;
+      if (to === from || to === 'errors' || to === 'logger') continue;
       if (from === 'flavors' && m[0].includes('import type')) continue;
       if (!(ALLOWED[from] ?? []).includes(to)) violations.push(`${relative(SRC, file)} imports ${m[1]} (${from} -> ${to})`);
     }
   }
   assert.deepEqual(violations, []);
+});
+
+it('only cli/ and logger.ts print: no console.* elsewhere under src/ (log through the Logger passed down)', () => {
+  const offenders: string[] = [];
+  for (const file of files(SRC)) {
+    if (mayUseConsole(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\bconsole\.(log|error|warn|info|debug)\s*\(/g)) offenders.push(`${relative(SRC, file)}: ${m[0]}`);
+  }
+  assert.deepEqual(offenders, []);
 });

@@ -1,7 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable, Writable } from 'node:stream';
@@ -9,6 +8,7 @@ import { loadModel, type LoadedModel } from '../model/load.js';
 import { InvalidOptionsError, ServingError } from '../errors.js';
 import { makeModel } from '../../test/helpers/model-dir.js';
 import { checkBatchOptions, predictBatch, type BatchProgress, type PredictBatchOptions } from './predict.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 const LINEAR = join(dirname(fileURLToPath(import.meta.url)), '../../../examples/js-linear');
 
@@ -30,7 +30,7 @@ describe('predictBatch', () => {
   let dir: string;
   before(async () => {
     model = await loadModel(LINEAR);
-    dir = mkdtempSync(join(tmpdir(), 'mlserve-batch-'));
+    dir = tempDir('mlserve-batch-');
   });
   after(() => model.close());
 

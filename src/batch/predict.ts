@@ -5,6 +5,9 @@ import { BadRequestError, InvalidOptionsError, ServingError } from '../errors.js
 import type { ScoringContext } from '../pipeline/mlflow.js';
 import { directPredictor } from '../runtime/direct.js';
 import type { LoadedModel } from '../model/load.js';
+import type { Predictor } from '../runtime/types.js';
+import type { Signature } from '../schema/types.js';
+import { materializeOutput } from '../codecs/prewritten.js';
 import { defaultErrorsPath, errorsFile, type ErrorsFile } from './errors-file.js';
 import { describeFault, faultMessage } from './faults.js';
 import { openReader } from './readers.js';
@@ -64,8 +67,15 @@ export function checkBatchOptions(o: PredictBatchOptions): string[] {
   return problems;
 }
 
+/** A model behind any engine: its signature and the predictor that runs it (see openBatchModel). */
+export interface BatchModel {
+  readonly signature?: Signature;
+  readonly signatureFromTypeHint: boolean;
+  readonly predictor: Predictor;
+}
+
 /** Name of the column of unnamed predictions: the output signature's single column name, else `prediction`. */
-function bareName(model: LoadedModel): string {
+function bareName(model: LoadedModel | BatchModel): string {
   const outputs = model.signature?.outputs;
   const only = outputs?.kind === 'columns' && outputs.specs.length === 1 ? outputs.specs[0].name : undefined;
   return only ?? 'prediction';
@@ -91,7 +101,7 @@ function createWriter(sink: Sink, options: RowOptions): PredictionWriter {
  * A bad row stops the run with BadRequestError naming its line (or row) and column, unless
  * `onError` is 'skip'. Throws InvalidOptionsError for inconsistent options.
  */
-export async function predictBatch(model: LoadedModel, options: PredictBatchOptions): Promise<BatchSummary> {
+export async function predictBatch(model: LoadedModel | BatchModel, options: PredictBatchOptions): Promise<BatchSummary> {
   const problems = checkBatchOptions(options);
   if (problems.length) throw new InvalidOptionsError(problems);
   const started = performance.now();
@@ -99,7 +109,7 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
   const ctx: ScoringContext = {
     signature: model.signature,
     signatureFromTypeHint: model.signatureFromTypeHint,
-    predictor: directPredictor(model),
+    predictor: 'predictor' in model ? model.predictor : directPredictor(model),
     schemaDetails: options.schemaDetails ?? true,
   };
   const reader = await openReader(options.input, options.inputFormat, options.batchSize ?? BATCH_DEFAULTS.batchSize, ctx);
@@ -110,17 +120,20 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
     errors = errorsFile(options.errorsPath ?? defaultErrorsPath((options.output as { path: string }).path, options.inputFormat), options.inputFormat);
   }
   let rows = 0;
+  let firstFault: string | undefined;
   try {
     for await (const chunk of reader.chunks) {
       if (options.signal?.aborted) throw new ServingError('CANCELLED', 'Interrupted.');
       for (const piece of await scoreChunk(chunk, ctx, errors === undefined)) {
         if ('ok' in piece) {
-          await writer.write(piece.ok);
+          // Answers written as MLflow's JSON (Python engine) stay text for JSON output; other formats need values.
+          await writer.write(outputFormat === 'json' ? piece.ok : { ...piece.ok, output: materializeOutput(piece.ok.output) });
           rows += chunk.rowWise ? piece.end - piece.start : chunk.size;
           continue;
         }
         const fault = describeFault(chunk, piece.bad, piece.error);
         if (!errors) throw new BadRequestError(`${faultMessage(fault)} (--on-error skip sets bad rows aside and goes on)`, { cause: piece.error });
+        firstFault ??= faultMessage(fault);
         await errors.add(fault, chunk.raw(piece.bad), chunk.header);
       }
       options.onProgress?.({
@@ -131,6 +144,13 @@ export async function predictBatch(model: LoadedModel, options: PredictBatchOpti
         totalRows: reader.totalRows,
         elapsedMs: performance.now() - started,
       });
+    }
+    if (rows === 0 && errors !== undefined && errors.count > 0) {
+      // Skipping is for a few bad rows: when every row is bad, the run failed (no empty output posing as a result).
+      await errors.commit();
+      throw new BadRequestError(
+        `No row could be scored: all ${errors.count} row${errors.count === 1 ? ' was' : 's were'} bad, written to ${errors.path}. The first: ${firstFault}`,
+      );
     }
     await writer.finish();
     await sink.commit();

@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { Frame } from '../data/frame.js';
+import type { Tensor } from '../data/tensor.js';
+import { parseSchema } from '../schema/signature.js';
 import { ServingError } from '../errors.js';
 import { readCsvChunks } from './read-csv.js';
 import { utf8Pieces, type TextPiece } from './source.js';
@@ -50,10 +52,34 @@ describe('readCsvChunks', () => {
     assert.deepEqual(got.map((c) => (c.decode(0, c.size).input as Frame).cols[0].dtype), ['float64', 'float64', 'float64']);
   });
 
-  it('reads the signature types given as columnTypes', async () => {
+  it("reads columns with the signature's types", async () => {
     const out: InputChunk[] = [];
-    for await (const c of readCsvChunks(pieces('a,b\n1,2\n', 4), { batchSize: 5, columnTypes: new Map([['a', 'float64']]) })) out.push(c);
+    const schema = parseSchema('[{"type": "double", "name": "a", "required": true}]');
+    for await (const c of readCsvChunks(pieces('a,b\n1,2\n', 4), { batchSize: 5, schema })) out.push(c);
     assert.deepEqual((out[0].decode(0, 1).input as Frame).dtypes, { a: 'float64', b: 'int64' });
+  });
+
+  it('reads the rows as the single named tensor input when its last dimension is the number of columns, keeping the table', async () => {
+    const out: InputChunk[] = [];
+    const schema = parseSchema('[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}, "name": "input"}]');
+    for await (const c of readCsvChunks(pieces('a,b\n1,2\n3,4.5\n', 4), { batchSize: 5, schema })) out.push(c);
+    const decoded = out[0].decode(0, 2);
+    const t = decoded.input as Tensor;
+    assert.deepEqual([t.dtype, t.shape, Array.from(t.data as Float32Array)], ['float32', [2, 2], [1, 2, 3, 4.5]]);
+    assert.deepEqual(decoded.table?.columns, ['a', 'b']);
+  });
+
+  it('stops at the header, before any row, when it lacks required columns or cannot fill the tensor input', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['[{"type": "double", "name": "x1", "required": true}, {"type": "double", "name": "x2", "required": true}]', 'x1,x3\n1,2\n', /The CSV header \['x1', 'x3'\] lacks the model's required input column \['x2'\]/],
+      ['[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 4]}, "name": "input"}]', 'a,b,c\n1,2,3\n', /Model is missing inputs \['input'\]\. The CSV header has 3 columns \['a', 'b', 'c'\], and the model's single input 'input' is a float32 tensor of shape \(-1, 4\): send 4 columns, one per element \(any names\), or one column named 'input'\./],
+    ];
+    for (const [json, text, message] of cases) {
+      const reading = (async () => {
+        for await (const c of readCsvChunks(pieces(text, 100), { batchSize: 5, schema: parseSchema(json) })) void c;
+      })();
+      await assert.rejects(reading, message);
+    }
   });
 
   it('gives one empty chunk for a header without rows, and MLflow\'s error for an empty input', async () => {

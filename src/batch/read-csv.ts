@@ -1,9 +1,11 @@
 // Owns reading CSV input in chunks of rows: pandas' tokenizer and column readers (codecs/csv), the signature's column types.
 
 import { BadRequestError } from '../errors.js';
-import { buildFrame, tokenizeCsv, CsvParseError, type CsvColumnType, type CsvRecord } from '../codecs/csv.js';
+import { buildFrame, tokenizeCsv, CsvParseError, type CsvRecord } from '../codecs/csv.js';
+import { csvReading, type CsvReading } from '../codecs/mlflow-csv.js';
 import type { DecodedRequest } from '../codecs/types.js';
 import type { Frame } from '../data/frame.js';
+import type { Schema } from '../schema/types.js';
 import type { InputChunk } from './types.js';
 import { columnWidener } from './widen.js';
 import type { TextPiece } from './source.js';
@@ -15,8 +17,23 @@ const MAX_PENDING_CHARS = 64 * 1024 * 1024;
 export interface CsvReadOptions {
   /** Rows per chunk. */
   readonly batchSize: number;
-  /** Declared column types (from the signature, `csvColumnTypes`). */
-  readonly columnTypes?: ReadonlyMap<string | number, CsvColumnType>;
+  /** The model's input schema: column types, and whether the rows are its single named tensor input. */
+  readonly schema?: Schema;
+}
+
+/**
+ * Checks the header once, before any row: required columns of a column signature must all be
+ * there. A header problem concerns every row, so it stops the run whatever --on-error says
+ * (each row would otherwise fail alone and be blamed for it).
+ */
+function checkHeader(header: readonly string[], schema: Schema | undefined): void {
+  if (schema?.kind !== 'columns' || !schema.specs.every((s) => s.name !== undefined)) return;
+  const present = new Set(header);
+  const missing = schema.specs.filter((s) => s.required && !present.has(s.name!)).map((s) => `'${s.name}'`);
+  if (missing.length === 0) return;
+  throw new BadRequestError(
+    `The CSV header [${header.map((h) => `'${h}'`).join(', ')}] lacks the model's required input column${missing.length === 1 ? '' : 's'} [${missing.join(', ')}] (Model is missing inputs), so no row can be scored. The model's inputs: ${schema.specs.map((s) => s.name).join(', ')}.`,
+  );
 }
 
 /** MLflow's wrapping of a pandas read error (spec §2.9); the CsvParseError stays the cause (it has the line and column). */
@@ -36,7 +53,7 @@ function tokenize(text: string, final: boolean, line: number, pandasLine: number
 }
 
 /** A chunk of CSV records under `header`. */
-function csvChunk(header: string[], width: number, rows: CsvRecord[], firstRow: number, bytesRead: number, options: CsvReadOptions, widen: (f: Frame) => Frame): InputChunk {
+function csvChunk(header: string[], width: number, rows: CsvRecord[], firstRow: number, bytesRead: number, reading: CsvReading, widen: (f: Frame) => Frame): InputChunk {
   return {
     firstRow,
     size: rows.length,
@@ -47,8 +64,8 @@ function csvChunk(header: string[], width: number, rows: CsvRecord[], firstRow: 
       const part = start === 0 && end === rows.length ? rows : rows.slice(start, end);
       try {
         // Every chunk uses the width the first data row set, as pandas reads the whole file with it.
-        const frame = buildFrame(header, part, { columnTypes: options.columnTypes, expectedFields: width });
-        return { input: widen(frame), params: null, unwrapped: false };
+        const frame = buildFrame(header, part, { columnTypes: reading.columnTypes, expectedFields: width });
+        return reading.request(widen(frame));
       } catch (err) {
         throw err instanceof CsvParseError ? pandasError(err) : err;
       }
@@ -75,11 +92,16 @@ export async function* readCsvChunks(pieces: AsyncIterable<TextPiece>, options: 
   let line = 1;
   let pandasLine = 1;
   let bytesRead = 0;
+  let reading: CsvReading | undefined;
   const widen = columnWidener();
 
   const take = (records: CsvRecord[]): void => {
     let i = 0;
-    if (header === undefined && records.length > 0) header = records[i++].fields;
+    if (header === undefined && records.length > 0) {
+      header = records[i++].fields;
+      checkHeader(header, options.schema);
+      reading = csvReading(options.schema, header);
+    }
     if (i < records.length && rows.length === 0 && firstRow === 0 && width === 0) width = Math.max(header!.length, records[i].fields.length);
     for (; i < records.length; i++) rows.push(records[i]);
   };
@@ -87,7 +109,7 @@ export async function* readCsvChunks(pieces: AsyncIterable<TextPiece>, options: 
     while (rows.length >= options.batchSize || (all && rows.length > 0)) {
       const part = rows.length > options.batchSize ? rows.slice(0, options.batchSize) : rows;
       rows = part === rows ? [] : rows.slice(options.batchSize);
-      yield csvChunk(header!, width, part, firstRow, bytesRead, options, widen);
+      yield csvChunk(header!, width, part, firstRow, bytesRead, reading!, widen);
       yielded = true;
       firstRow += part.length;
     }
@@ -110,5 +132,5 @@ export async function* readCsvChunks(pieces: AsyncIterable<TextPiece>, options: 
   if (header === undefined) throw pandasError(new CsvParseError('No columns to parse from file'));
   if (width === 0) width = header.length;
   yield* flush(true);
-  if (!yielded) yield csvChunk(header, width, [], 0, bytesRead, options, widen);
+  if (!yielded) yield csvChunk(header, width, [], 0, bytesRead, reading!, widen);
 }

@@ -6,11 +6,19 @@ import { Frame } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
 import type { InputChunk } from './types.js';
 
-/** Rows of a decoded input, for progress: a Frame's rows, a tensor's first dimension, a list's length, else 1. */
+/**
+ * Rows of a decoded input, for the summary and progress: a Frame's rows, a tensor's first
+ * dimension, a list's length; for named tensors or columns (`inputs` / `instances` objects), the
+ * first dimension they share; else 1.
+ */
 export function inputRows(input: unknown): number {
   if (input instanceof Frame) return input.numRows;
   if (input instanceof Tensor) return input.ndim === 0 ? 1 : input.shape[0];
   if (Array.isArray(input)) return input.length;
+  if (input !== null && typeof input === 'object' && !ArrayBuffer.isView(input)) {
+    const lengths = new Set(Object.values(input).map((v) => (v instanceof Tensor || Array.isArray(v) ? inputRows(v) : 1)));
+    if (lengths.size === 1) return [...lengths][0];
+  }
   return 1;
 }
 

@@ -1,7 +1,6 @@
 // Owns opening the chunk reader for an input format: CSV and JSON lines stream, Parquet reads lazily, a JSON document is read whole.
 
 import { asyncBufferFromFile, type AsyncBuffer } from 'hyparquet';
-import { csvColumnTypes } from '../codecs/mlflow-csv.js';
 import type { DecodeContext } from '../codecs/types.js';
 import { inputFileSize, openByteSource, readAll, utf8Pieces } from './source.js';
 import { readCsvChunks } from './read-csv.js';
@@ -23,7 +22,7 @@ export async function openReader(input: InputSource, format: InputFormat, batchS
   const source = await openByteSource(input);
   switch (format) {
     case 'csv':
-      return { chunks: readCsvChunks(utf8Pieces(source, 'CSV'), { batchSize, columnTypes: csvColumnTypes(ctx.signature?.inputs) }), totalBytes: source.totalBytes };
+      return { chunks: readCsvChunks(utf8Pieces(source, 'CSV'), { batchSize, schema: ctx.signature?.inputs }), totalBytes: source.totalBytes };
     case 'jsonl':
       return { chunks: readJsonlChunks(utf8Pieces(source, 'JSON-lines'), batchSize, ctx), totalBytes: source.totalBytes };
     case 'parquet': {

@@ -22,7 +22,7 @@ export function isRowError(err: unknown): boolean {
 export async function scoreRows(chunk: InputChunk, start: number, end: number, ctx: ScoringContext): Promise<ScoredBatch> {
   const decoded = chunk.decode(start, end);
   const output = await runDecoded(decoded, ctx);
-  return { output, input: decoded.input, rows: chunk.rowWise ? end - start : undefined, unwrapped: decoded.unwrapped };
+  return { output, input: decoded.table ?? decoded.input, rows: chunk.rowWise ? end - start : undefined, unwrapped: decoded.unwrapped };
 }
 
 /**

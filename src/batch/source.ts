@@ -35,13 +35,23 @@ export async function inputFileSize(path: string): Promise<number> {
   }
 }
 
+/** The stream's pieces; a stream that ends without a byte is a mistake (nothing was piped), not an empty input. */
+async function* nonEmpty(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let bytes = 0;
+  for await (const piece of stream) {
+    bytes += piece.length;
+    yield piece;
+  }
+  if (bytes === 0) throw new BadRequestError('No input: standard input was empty. Pass -i <file>, or pipe a file into mlserve (mlserve models predict -m <model> < input.json).');
+}
+
 /** Opens an input source for reading in pieces. */
 export async function openByteSource(input: InputSource): Promise<ByteSource> {
   if ('path' in input) {
     const totalBytes = await inputFileSize(input.path);
     return { pieces: createReadStream(input.path, { highWaterMark: READ_PIECE_BYTES }) as AsyncIterable<Uint8Array>, totalBytes };
   }
-  return { pieces: input.stream as Readable as AsyncIterable<Uint8Array>, totalBytes: input.sizeBytes };
+  return { pieces: nonEmpty(input.stream as Readable as AsyncIterable<Uint8Array>), totalBytes: input.sizeBytes };
 }
 
 /** Reads a whole source into one buffer (JSON documents, Parquet from a stream). */

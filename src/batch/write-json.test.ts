@@ -24,8 +24,14 @@ const batch = (output: unknown, unwrapped = false): ScoredBatch => ({ output, in
 async function written(outputs: unknown[], unwrapped = false): Promise<string> {
   const sink = memorySink();
   const w = mlflowJsonWriter(sink);
-  for (const o of outputs) await w.write(batch(o, unwrapped));
-  await w.finish();
+  try {
+    for (const o of outputs) await w.write(batch(o, unwrapped));
+    await w.finish();
+  } catch (err) {
+    // As predictBatch does: a failed writer discards its spill files.
+    await w.abort();
+    throw err;
+  }
   return sink.text();
 }
 

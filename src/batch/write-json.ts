@@ -15,6 +15,8 @@ import { Tensor } from '../data/tensor.js';
 import { isPlainObject } from '../data/pytype.js';
 import { orderedKeys } from '../data/key-order.js';
 import { encodeOutput, encodePredictions } from '../codecs/predictions.js';
+import { materializeOutput } from '../codecs/prewritten.js';
+import { PrewrittenJson } from '../data/prewritten.js';
 import { quoteJson } from '../codecs/json-text.js';
 import type { Sink } from './sink.js';
 import type { ScoredBatch } from './types.js';
@@ -22,13 +24,15 @@ import type { PredictionWriter } from './writers.js';
 
 /** True for answers MLflow writes as a JSON list of rows. */
 function isListLike(v: unknown): boolean {
+  if (v instanceof PrewrittenJson) return v.text.startsWith('[');
   if (v instanceof Frame || Array.isArray(v)) return true;
   if (v instanceof Tensor) return v.ndim > 0;
   return ArrayBuffer.isView(v) && !(v instanceof DataView) && !Buffer.isBuffer(v);
 }
 
 /** The entries of a dict whose values are all list-like, else undefined. */
-function listDict(v: unknown): [string, unknown][] | undefined {
+function listDict(answer: unknown): [string, unknown][] | undefined {
+  const v = materializeOutput(answer);
   let entries: [string, unknown][];
   if (v instanceof Map) entries = [...v].map(([k, x]) => [String(k), x]);
   else if (isPlainObject(v)) entries = orderedKeys(v).map((k) => [k, v[k]]);

@@ -16,6 +16,9 @@ export interface FlagSpec<K extends string = string> {
   readonly valueName?: string;
 }
 
+/** `-h/--help`, for every command but `serve` (whose `-h` is `--host`, as in MLflow). */
+const HELP_FLAG = { long: 'help', short: 'h', kind: 'boolean', option: 'none', help: 'Show this help.' } as const;
+
 /** Flags of `mlserve models serve`, with MLflow's names and defaults. */
 export const SERVE_FLAGS = [
   { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI: a local directory, file:, runs:/, models:/ or mlflow-artifacts:/. Required.' },
@@ -25,8 +28,8 @@ export const SERVE_FLAGS = [
   { long: 'grpc-port', kind: 'string', option: 'grpcPort', valueName: 'PORT', help: 'Also serve the V2 gRPC service (inference.GRPCInferenceService) on this port. Off unless given.' },
   { long: 'port', short: 'p', kind: 'string', option: 'port', valueName: 'PORT', help: 'Port to listen on (env MLFLOW_PORT). Default 5000.' },
   { long: 'host', short: 'h', kind: 'string', option: 'host', valueName: 'HOST', help: 'Interface to bind (env MLFLOW_HOST). Default 127.0.0.1; use 0.0.0.0 to accept remote clients.' },
-  { long: 'timeout', short: 't', kind: 'string', option: 'timeoutSeconds', valueName: 'SECONDS', help: 'Seconds before a request is answered 504 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). Default 60.' },
-  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers (env MLFLOW_MODELS_WORKERS). Default: one per core for JavaScript models, 1 for ONNX.' },
+  { long: 'timeout', short: 't', kind: 'string', option: 'timeoutSeconds', valueName: 'SECONDS', help: 'Seconds before a request is answered 504 (env MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). Default 60; 0 also means the default, as in MLflow.' },
+  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers (env MLFLOW_MODELS_WORKERS). Default 0: pick from the machine, one per core for JavaScript models, 1 for ONNX (onnxruntime uses every core), 1 Python process for the Python engine.' },
   { long: 'max-batch-size', kind: 'string', option: 'maxBatchSize', valueName: 'ROWS', help: 'Most rows merged into one model call (adaptive batching). Default 1024.' },
   { long: 'max-batch-delay-ms', kind: 'string', option: 'maxBatchDelayMs', valueName: 'MS', help: 'Extra wait to gather a fuller batch when a worker is free. Default 0: never wait.' },
   { long: 'max-queue', kind: 'string', option: 'maxQueue', valueName: 'N', help: 'Most requests waiting for a worker; beyond it 503 with Retry-After. Default 1000.' },
@@ -34,12 +37,16 @@ export const SERVE_FLAGS = [
   { long: 'drain-timeout', kind: 'string', option: 'drainTimeoutSeconds', valueName: 'SECONDS', help: 'On SIGTERM, readiness turns false and in-flight requests get this long to finish. Default 30.' },
   { long: 'no-warmup', kind: 'boolean', option: 'warmup', help: "Report ready without scoring the model's serving input example first." },
   { long: 'max-body-size', kind: 'string', option: 'bodyLimitBytes', valueName: 'BYTES', help: 'Largest request body accepted; larger bodies get 413. Default 104857600 (100 MiB).' },
-  { long: 'env-manager', kind: 'string', option: 'envManager', valueName: 'NAME', help: "local | virtualenv | uv | conda. Only 'local' is meaningful for JavaScript models; others are accepted and run locally." },
+  { long: 'log-level', kind: 'string', option: 'logLevel', valueName: 'LEVEL', help: 'error | warn | info | debug (env MLSERVE_LOG_LEVEL). Default info: start-up, download and load progress, one access-log line per request, model exceptions. warn leaves the access log out.' },
+  { long: 'log-format', kind: 'string', option: 'logFormat', valueName: 'FORMAT', help: 'text | json: one JSON object per line, for log collectors (env MLSERVE_LOG_FORMAT). Default text.' },
+  { long: 'engine', kind: 'string', option: 'engine', valueName: 'auto|native|python', help: 'auto (default): run the model natively when mlserve can, else in Python workers (models with python_function). native: never use Python. python: always use Python workers.' },
+  { long: 'env-manager', kind: 'string', option: 'envManager', valueName: 'NAME', help: "Python engine: local (default) runs --python as is; virtualenv and uv build the model's environment from python_env.yaml / requirements.txt (cached in ~/.cache/mlserve/envs, env MLSERVE_ENV_DIR); conda is refused. Natively served models ignore it." },
+  { long: 'python', kind: 'string', option: 'python', valueName: 'PATH', help: 'Python engine, --env-manager local: the interpreter, which must have MLflow. Default: env MLSERVE_PYTHON, else python3 on PATH.' },
   { long: 'no-ui', kind: 'boolean', option: 'ui', help: 'Do not serve the page at / that tries the model (/openapi.json stays on).' },
   { long: 'no-conda', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
   { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
-  { long: 'enable-mlserver', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; mlserve has batching and workers built in.' },
-  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+  { long: 'enable-mlserver', kind: 'boolean', option: 'none', help: "Accepted for MLflow compatibility; mlserve has batching and workers built in, and runs Python models in its own Python workers." },
+  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help (-h is --host, as in MLflow).' },
 ] as const satisfies readonly FlagSpec<keyof ServeOptions>[];
 
 /** Options that every serve flag table must cover (compile-time check that no option lacks a flag). */
@@ -61,9 +68,11 @@ export const PREDICT_FLAGS = [
   { long: 'keep-columns', kind: 'boolean', option: 'keepColumns', help: 'With --output-format csv, jsonl or parquet: write the input columns before the predictions.' },
   { long: 'on-error', kind: 'string', option: 'onError', valueName: 'fail|skip', help: 'fail: stop at the first bad row, naming its line and column (default). skip: write bad rows to the errors file and go on.' },
   { long: 'errors-path', kind: 'string', option: 'errorsPath', valueName: 'PATH', help: 'Where --on-error skip writes bad rows. Default <output-path>.errors.csv (CSV input) or .errors.jsonl.' },
-  { long: 'env-manager', kind: 'string', option: 'none', valueName: 'NAME', help: "Accepted for MLflow compatibility; only 'local' is meaningful." },
+  { long: 'engine', kind: 'string', option: 'none', valueName: 'auto|native|python', help: 'As for `models serve`: auto (default), native or python (score with a Python worker that runs the model with MLflow).' },
+  { long: 'env-manager', kind: 'string', option: 'none', valueName: 'NAME', help: "Python engine: local (default), virtualenv or uv (build the model's environment); conda is refused." },
+  { long: 'python', kind: 'string', option: 'none', valueName: 'PATH', help: 'Python engine, --env-manager local: the interpreter (default: env MLSERVE_PYTHON, else python3 on PATH).' },
   { long: 'install-mlflow', kind: 'boolean', option: 'none', help: 'Accepted for MLflow compatibility; has no effect.' },
-  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+  HELP_FLAG,
 ] as const satisfies readonly FlagSpec<keyof PredictBatchOptions>[];
 
 /** Batch options every predict flag table must cover; the rest come from the environment or the caller. */
@@ -92,7 +101,7 @@ export const GENERATE_DOCKERFILE_FLAGS = [
   { long: 'output-directory', short: 'd', kind: 'string', option: 'outputDir', valueName: 'DIR', help: "Folder for the build context. Default 'mlflow-dockerfile'." },
   BASE_IMAGE_FLAG,
   ...DOCKER_COMPAT_FLAGS,
-  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+  HELP_FLAG,
 ] as const satisfies readonly FlagSpec<keyof DockerContextOptions>[];
 
 /** Flags of `mlserve models build-docker`, with MLflow's names and defaults. */
@@ -101,7 +110,7 @@ export const BUILD_DOCKER_FLAGS = [
   { long: 'name', short: 'n', kind: 'string', option: 'none', valueName: 'NAME', help: "Image tag. Default 'mlflow-pyfunc-servable'." },
   BASE_IMAGE_FLAG,
   ...DOCKER_COMPAT_FLAGS,
-  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+  HELP_FLAG,
 ] as const satisfies readonly FlagSpec<keyof DockerContextOptions>[];
 
 /** Flags of `mlserve models generate-kserve`. */
@@ -116,9 +125,9 @@ export const GENERATE_KSERVE_FLAGS = [
   { long: 'deployment-mode', kind: 'string', option: 'deploymentMode', valueName: 'MODE', help: 'RawDeployment (HTTP 8080 + gRPC 8081) or Serverless (HTTP only). Default RawDeployment.' },
   { long: 'cpu', kind: 'string', option: 'cpu', valueName: 'CPU', help: "CPU request and limit. Default '1'." },
   { long: 'memory', kind: 'string', option: 'memory', valueName: 'MEM', help: "Memory request and limit. Default '2Gi'." },
-  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers (env MLFLOW_MODELS_WORKERS). Default: mlserve\'s.' },
+  { long: 'workers', short: 'w', kind: 'string', option: 'workers', valueName: 'N', help: 'Inference workers, set as MLFLOW_MODELS_WORKERS in the container. Default: not set, so mlserve picks (0: one per core for JavaScript models, 1 for ONNX).' },
   { long: 'drain-timeout', kind: 'string', option: 'drainTimeoutSeconds', valueName: 'SECONDS', help: 'Seconds mlserve drains on shutdown; the grace period adds 10. Default 30.' },
-  { long: 'help', kind: 'boolean', option: 'none', help: 'Show this help.' },
+  HELP_FLAG,
 ] as const satisfies readonly FlagSpec<keyof KServeOptions>[];
 
 /** Parsed flags: long name → value. */

@@ -4,6 +4,7 @@
 import { ServingError, InvalidOptionsError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './common.js';
+import { nearest } from './suggest.js';
 
 const TOP_HELP = `Usage: mlserve <command> [options]
 
@@ -24,10 +25,20 @@ Commands:
 
 Options:
   --version        Print mlserve's version
-  --help           Show this help
+  -h, --help       Show this help
 
 Run 'mlserve models <command> --help' for a command's options.
+Exit codes: 0 done; 1 the work failed (model, input, port, ...); 2 the command line is wrong (nothing was attempted).
 `;
+
+const HELP_WORDS = new Set(['--help', '-h', 'help']);
+
+/** `Unknown command 'models serv'. Did you mean 'models serve'?` and where help is. */
+function unknownCommand(given: string, known: readonly string[]): UsageError {
+  const guess = nearest(given.split(' ').pop() ?? given, known);
+  const hint = guess ? ` Did you mean '${given.replace(/\S+$/, guess)}'?` : '';
+  return new UsageError(`Unknown command '${given}'.${hint} Run 'mlserve --help' for the commands.`);
+}
 
 /** Commands by name, imported lazily so `--help` stays fast. */
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
@@ -45,19 +56,21 @@ export async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   try {
     if (group === '--version' || group === '-V') return void process.stdout.write(`${VERSION}\n`), 0;
-    if (group === undefined || group === '--help' || group === 'help') return void process.stdout.write(TOP_HELP), 0;
-    if (group !== 'models') throw new UsageError(`Unknown command '${group}'.\n\n${TOP_HELP}`);
-    if (command === undefined || command === '--help') return void process.stdout.write(TOP_HELP), 0;
-    const load = COMMANDS[command];
-    if (!load) throw new UsageError(`Unknown command 'models ${command}'.\n\n${TOP_HELP}`);
+    if (group === undefined || HELP_WORDS.has(group)) return void process.stdout.write(TOP_HELP), 0;
+    if (group !== 'models') throw unknownCommand(group, ['models']);
+    if (command === undefined || HELP_WORDS.has(command)) return void process.stdout.write(TOP_HELP), 0;
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!load) throw unknownCommand(`models ${command}`, Object.keys(COMMANDS));
     return await (await load())(rest);
   } catch (err) {
     if (err instanceof UsageError) process.stderr.write(`Error: ${err.message}\n`);
     else if (err instanceof InvalidOptionsError) process.stderr.write(`Error: invalid options:\n  ${err.problems.join('\n  ')}\n`);
     else if (err instanceof ServingError) process.stderr.write(`Error: ${err.message}\n`);
-    else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') process.stderr.write(`Error: ${(err as Error).message}. Choose another port with -p.\n`);
+    // A system call that failed (a folder that cannot be created, a file that cannot be read): its message says it all.
+    else if (typeof (err as NodeJS.ErrnoException)?.syscall === 'string') process.stderr.write(`Error: ${(err as Error).message}\n`);
     else process.stderr.write(`Error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return err instanceof UsageError ? 2 : 1;
+    // 2: the command line is wrong (nothing was attempted); 1: the work itself failed (README, "Exit codes").
+    return err instanceof UsageError || err instanceof InvalidOptionsError ? 2 : 1;
   }
 }
 

@@ -1,13 +1,11 @@
 // Owns decoding of `text/csv` request bodies with the signature's column types (spec §2.9, with mlserve's improvements).
 
 import { BadRequestError } from '../errors.js';
+import type { Frame } from '../data/frame.js';
 import type { Schema, ColSpec } from '../schema/types.js';
-import { decodeCsv, CsvParseError, type CsvColumnType } from './csv.js';
+import { buildFrame, tokenizeCsv, CsvParseError, type CsvColumnType, type CsvRecord } from './csv.js';
+import { TENSOR_CSV_TYPES, csvTensorSpec, rowsAsTensor, tensorColumnTypes } from './_csv-tensor.js';
 import type { DecodedRequest, DecodeContext } from './types.js';
-
-const TENSOR_TYPES: Partial<Record<string, CsvColumnType>> = {
-  bool: 'bool', int32: 'int32', int64: 'int64', float32: 'float32', float64: 'float64', str: 'str', datetime64: 'datetime',
-};
 
 function colSpecType(spec: ColSpec): CsvColumnType {
   if (spec.type.kind !== 'scalar') return 'json';
@@ -35,7 +33,7 @@ export function csvColumnTypes(schema: Schema | undefined): Map<string | number,
     schema.specs.forEach((s, i) => types.set(s.name ?? i, colSpecType(s)));
   } else {
     for (const s of schema.specs) {
-      const t = TENSOR_TYPES[s.dtype];
+      const t = TENSOR_CSV_TYPES[s.dtype];
       if (s.name === undefined) continue;
       if (s.shape.length <= 1) {
         if (t) types.set(s.name, t);
@@ -43,6 +41,27 @@ export function csvColumnTypes(schema: Schema | undefined): Map<string | number,
     }
   }
   return types;
+}
+
+/**
+ * How a CSV with `header` is read under `schema`: the declared column types, and the tensor the
+ * rows make when the signature's single named tensor input takes them (see csvTensorSpec, which
+ * throws when that input cannot be filled from the header's columns).
+ */
+export interface CsvReading {
+  readonly columnTypes?: ReadonlyMap<string | number, CsvColumnType>;
+  /** Builds the request from the frame read with `columnTypes`. */
+  request(frame: Frame): DecodedRequest;
+}
+
+/** The reading of a CSV with `header` under `schema` (MLflow's, plus rows as a single named tensor input). */
+export function csvReading(schema: Schema | undefined, header: readonly string[]): CsvReading {
+  const tensor = csvTensorSpec(schema, header);
+  if (!tensor) return { columnTypes: csvColumnTypes(schema), request: (frame) => ({ input: frame, params: null, unwrapped: false }) };
+  return {
+    columnTypes: tensorColumnTypes(tensor, header.length),
+    request: (frame) => ({ input: rowsAsTensor(frame, tensor), table: frame, params: null, unwrapped: false }),
+  };
 }
 
 const DECODER = new TextDecoder('utf-8', { fatal: true });
@@ -59,8 +78,11 @@ export function decodeCsvRequest(body: Uint8Array, ctx: DecodeContext): DecodedR
     throw new BadRequestError('Failed to parse input as a Pandas DataFrame. The CSV body is not valid UTF-8.');
   }
   try {
-    const frame = decodeCsv(text, { columnTypes: csvColumnTypes(ctx.signature?.inputs) });
-    return { input: frame, params: null, unwrapped: false };
+    const { records } = tokenizeCsv(text);
+    if (records.length === 0) throw new CsvParseError('No columns to parse from file');
+    const header = records[0].fields;
+    const reading = csvReading(ctx.signature?.inputs, header);
+    return reading.request(buildFrame(header, records.slice(1) as CsvRecord[], { columnTypes: reading.columnTypes }));
   } catch (err) {
     if (!(err instanceof CsvParseError)) throw err;
     throw new BadRequestError(

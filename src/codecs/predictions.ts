@@ -4,6 +4,7 @@
 import { type DType, NAT } from '../data/dtype.js';
 import { Frame } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
+import { PrewrittenJson } from '../data/prewritten.js';
 import { halfToFloat } from '../data/cell.js';
 import { dateToNs, formatDatetime } from '../data/datetime.js';
 import { ServingError } from '../errors.js';
@@ -165,7 +166,9 @@ function writeMap(w: JsonWriter, m: Map<unknown, unknown>): void {
 
 /** Writes the non-plain values a model may return; false for anything unserializable. */
 function writeSpecial(w: JsonWriter, v: object): boolean {
-  if (v instanceof Frame) writeFrame(w, v);
+  // Written by MLflow's own writer in the Python worker: byte for byte what MLflow answers.
+  if (v instanceof PrewrittenJson) w.out += v.text;
+  else if (v instanceof Frame) writeFrame(w, v);
   else if (v instanceof Tensor) {
     w.enter(v);
     writeTensor(w, v);

@@ -1,6 +1,7 @@
 // Owns the types shared by request decoders: what they need from the model and what they produce.
 
 import type { Signature } from '../schema/types.js';
+import type { Frame } from '../data/frame.js';
 
 /** What a request decoder needs to know about the model. */
 export interface DecodeContext {
@@ -20,4 +21,6 @@ export interface DecodedRequest {
   readonly unwrapped: boolean;
   /** True when the input must skip signature enforcement (type-hint models). */
   readonly enforced?: boolean;
+  /** The rows as a table when `input` was built from one (CSV rows read as a tensor), for `--keep-columns`. */
+  readonly table?: Frame;
 }

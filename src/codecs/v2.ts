@@ -1,5 +1,6 @@
 // Owns the Open Inference Protocol (V2) codec for MLflow models: V2 request → model input + params, model output → V2 response (OIP spec §3.5–3.8). Pure functions.
 
+import { materializeOutput } from './prewritten.js';
 import { BadRequestError } from '../errors.js';
 import { isMarkedFloat, setFloat } from '../data/float-hint.js';
 import type { Signature } from '../schema/types.js';
@@ -78,7 +79,8 @@ export interface V2ResponseInfo {
  * those are returned, in that order; an unknown name is a BadRequestError.
  */
 export function encodeV2Response(value: unknown, info: V2ResponseInfo, requested?: readonly { name: string }[]): V2Response {
-  const { outputs, contentType } = encodeModelOutput(value);
+  // An answer written as MLflow's JSON (Python engine) is turned back into typed values first.
+  const { outputs, contentType } = encodeModelOutput(materializeOutput(value));
   return {
     modelName: info.modelName,
     ...(info.modelVersion !== undefined ? { modelVersion: info.modelVersion } : {}),

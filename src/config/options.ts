@@ -1,6 +1,7 @@
 // Owns mlserve's options: their defaults, environment variables, validation and freezing.
 
 import { InvalidOptionsError } from '../errors.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logger.js';
 
 /** Options of `serve()` and `mlserve models serve`. */
 export interface ServeOptions {
@@ -22,7 +23,8 @@ export interface ServeOptions {
   timeoutSeconds: number;
   /**
    * Inference workers; 0 picks from the machine: one per core for JavaScript models, 1 for ONNX
-   * (onnxruntime already uses every core). @default 0 (env MLFLOW_MODELS_WORKERS)
+   * (onnxruntime already uses every core), 1 Python process for the Python engine (each loads the
+   * model). @default 0 (env MLFLOW_MODELS_WORKERS)
    */
   workers: number;
   /** Merge concurrent requests into one model call when the model can batch. @default true */
@@ -41,11 +43,29 @@ export interface ServeOptions {
   bodyLimitBytes: number;
   /** Include schema details in enforcement errors. @default true (env MLFLOW_DISABLE_SCHEMA_DETAILS=true turns it off) */
   schemaDetails: boolean;
-  /** Environment manager; only `local` is meaningful for JavaScript models. @default 'local' */
+  /**
+   * How the Python engine gets its environment: `local` runs `python` as is; `virtualenv` and `uv`
+   * build the model's environment from its python_env.yaml / requirements.txt (cached); `conda` is
+   * refused. Natively served models ignore it. @default 'local'
+   */
   envManager: EnvManager;
+  /** Which engine serves the model: `auto` (native when possible, else Python workers), `native` or `python`. @default 'auto' */
+  engine: EngineName;
+  /** Python interpreter for `--env-manager local`. @default env MLSERVE_PYTHON, else 'python3' on PATH */
+  python?: string;
   /** Serve the page at `/` that tries the model (`/openapi.json` and `/mlserve/model` stay on). @default true */
   ui: boolean;
+
+  /** Least severe log lines written: `info` includes the access log, `warn` leaves it out. @default 'info' (env MLSERVE_LOG_LEVEL) */
+  logLevel: LogLevel;
+  /** Log line format: `text` for people, `json` for log collectors. @default 'text' (env MLSERVE_LOG_FORMAT) */
+  logFormat: LogFormat;
 }
+
+/** The values of `--engine`. */
+export type EngineName = 'auto' | 'native' | 'python';
+/** The accepted values of `--engine`. */
+export const ENGINES: readonly EngineName[] = ['auto', 'native', 'python'];
 
 /** MLflow's environment managers. */
 export type EnvManager = 'local' | 'virtualenv' | 'uv' | 'conda';
@@ -68,7 +88,11 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   bodyLimitBytes: 100 * 1024 * 1024,
   schemaDetails: true,
   envManager: 'local',
+  engine: 'auto',
   ui: true,
+
+  logLevel: 'info',
+  logFormat: 'text',
 });
 
 /** The environment variables mlserve reads, as a plain object. */
@@ -85,6 +109,12 @@ function envBool(v: string | undefined): boolean | undefined {
   if (t === 'true' || t === '1') return true;
   if (t === 'false' || t === '0') return false;
   return undefined;
+}
+
+/** An environment word, trimmed and lower-cased; undefined when unset or blank. */
+function envWord(v: string | undefined): string | undefined {
+  const t = v?.trim().toLowerCase();
+  return t ? t : undefined;
 }
 
 function envInt(v: string | undefined): number | undefined {
@@ -118,7 +148,12 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     bodyLimitBytes: given.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
     schemaDetails: given.schemaDetails ?? !(envBool(env.MLFLOW_DISABLE_SCHEMA_DETAILS) ?? false),
     envManager: given.envManager ?? DEFAULTS.envManager,
+    engine: given.engine ?? DEFAULTS.engine,
+    python: given.python,
     ui: given.ui ?? DEFAULTS.ui,
+
+    logLevel: given.logLevel ?? (envWord(env.MLSERVE_LOG_LEVEL) as LogLevel | undefined) ?? DEFAULTS.logLevel,
+    logFormat: given.logFormat ?? (envWord(env.MLSERVE_LOG_FORMAT) as LogFormat | undefined) ?? DEFAULTS.logFormat,
   };
   const problems: string[] = [];
   if (!opts.modelUri) problems.push('A model URI is required (-m/--model-uri).');
@@ -135,6 +170,10 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
   if (!ENV_MANAGERS.includes(opts.envManager)) {
     problems.push(`Invalid value for \`env_manager\`: ${opts.envManager}. Must be one of ['local', 'conda', 'virtualenv', 'uv']`);
   }
+  if (!ENGINES.includes(opts.engine)) problems.push(`Invalid engine '${opts.engine}': expected one of ${ENGINES.join(', ')}.`);
+  if (opts.python !== undefined && opts.python.trim() === '') problems.push('Invalid --python: expected the path of a Python interpreter.');
+  if (!LOG_LEVELS.includes(opts.logLevel)) problems.push(`Invalid log level ${JSON.stringify(opts.logLevel)}: expected one of ${LOG_LEVELS.join(', ')}.`);
+  if (!LOG_FORMATS.includes(opts.logFormat)) problems.push(`Invalid log format ${JSON.stringify(opts.logFormat)}: expected text or json.`);
   if (problems.length) throw new InvalidOptionsError(problems);
   return Object.freeze(opts);
 }

@@ -2,13 +2,13 @@
 
 import { it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTrackingSettings, TRACKING_DEFAULTS } from './tracking.js';
 import { InvalidOptionsError } from '../errors.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
-const home = mkdtempSync(join(tmpdir(), 'mlserve-home-'));
+const home = tempDir('mlserve-home-');
 after(() => rmSync(home, { recursive: true, force: true }));
 
 it("uses MLflow's defaults and ~/.cache/mlserve/models", () => {

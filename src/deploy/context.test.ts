@@ -2,11 +2,11 @@
 
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPackageRoot, writeDockerContext } from './context.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -19,7 +19,7 @@ it('finds the mlserve package root from its own location', () => {
 });
 
 it('writes the model under model_dir/<name>, mlserve\'s manifests and compiled code, and the Dockerfile', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'mlserve-ctx-')), 'ctx');
+  const out = join(tempDir('mlserve-ctx-'), 'ctx');
   const ctx = await writeDockerContext({ modelDir: join(ROOT, 'examples/iris'), outputDir: out, packageRoot: ROOT });
   assert.equal(ctx.lockfile, true);
   assert.deepEqual(readdirSync(out).sort(), ['Dockerfile', 'mlserve', 'model_dir']);
@@ -40,10 +40,10 @@ it('writes the model under model_dir/<name>, mlserve\'s manifests and compiled c
 });
 
 it('writes no model without one, and refuses an unbuilt package', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'mlserve-ctx-'));
+  const out = tempDir('mlserve-ctx-');
   await writeDockerContext({ outputDir: out, packageRoot: ROOT });
   assert.ok(!existsSync(join(out, 'model_dir')));
-  const bare = mkdtempSync(join(tmpdir(), 'mlserve-pkg-'));
+  const bare = tempDir('mlserve-pkg-');
   writeFileSync(join(bare, 'package.json'), '{"name": "mlserve"}');
   await assert.rejects(writeDockerContext({ outputDir: out, packageRoot: bare }), /mlserve is not built/);
 });

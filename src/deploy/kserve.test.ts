@@ -105,6 +105,19 @@ describe('inferenceService', () => {
       return true;
     });
     assert.equal(toResourceName('Iris_ONNX v2'), 'iris-onnx-v2');
+  });
+  it('accepts CPU and memory as Kubernetes quantities and refuses anything else, naming the flag', () => {
+    for (const cpu of ['1', '0.5', '500m', '2', '1e3', '.5']) assert.doesNotThrow(() => inferenceService({ ...BASE, cpu }), cpu);
+    for (const memory of ['2Gi', '512Mi', '2G', '1.5Gi', '128974848', '129e6', '4k']) assert.doesNotThrow(() => inferenceService({ ...BASE, memory }), memory);
+    const refused: [Partial<KServeOptions>, RegExp][] = [
+      [{ cpu: 'lots' }, /Invalid --cpu 'lots': not a positive Kubernetes quantity\. Use cores, e\.g\. 1, 0\.5 or 500m/],
+      [{ cpu: '0' }, /Invalid --cpu '0'/],
+      [{ cpu: '-1' }, /Invalid --cpu '-1'/],
+      [{ memory: '2GB' }, /Invalid --memory '2GB': not a positive Kubernetes quantity \(did you mean 2Gi\?\)/],
+      [{ memory: '2 Gi' }, /Invalid --memory '2 Gi'/],
+      [{ memory: 'Gi' }, /Invalid --memory 'Gi'/],
+    ];
+    for (const [bad, message] of refused) assert.throws(() => servingRuntime({ ...BASE, ...bad }), message);
     assert.equal(toResourceName('123'), 'mlflow-model');
   });
 });
@@ -117,5 +130,10 @@ describe('kserveManifests', () => {
     assert.deepEqual(rt, [servingRuntime(BASE)]);
     assert.deepEqual(isvc, [inferenceService(BASE)]);
     assert.match(files['serving-runtime.yaml'], /- "\{\{\.Name\}\}"|- '\{\{\.Name\}\}'/);
+  });
+  it('writes requests and limits out in full, without YAML anchors or aliases', () => {
+    const text = kserveManifests({ ...BASE, cpu: '2', memory: '4Gi' })['serving-runtime.yaml'];
+    assert.doesNotMatch(text, /[&*]a\d/);
+    assert.match(text, /requests:\n\s+cpu: "2"\n\s+memory: 4Gi\n\s+limits:\n\s+cpu: "2"\n\s+memory: 4Gi/);
   });
 });

@@ -2,8 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelLoadError, ServingError } from '../errors.js';
@@ -12,8 +11,10 @@ import type { ModelFlavor, ModelInput, ModelParams } from './types.js';
 import { jsFunctionFlavor } from './js/index.js';
 import { onnxFlavor } from './onnx/index.js';
 import { xgboostFlavor } from './xgboost/index.js';
+import { lightgbmFlavor } from './lightgbm/index.js';
 import { Frame } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
+import { tempDir as testTempDir } from '../../test/helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -33,7 +34,7 @@ export interface FlavorCase {
 }
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'mlserve-flavor-'));
+  return testTempDir('mlserve-flavor-');
 }
 
 /** The shared contract: load, predict (async, repeatable), isolation of bad input, batchable, close, load errors. */
@@ -145,6 +146,19 @@ runFlavorSuite({
     const dir = tempDir();
     writeFileSync(join(dir, 'MLmodel'), 'flavors:\n  xgboost:\n    data: model.json\n    model_format: json\n');
     writeFileSync(join(dir, 'model.json'), '{"learner": ');
+    return dir;
+  },
+});
+
+runFlavorSuite({
+  flavor: lightgbmFlavor,
+  modelDir: join(ROOT, 'test/fixtures/lightgbm/binary'),
+  input: (rows) => new Tensor('float64', [rows, 5], Float64Array.from({ length: rows * 5 }, (_, i) => (i % 7) / 3 - 1 + Math.floor(i / 5))),
+  badInput: new Tensor('str', [1, 5], ['x', 'y', 'z', 'w', 'v']),
+  brokenModelDir: () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'MLmodel'), 'flavors:\n  lightgbm:\n    data: model.lgb\n    model_class: lightgbm.basic.Booster\n');
+    writeFileSync(join(dir, 'model.lgb'), 'tree\nversion=v4\nnum_class=1\n');
     return dir;
   },
 });

@@ -3,6 +3,7 @@
 import type { Frame } from '../data/frame.js';
 import type { Tensor } from '../data/tensor.js';
 import type { Signature } from '../schema/types.js';
+import type { Logger } from '../logger.js';
 
 /**
  * What a model receives after decoding and signature enforcement (spec §2–3): a Frame (pandas
@@ -30,14 +31,16 @@ export interface FlavorLoadContext {
   readonly threads?: number;
   /** Every flavor section of the MLmodel file (the sklearn flavor reads `python_function.predict_fn`). */
   readonly flavors?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Where to write a notice about the model (one line, no newline); stderr when undefined. */
-  readonly log?: (line: string) => void;
+  /** Where the flavor reports what people should know (e.g. outputs it leaves out). @default silentLogger */
+  readonly logger?: Logger;
 }
 
 /** A loaded model, ready to predict. */
 export interface LoadedFlavorModel {
   /** Runs the model. May throw a ServingError (kept as is) or anything else (MLflow's generic 400). */
   predict(input: ModelInput, params: ModelParams): Promise<unknown>;
+  /** Streams one request's answer chunk by chunk (MLflow's `predict_stream`); present only when the model can. */
+  predictStream?(input: ModelInput, params: ModelParams): AsyncIterable<unknown>;
   /** True when rows of several requests may be concatenated into one call. */
   readonly batchable?: boolean;
   /** Releases native resources. */

@@ -75,6 +75,17 @@ export class Gauge implements Metric {
   }
 }
 
+/** A monotonically increasing total read from its owner at scrape time (e.g. CPU seconds). */
+export class ObservedCounter implements Metric {
+  constructor(readonly name: string, readonly help: string, private readonly read: () => number) {}
+  get(): number {
+    return this.read();
+  }
+  render(): string {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, `${this.name} ${formatNumber(this.get())}`].join('\n');
+  }
+}
+
 interface HistogramSeries {
   counts: number[];
   sum: number;

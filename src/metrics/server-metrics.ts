@@ -1,6 +1,6 @@
 // Owns mlserve's metric set: every metric name and label it exports (documented in docs/metrics.md).
 
-import { Counter, Gauge, Histogram, Registry } from './registry.js';
+import { Counter, Gauge, Histogram, ObservedCounter, Registry } from './registry.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384];
@@ -48,7 +48,8 @@ export function createServerMetrics(queueDepth: () => number, inFlight: () => nu
   };
   registry.register(new Gauge('mlserve_queue_depth', 'Requests waiting for an inference worker.', queueDepth));
   registry.register(new Gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss()));
-  registry.register(new Gauge('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => {
+  // A total that only grows: a counter, so that rate() works on it (Prometheus' process collector does the same).
+  registry.register(new ObservedCounter('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   }));

@@ -4,6 +4,7 @@ import { ModelLoadError, ServingError } from '../errors.js';
 import type { LoadedFlavorModel, ModelFlavor } from '../flavors/types.js';
 import type { Signature } from '../schema/types.js';
 import { readMLmodel, type MLmodel } from './mlmodel.js';
+import type { Logger } from '../logger.js';
 
 export { readMLmodel, type MLmodel };
 
@@ -13,6 +14,7 @@ const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
   onnx: async () => (await import('../flavors/onnx/index.js')).onnxFlavor,
   sklearn: async () => (await import('../flavors/sklearn/index.js')).sklearnFlavor,
   xgboost: async () => (await import('../flavors/xgboost/index.js')).xgboostFlavor,
+  lightgbm: async () => (await import('../flavors/lightgbm/index.js')).lightgbmFlavor,
 };
 
 /** Names of the flavors this build can serve. */
@@ -66,8 +68,8 @@ export interface LoadedModel extends LoadedFlavorModel {
 export interface LoadOptions {
   /** CPU threads the instance may use (see FlavorLoadContext.threads). */
   readonly threads?: number;
-  /** Where the flavor writes notices about the model (see FlavorLoadContext.log). */
-  readonly log?: (line: string) => void;
+  /** Where the flavor reports notices. @default silentLogger */
+  readonly logger?: Logger;
 }
 
 /** Loads the model in `dir` with the first flavor mlserve supports. */
@@ -77,7 +79,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const flavor = await FLAVORS[name]();
   let loaded: LoadedFlavorModel;
   try {
-    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, flavors: mlmodel.flavors, signature: mlmodel.signature, threads: options.threads, log: options.log });
+    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, flavors: mlmodel.flavors, signature: mlmodel.signature, threads: options.threads, logger: options.logger });
   } catch (err) {
     if (err instanceof ServingError) throw err;
     throw new ModelLoadError(`Failed to load the ${name} model in ${mlmodel.path}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
@@ -90,6 +92,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     mlmodel,
     batchable: loaded.batchable === true,
     predict: (input, params) => loaded.predict(input, params),
+    ...(loaded.predictStream && { predictStream: loaded.predictStream.bind(loaded) }),
     close: async () => {
       await loaded.close?.();
     },

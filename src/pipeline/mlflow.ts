@@ -4,7 +4,7 @@ import { DeadlineExceededError, ServingError, TemporarilyUnavailableError } from
 import { parseContentType } from '../codecs/content-type.js';
 import { decodeJsonRequest } from '../codecs/mlflow-json.js';
 import { decodeCsvRequest } from '../codecs/mlflow-csv.js';
-import { encodePredictions } from '../codecs/predictions.js';
+import { encodeOutput, encodePredictions } from '../codecs/predictions.js';
 import type { DecodeContext, DecodedRequest } from '../codecs/types.js';
 import { enforceInput, inputStr } from '../schema/enforce.js';
 import { enforceParams } from '../schema/params.js';
@@ -42,23 +42,54 @@ export function decodeRequest(contentType: string | undefined, body: Uint8Array,
  * resolves with what the model returned (the predict command encodes it in other formats).
  */
 export async function runDecoded(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
-  let input: unknown;
-  let params: ModelParams;
+  const { input, params } = enforced(decoded, ctx);
   try {
-    input = decoded.enforced ? decoded.input : enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
-    params = enforceParams(decoded.params, ctx.signature?.params);
+    return await ctx.predictor.predict(input, params, options);
+  } catch (err) {
+    throw predictError(err, decoded, ctx);
+  }
+}
+
+/** The model's input and params: enforced here, or as decoded for a predictor that enforces them itself. */
+function enforced(decoded: DecodedRequest, ctx: ScoringContext): { input: unknown; params: ModelParams } {
+  // The Python engine enforces with MLflow itself (its answers are MLflow's own): hand it the request as decoded.
+  if (ctx.predictor.enforcesSignature) return { input: decoded.input, params: decoded.params as ModelParams };
+  try {
+    return {
+      input: decoded.enforced ? decoded.input : enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails }),
+      params: enforceParams(decoded.params, ctx.signature?.params),
+    };
   } catch (err) {
     if (err instanceof ServingError) throw withPredictPrefix(err, decoded);
     throw err;
   }
+}
+
+/** A predictor's failure as MLflow's predict words it. */
+function predictError(err: unknown, decoded: DecodedRequest, ctx: ScoringContext): unknown {
+  // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
+  // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text;
+  // a predictor that enforces itself (Python) words its errors as MLflow does already.
+  const serverCondition = err instanceof TemporarilyUnavailableError || err instanceof DeadlineExceededError || (err as Error)?.name === 'ModelExecutionError';
+  if (err instanceof ServingError && !serverCondition && !ctx.predictor.enforcesSignature) return withPredictPrefix(err, decoded);
+  return err;
+}
+
+/** True when the model can stream its answer (MLflow's `predict_stream`, a JavaScript model's `predictStream`). */
+export function canStream(ctx: ScoringContext): boolean {
+  return ctx.predictor.predictStream !== undefined;
+}
+
+/**
+ * Runs a decoded request through the model's stream: yields each chunk's JSON text. Failures before
+ * the first chunk reject the first read, worded as `runDecoded` words them.
+ */
+export async function* streamDecoded(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): AsyncGenerator<string> {
+  const { input, params } = enforced(decoded, ctx);
   try {
-    return await ctx.predictor.predict(input, params, options);
+    for await (const chunk of ctx.predictor.predictStream!(input, params, options)) yield encodeOutput(chunk);
   } catch (err) {
-    // Model failures that are not MLflow errors already became ModelExecutionError in the predictor;
-    // server conditions (full queue, crashed worker, deadline) are not the model's and keep their text.
-    const serverCondition = err instanceof TemporarilyUnavailableError || err instanceof DeadlineExceededError || (err as Error)?.name === 'ModelExecutionError';
-    if (err instanceof ServingError && !serverCondition) throw withPredictPrefix(err, decoded);
-    throw err;
+    throw predictError(err, decoded, ctx);
   }
 }
 

@@ -52,7 +52,7 @@ export interface PickleReadOptions {
  *
  * @example
  * const model = readPickle(readFileSync('model.pkl'));
- * if (model instanceof PyObject) console.log(model.className); // 'sklearn.pipeline.Pipeline'
+ * const name = model instanceof PyObject ? model.className : undefined; // 'sklearn.pipeline.Pipeline'
  */
 export function readPickle(bytes: Uint8Array, options: PickleReadOptions = {}): PyValue {
   return unpickle(bytes, options, new Budget(resolveLimits(options.limits)));

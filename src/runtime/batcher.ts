@@ -8,7 +8,7 @@
 import { DeadlineExceededError, TemporarilyUnavailableError } from '../errors.js';
 import type { ModelParams } from '../flavors/types.js';
 import type { PredictCall, PredictOptions, Predictor } from './types.js';
-import { mergeInputs, mergeKey, rowCount, splitOutput } from './merge.js';
+import { mergeInputs, mergeKey, paramsKey, rowCount, splitOutput } from './merge.js';
 
 /** Batcher settings. */
 export interface BatcherOptions {
@@ -39,13 +39,6 @@ interface Pending {
   enqueuedAt: number;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-}
-
-/** Params after enforcement are plain JSON-like values: a stable string tells equal ones apart. */
-function paramsKey(params: ModelParams): string {
-  if (params === null) return 'null';
-  for (const _ in params) return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-  return '{}';
 }
 
 /** Wraps a predictor with adaptive batching; the result is a Predictor too. */
@@ -81,7 +74,7 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
 
   const runOne = async (p: Pending): Promise<void> => {
     try {
-      p.resolve(await inner.predict(p.input, p.params));
+      p.resolve(await inner.predict(p.input, p.params, { deadline: p.deadline }));
     } catch (err) {
       p.reject(err);
     }
@@ -109,7 +102,11 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     else for (const p of unit) await runOne(p);
   };
 
-  const callOf = (unit: Pending[]): PredictCall => ({ input: unit.length === 1 ? unit[0].input : mergeInputs(unit.map((p) => p.input)), params: unit[0].params });
+  /** One model call for a unit; a lone request keeps its deadline (merged ones have several). */
+  const callOf = (unit: Pending[]): PredictCall =>
+    unit.length === 1
+      ? { input: unit[0].input, params: unit[0].params, deadline: unit[0].deadline }
+      : { input: mergeInputs(unit.map((p) => p.input)), params: unit[0].params };
 
   /** Runs a group of units: one hand-off when the inner predictor takes groups, else one call per unit. */
   const runGroup = async (group: Pending[][]): Promise<void> => {
@@ -143,7 +140,8 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
     for (const u of units) {
       let outcome: PromiseSettledResult<unknown>;
       try {
-        outcome = { status: 'fulfilled', value: await inner.predict(callOf(u).input, u[0].params) };
+        const call = callOf(u);
+        outcome = { status: 'fulfilled', value: await inner.predict(call.input, call.params, { deadline: call.deadline }) };
       } catch (reason) {
         outcome = { status: 'rejected', reason };
       }
@@ -209,6 +207,9 @@ export function createBatcher(inner: Predictor, options: BatcherOptions): Predic
         schedule();
       });
     },
+    enforcesSignature: inner.enforcesSignature,
+    // Streams hold a model slot for their whole length and are never merged: they go straight through.
+    predictStream: inner.predictStream?.bind(inner),
     async close() {
       if (timer) clearTimeout(timer);
       await inner.close();

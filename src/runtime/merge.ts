@@ -6,6 +6,12 @@ import { allocate, type DTypeStorage, type DType } from '../data/dtype.js';
 import { copyFloatMark } from '../data/float-hint.js';
 import { isPlainObject } from '../data/pytype.js';
 
+/** Params after enforcement are plain JSON-like values: a stable string tells equal ones apart. */
+export function paramsKey(params: unknown): string {
+  if (params === null || params === undefined) return String(params);
+  return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
 /** How many rows a batchable input has; undefined when it cannot be batched (plain JSON, 0-d tensors, ...). */
 export function rowCount(input: unknown): number | undefined {
   if (input instanceof Frame) return input.numRows;

@@ -2,6 +2,8 @@
 
 import { DeadlineExceededError, ServingError, TemporarilyUnavailableError, UnsupportedMediaTypeError } from '../errors.js';
 import { writeJson } from '../codecs/json-text.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { logRequestError } from './log-errors.js';
 
 /** An HTTP answer ready to send. */
 export interface HttpAnswer {
@@ -14,8 +16,12 @@ export interface HttpAnswer {
 const PLAIN = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json';
 
-/** Renders any thrown value as MLflow would answer it; unknown errors are logged once and become a generic 500. */
-export function renderError(err: unknown, log: (message: string) => void = (m) => console.error(m)): HttpAnswer {
+/**
+ * Renders any thrown value as MLflow would answer it; unknown errors become a generic 500. The
+ * failure is logged once (see logRequestError) with the request id.
+ */
+export function renderError(err: unknown, logger: Logger = silentLogger, requestId?: string): HttpAnswer {
+  logRequestError(logger, err, requestId);
   if (err instanceof UnsupportedMediaTypeError) return { status: 415, contentType: PLAIN, body: err.message };
   if (err instanceof DeadlineExceededError) return { status: 504, contentType: JSON_TYPE, body: err.message };
   if (err instanceof ServingError) {
@@ -25,7 +31,6 @@ export function renderError(err: unknown, log: (message: string) => void = (m) =
     if (err instanceof TemporarilyUnavailableError && err.retryAfterSeconds !== undefined) headers['retry-after'] = String(err.retryAfterSeconds);
     return { status: err.status, contentType: JSON_TYPE, body: writeJson(envelope), headers };
   }
-  log(`mlserve: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return {
     status: 500,
     contentType: JSON_TYPE,

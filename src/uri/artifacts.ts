@@ -8,18 +8,15 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InvalidModelUriError, ModelNotFoundError } from '../errors.js';
 import { cachedDownload } from './cache.js';
-import type { ResolveContext } from './context.js';
-import { downloadTree } from './download.js';
+import type { Registered, ResolveContext } from './context.js';
+import { downloadTree, type DownloadProgress } from './download.js';
 import { redactUri } from './messages.js';
 import { schemeOf } from './parse.js';
 import { mlflowArtifactsTree, type RemoteTree } from './remote-tree.js';
 import { localPathOf } from './store-uri.js';
 
 /** The registered model version a download belongs to (written as `registered_model_meta`). */
-export interface Registered {
-  readonly name: string;
-  readonly version: string;
-}
+export type { Registered } from './context.js';
 
 /** How to go on from one artifact location. */
 export interface FetchOptions {
@@ -55,6 +52,43 @@ function proxyRoot(ctx: ResolveContext, uri: string): { apiRoot: string; path: s
   return { apiRoot, path: decodeURIComponent(u.pathname).replace(/^\/+/, '') };
 }
 
+/** Seconds between two progress lines of a long download. */
+const PROGRESS_EVERY_MS = 5000;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** Progress lines of a download: what and from where, how much, every few seconds how far, and the end. */
+function downloadLog(ctx: ResolveContext, tree: RemoteTree): DownloadProgress {
+  const log = ctx.logger;
+  const started = performance.now();
+  let lastLine = started;
+  let total = 0;
+  let totalBytes: number | undefined;
+  let files = 0;
+  let bytes = 0;
+  return {
+    listed(n, size) {
+      total = n;
+      totalBytes = size;
+      log.info(`downloading ${ctx.uri} from the ${tree.where.role} at ${tree.where.uri}: ${n} file${n === 1 ? '' : 's'}${size === undefined ? '' : `, ${megabytes(size)}`}`);
+    },
+    fetched(remote, written) {
+      files++;
+      bytes += written;
+      log.debug(`downloaded ${remote} (${written} bytes)`);
+      const now = performance.now();
+      if (files === total) {
+        log.info(`downloaded ${ctx.uri}: ${files} file${files === 1 ? '' : 's'}, ${megabytes(bytes)} in ${((now - started) / 1000).toFixed(1)} s`);
+      } else if (now - lastLine >= PROGRESS_EVERY_MS) {
+        lastLine = now;
+        log.info(`downloading ${ctx.uri}: ${files} of ${total} files, ${megabytes(bytes)}${totalBytes ? ` of ${megabytes(totalBytes)}` : ''}`);
+      }
+    },
+  };
+}
+
 /** Downloads `path` of `tree` through the cache; returns the local model path. */
 async function fetchRemote(ctx: ResolveContext, tree: RemoteTree, path: string, registered?: Registered): Promise<string> {
   return cachedDownload({
@@ -62,9 +96,9 @@ async function fetchRemote(ctx: ResolveContext, tree: RemoteTree, path: string, 
     noCache: ctx.noCache,
     keyParts: [tree.id, path, registered ? `${registered.name}/${registered.version}` : ''],
     source: `${ctx.uri} (${tree.id}, path '${path}')`,
+    onTemporary: (dir) => ctx.temporary.push(dir),
     fill: async (dir) => {
-      ctx.log(`Downloading ${ctx.uri} from the ${tree.where.role} at ${tree.where.uri}`);
-      const out = await downloadTree(tree, path, dir);
+      const out = await downloadTree(tree, path, dir, downloadLog(ctx, tree));
       // MLflow writes this after downloading a registry model whose folder holds an MLmodel (spec §7.3).
       if (registered && statSync(out).isDirectory() && existsSync(join(out, 'MLmodel'))) {
         const meta = stringify({ model_name: registered.name, model_version: registered.version }, { singleQuote: true });

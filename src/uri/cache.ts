@@ -19,6 +19,8 @@ export interface CacheRequest {
   readonly source: string;
   /** Fills the empty folder `dir`; returns the path of the model inside it. */
   fill(dir: string): Promise<string>;
+  /** Told of the temporary folder of a `noCache` download, which the caller removes when done with the model. */
+  onTemporary?(dir: string): void;
 }
 
 const ENTRY = 'entry.json';
@@ -54,6 +56,7 @@ async function sweep(cacheDir: string): Promise<void> {
 export async function cachedDownload(req: CacheRequest): Promise<string> {
   if (req.noCache) {
     const dir = await mkdtemp(join(tmpdir(), 'mlserve-model-'));
+    req.onTemporary?.(dir);
     await mkdir(join(dir, 'model'));
     return req.fill(join(dir, 'model'));
   }

@@ -7,6 +7,13 @@ import { HttpClient } from './http-client.js';
 import { needsNodeTransport, nodeFetch, type FetchLike } from './node-fetch.js';
 import { defaultTrackingUri, noStoreFound, openStore } from './store-uri.js';
 import type { RegistryStore, Store, TrackingStore } from './stores.js';
+import { silentLogger, type Logger } from '../logger.js';
+
+/** A registered model version (what `models:/<name>@<alias>` and friends resolved to). */
+export interface Registered {
+  readonly name: string;
+  readonly version: string;
+}
 
 /** Options of `resolveModelUri`. Explicit values win over `env`, which wins over MLflow's defaults. */
 export interface ResolveOptions {
@@ -26,8 +33,8 @@ export interface ResolveOptions {
   cwd?: string;
   /** Home folder for ~/.cache and ~/.mlflow/credentials. @default os.homedir() */
   home?: string;
-  /** Receives one line per download, for the CLI to print. @default no logging */
-  log?: (message: string) => void;
+  /** Where downloads report progress (start, files done, end). @default silentLogger */
+  logger?: Logger;
 }
 
 /** What the resolvers share during one `resolveModelUri` call. */
@@ -35,7 +42,11 @@ export class ResolveContext {
   readonly settings: Readonly<TrackingSettings>;
   readonly cwd: string;
   readonly noCache: boolean;
-  readonly log: (message: string) => void;
+  readonly logger: Logger;
+  /** The first registered version resolved: the one the URI names (a version's source may name others). */
+  registered?: Registered;
+  /** Temporary folders of `noCache` downloads. */
+  readonly temporary: string[] = [];
   private readonly fetchFn?: FetchLike;
   private httpClient?: HttpClient;
   private readonly stores = new Map<string, Promise<Store>>();
@@ -54,7 +65,7 @@ export class ResolveContext {
     });
     this.cwd = options.cwd ?? process.cwd();
     this.noCache = options.noCache ?? false;
-    this.log = options.log ?? (() => undefined);
+    this.logger = options.logger ?? silentLogger;
     this.fetchFn = options.fetch;
   }
 

@@ -30,7 +30,13 @@ function inside(tree: RemoteTree, root: string, rel: string): string {
   return out;
 }
 
-async function fetchFile(tree: RemoteTree, remote: string, local: string, size?: number): Promise<void> {
+/** Told of a download's progress: the files to fetch once listed, then each file as it lands. */
+export interface DownloadProgress {
+  listed?(files: number, bytes: number | undefined): void;
+  fetched?(remote: string, bytes: number): void;
+}
+
+async function fetchFile(tree: RemoteTree, remote: string, local: string, size?: number): Promise<number> {
   const reply = await tree.open(remote);
   let fh;
   try {
@@ -52,20 +58,22 @@ async function fetchFile(tree: RemoteTree, remote: string, local: string, size?:
   if (size !== undefined && Number.isFinite(size) && size !== written) {
     throw new ServingError('DATA_LOSS', `Downloaded ${written} of ${size} bytes of '${remote}' from the ${tree.where.role} at ${tree.where.uri}; try again.`);
   }
+  return written;
 }
 
 /**
  * Downloads `path` of `tree` into the existing folder `dest`: a folder's contents land in `dest`, a
  * single file lands as `dest/<its name>`. Returns the local path of what was downloaded.
  */
-export async function downloadTree(tree: RemoteTree, path: string, dest: string): Promise<string> {
+export async function downloadTree(tree: RemoteTree, path: string, dest: string, progress: DownloadProgress = {}): Promise<string> {
   const root = resolve(dest);
   const top = await tree.list(path);
   if (top.length === 0) {
     const name = path.split('/').pop() ?? '';
     if (!name) throw new ModelNotFoundError(`No artifacts found at the root of ${tree.id} (${tree.where.role}: ${tree.where.uri}).`);
     const file = inside(tree, root, name);
-    await fetchFile(tree, path, file);
+    progress.listed?.(1, undefined);
+    progress.fetched?.(path, await fetchFile(tree, path, file));
     return file;
   }
   const files: { remote: string; local: string; size?: number }[] = [];
@@ -86,15 +94,18 @@ export async function downloadTree(tree: RemoteTree, path: string, dest: string)
       pending.push({ rel: childRel, entries: await tree.list(remote), depth: depth + 1 });
     }
   }
+  const sizes = files.map((f) => f.size);
+  progress.listed?.(files.length, sizes.every((n) => n !== undefined && Number.isFinite(n)) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined);
   let next = 0;
   let stop = false;
   const worker = async () => {
     while (next < files.length && !stop) {
       const f = files[next++];
-      await fetchFile(tree, f.remote, f.local, f.size).catch((err: unknown) => {
+      const written = await fetchFile(tree, f.remote, f.local, f.size).catch((err: unknown) => {
         stop = true;
         throw err;
       });
+      progress.fetched?.(f.remote, written);
     }
   };
   // Wait for every worker before failing, so nothing writes into a folder the caller is removing.

@@ -43,6 +43,7 @@ export async function resolveModels(
   }
   const registry = await ctx.registry();
   const version = await pickVersion(registry, ref);
+  ctx.registered ??= { name: version.name, version: version.version };
   const location = await registry.getDownloadUri(version);
   // A server-local path of an MLflow 3 version: fetch through the logged model's server route.
   const fallback = async () => (version.modelId ? (await ctx.tracking()).serverTree?.({ modelId: version.modelId }) : undefined);

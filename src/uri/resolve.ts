@@ -11,7 +11,17 @@ import { resolveModels } from './resolve-models.js';
 import { resolveRun } from './resolve-runs.js';
 import { localPathOf } from './store-uri.js';
 
-export type { ResolveOptions } from './context.js';
+export type { ResolveOptions, Registered } from './context.js';
+
+/** A model URI resolved: where the model is on this machine, and the registered version it is. */
+export interface ResolvedModel {
+  /** Absolute local path of the model (a directory, or a file). */
+  readonly path: string;
+  /** The registered model version the URI named (`models:/iris@champion` → iris, 2); undefined for other URIs. */
+  readonly registered?: Registered;
+  /** Temporary folders holding a `noCache` download: remove them (recursively) once done with the model. */
+  readonly temporary?: readonly string[];
+}
 
 /** Registry sources may point at runs:/ or models:/ URIs; this bounds the chain (and any cycle). */
 const MAX_NESTING = 8;
@@ -43,18 +53,24 @@ async function resolveParsed(ctx: ResolveContext, parsed: ParsedUri, registered:
  * with MLflow's message and the store that was asked.
  */
 export async function resolveModelUri(uri: string, options: ResolveOptions = {}): Promise<string> {
+  return (await resolveModel(uri, options)).path;
+}
+
+/** Resolves a model URI as `resolveModelUri` does, and tells which registered version it named. */
+export async function resolveModel(uri: string, options: ResolveOptions = {}): Promise<ResolvedModel> {
   const cwd = options.cwd ?? process.cwd();
   const asPath = resolve(cwd, uri);
-  if (existsSync(asPath)) return asPath;
+  if (existsSync(asPath)) return { path: asPath };
   const parsed = parseModelUri(uri);
   if (parsed.kind === 'path') {
     const path = localPathOf(parsed.path, cwd);
     if (!existsSync(path)) throw new ModelNotFoundError(`No such file or directory: '${path}'`);
-    return path;
+    return { path };
   }
   const ctx = new ResolveContext({ ...options, cwd }, uri);
   try {
-    return await resolveParsed(ctx, parsed, undefined, 0);
+    const path = await resolveParsed(ctx, parsed, undefined, 0);
+    return { path, ...(ctx.registered ? { registered: ctx.registered } : {}), ...(ctx.temporary.length ? { temporary: [...ctx.temporary] } : {}) };
   } finally {
     await ctx.close();
   }

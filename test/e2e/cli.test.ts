@@ -2,12 +2,13 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeModel } from '../helpers/model-dir.js';
-import { spawnServe, ROOT, runCli } from '../helpers/cli.js';
-
+import { runCli, spawnServe, ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { copyStores } from '../helpers/stores.js';
 
 describe('mlserve CLI', () => {
   it('prints its version and help', async () => {
@@ -40,7 +41,7 @@ describe('mlserve CLI', () => {
   });
 
   it('exits non-zero naming MLmodel when the directory has none', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mlserve-empty-'));
+    const dir = tempDir('mlserve-empty-');
     const r = await runCli(['models', 'serve', '-m', dir, '-p', '0']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Could not find an "MLmodel" configuration file/);
@@ -97,5 +98,136 @@ describe('mlserve CLI', () => {
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '{"predictions": "finished"}');
     assert.equal(await exited, 0);
+  });
+
+  it('logs one JSON object per line with --log-format json: progress, the ready line with the gRPC port, access lines', async () => {
+    const { child, url, stderr, exited } = await spawnServe(['-m', join(ROOT, 'examples/js-linear'), '-p', '0', '--grpc-port', '0', '--log-format', 'json', '-w', '1']);
+    const res = await fetch(`${url}/ping`, { headers: { 'x-request-id': 'e2e-ping' } });
+    assert.equal(res.headers.get('x-request-id'), 'e2e-ping');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const records = stderr().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ready = records.find((r) => String(r.msg).startsWith('ready in '));
+    assert.ok(ready, stderr());
+    assert.equal(ready.url, url);
+    assert.equal(typeof ready.grpc_port, 'number');
+    assert.match(String(ready.msg), new RegExp(`V2 gRPC on port ${ready.grpc_port}$`));
+    assert.ok(records.some((r) => r.msg === 'access' && r.path === '/ping' && r.status === 200 && r.request_id === 'e2e-ping'), stderr());
+    assert.ok(records.some((r) => /SIGTERM received/.test(String(r.msg))), stderr());
+  });
+
+  it('takes the log level from MLSERVE_LOG_LEVEL, and refuses an unknown level with exit 2', async () => {
+    const { child, url, stderr, exited } = await spawnServe(['-m', join(ROOT, 'examples/js-linear'), '-p', '0', '-w', '1'], { ...process.env, MLSERVE_LOG_LEVEL: 'debug' });
+    await (await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"dataframe_records": [{"x1": 1}]}' })).text();
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.match(stderr(), /DEBUG request failed request_id=\S+ status=400 error_code=INVALID_PARAMETER_VALUE/);
+    const bad = await runCli(['models', 'serve', '-m', join(ROOT, 'examples/js-linear'), '--log-level', 'loud']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Invalid log level "loud": expected one of error, warn, info, debug/);
+  });
+
+  it('suggests the nearest option and --help for an unknown option, with exit 2, in every command', async () => {
+    const cases: [string, string, string][] = [
+      ['serve', '--prot', '--port'],
+      ['predict', '--input', '--input-path'],
+      ['generate-dockerfile', '--output-dir', '--output-directory'],
+      ['build-docker', '--nmae', '--name'],
+      ['generate-kserve', '--imag', '--image'],
+    ];
+    for (const [command, typo, meant] of cases) {
+      const r = await runCli(['models', command, typo, 'x']);
+      assert.equal(r.code, 2, `${command}: ${r.stderr}`);
+      assert.equal(r.stderr, `Error: Unknown option '${typo}' for 'mlserve models ${command}'. Did you mean ${meant}? Run 'mlserve models ${command} --help' for its options.\n`);
+    }
+    const none = await runCli(['models', 'serve', '--verbose']);
+    assert.equal(none.stderr, "Error: Unknown option '--verbose' for 'mlserve models serve'. Run 'mlserve models serve --help' for its options.\n");
+    const command = await runCli(['models', 'serv', '-m', 'x']);
+    assert.equal(command.code, 2);
+    assert.match(command.stderr, /Unknown command 'models serv'\. Did you mean 'models serve'\? Run 'mlserve --help' for the commands\./);
+    const missing = await runCli(['models', 'serve', '-m']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /Option -m\/--model-uri needs a value \(URI\)\. Run 'mlserve models serve --help'/);
+  });
+
+  it('exits 2 for usage errors and 1 for run-time failures, in every command', async () => {
+    const noDocker = tempDir('mlserve-no-docker-');
+    const aFile = join(tempDir('mlserve-file-'), 'file');
+    writeFileSync(aFile, '');
+    const missingModel = join(tempDir('mlserve-missing-'), 'no-model');
+    const cases: [string[], number, RegExp][] = [
+      [['models', 'serve', '-m', missingModel, '-p', 'abc'], 2, /Invalid value for --port: 'abc' is not an integer/],
+      [['models', 'serve', '-m', missingModel, '--workers=-1', '-p', '0'], 2, /Invalid workers -1/],
+      [['models', 'serve', '-m', missingModel, '-w', '-1', '-p', '0'], 2, /Option -w\/--workers is followed by a value that looks like an option; write it as --workers=<value>/],
+      [['models', 'serve', '-m', missingModel, '-p', '0'], 1, /No such file or directory/],
+      [['models', 'predict', '-m', missingModel, '--on-error', 'maybe'], 2, /--on-error must be fail or skip/],
+      [['models', 'predict', '-m', missingModel, '-i', aFile], 1, /No such file or directory/],
+      [['models', 'generate-dockerfile', '-m', missingModel, 'extra'], 2, /Unexpected argument 'extra'/],
+      [['models', 'generate-dockerfile', '-m', missingModel, '-d', join(noDocker, 'ctx')], 1, /No such file or directory/],
+      [['models', 'build-docker', '--name'], 2, /Option -n\/--name needs a value/],
+      [['models', 'build-docker', '-m', join(ROOT, 'examples/iris')], 1, /docker/i],
+      [['models', 'generate-kserve', '-m', join(ROOT, 'examples/iris')], 2, /Missing option '--image'/],
+      [['models', 'generate-kserve', '-m', join(ROOT, 'examples/iris'), '--image', 'i', '-d', join(aFile, 'sub')], 1, /ENOTDIR|not a directory/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await runCli(args, '', { ...process.env, PATH: noDocker });
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.doesNotMatch(r.stderr, /\n\s+at /, `${args.join(' ')} printed a stack trace`);
+    }
+  });
+
+  it('prints help for -h in every command but serve (where -h is --host, as in MLflow), and explains -w 0 and -t 0', async () => {
+    for (const args of [['-h'], ['models', '-h'], ['models', 'predict', '-h'], ['models', 'generate-dockerfile', '-h'], ['models', 'build-docker', '-h'], ['models', 'generate-kserve', '-h']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, args.join(' '));
+      assert.match(r.stdout, /^Usage: mlserve/, args.join(' '));
+    }
+    const help = (await runCli(['models', 'serve', '--help'])).stdout;
+    assert.match(help, /--workers N\s+Inference workers .*Default 0: pick from the machine, one per core for JavaScript models, 1 for ONNX/);
+    assert.match(help, /--timeout SECONDS\s+Seconds before .*Default 60; 0 also means the default/);
+    const host = await runCli(['models', 'serve', '-h']);
+    assert.equal(host.code, 2);
+    assert.match(host.stderr, /Option -h\/--host needs a value/);
+  });
+
+  it('says in one line that the gRPC port is taken or the host does not resolve, with exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const grpc = await runCli(['models', 'serve', '-m', join(ROOT, 'examples/js-linear'), '-p', '0', '-w', '1', '--grpc-port', String(port), '--log-level', 'warn']);
+      assert.equal(grpc.code, 1);
+      assert.equal(grpc.stderr, `Error: Cannot serve gRPC on 127.0.0.1:${port}: port ${port} is already in use. Choose another with --grpc-port.\n`);
+      const http = await runCli(['models', 'serve', '-m', join(ROOT, 'examples/js-linear'), '-p', String(port)]);
+      assert.equal(http.code, 1);
+      assert.equal(http.stderr, `Error: Cannot serve HTTP on 127.0.0.1:${port}: port ${port} is already in use. Choose another with -p/--port.\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    const host = await runCli(['models', 'serve', '-m', join(ROOT, 'examples/js-linear'), '-p', '0', '-h', 'no-such-host.invalid']);
+    assert.equal(host.code, 1);
+    assert.match(host.stderr, /^Error: Cannot serve HTTP on no-such-host\.invalid:0: the host 'no-such-host\.invalid' does not resolve to an address\. Pass an address of this machine with -h\/--host/);
+    assert.equal(host.stderr.split('\n').length, 2, host.stderr);
+  });
+
+  it('names the URI and the registered version it resolved to when ready, and V2 metadata keeps that version for an alias', async () => {
+    const stores = await copyStores();
+    try {
+      for (const uri of ['models:/iris@champion', 'models:/iris/latest']) {
+        const { child, url, stderr, exited } = await spawnServe(['-m', uri, '--tracking-uri', stores.fileUri, '-p', '0', '--no-cache']);
+        try {
+          assert.match(stderr(), new RegExp(`ready in [\\d.]+ s: serving ${uri.replace(/[/@]/g, '\\$&')} \\(iris version 2\\) \\(onnx, engine native, 1 worker, batching\\) as 'iris' at http`));
+          const meta = (await (await fetch(`${url}/v2/models/iris`)).json()) as { versions?: string[] };
+          assert.deepEqual(meta.versions, ['2']);
+          assert.equal((await fetch(`${url}/v2/models/iris/versions/2/ready`)).status, 200);
+        } finally {
+          child.kill('SIGTERM');
+          assert.equal(await exited, 0);
+        }
+      }
+    } finally {
+      stores.remove();
+    }
   });
 });

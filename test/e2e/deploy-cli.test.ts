@@ -3,11 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = join(ROOT, 'dist/src/cli/main.js');
@@ -26,7 +26,7 @@ function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv
   });
 }
 
-const temp = (prefix: string): string => mkdtempSync(join(tmpdir(), prefix));
+const temp = (prefix: string): string => tempDir(prefix);
 
 /** A stand-in `docker` that logs its arguments, working directory and context listing, and exits with `infoCode` / `buildCode`. */
 function fakeDocker(infoCode: number, buildCode: number): { env: NodeJS.ProcessEnv; log: string } {
@@ -128,8 +128,13 @@ describe('mlserve models generate-kserve', () => {
     assert.equal(noImage.code, 2);
     assert.match(noImage.stderr, /Missing option '--image'/);
     const badName = await runCli(['models', 'generate-kserve', '-m', IRIS, '--image', 'i', '--name', 'Bad_Name', '-d', out]);
-    assert.equal(badName.code, 1);
+    assert.equal(badName.code, 2);
     assert.match(badName.stderr, /Invalid name 'Bad_Name'/);
+    const quantities = await runCli(['models', 'generate-kserve', '-m', IRIS, '--image', 'i', '--cpu', 'lots', '--memory', '2GB', '-d', join(out, 'not-written')]);
+    assert.equal(quantities.code, 2);
+    assert.match(quantities.stderr, /Invalid --cpu 'lots'/);
+    assert.match(quantities.stderr, /Invalid --memory '2GB'.*did you mean 2Gi\?/);
+    assert.ok(!existsSync(join(out, 'not-written')));
   });
   it('prints help for the three commands', async () => {
     for (const command of ['generate-dockerfile', 'build-docker', 'generate-kserve']) {

@@ -4,11 +4,11 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetReadObjects } from 'hyparquet';
 import { makeModel } from '../helpers/model-dir.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = join(ROOT, 'dist/src/cli/main.js');
@@ -49,12 +49,12 @@ function parquetRows(bytes: Buffer): Promise<Record<string, unknown>[]> {
   return parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
 }
 
-const SUMMARY = /^mlserve: scored [\d,]+ rows in \d+\.\d\d s \([\d.]+[kM]? rows\/s\)/m;
+const SUMMARY = /^mlserve: scored [\d,]+ rows? in \d+\.\d\d s \([\d.]+[kM]? rows\/s\)/m;
 
 describe('mlserve models predict', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mlserve-predict-e2e-'));
+    dir = tempDir('mlserve-predict-e2e-');
   });
 
   it('predicts a JSON file to a file, and CSV from stdin to stdout, as MLflow writes them', async () => {
@@ -212,5 +212,76 @@ describe('mlserve models predict', () => {
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+  });
+
+  it("reads CSV rows as a model's single named tensor input (examples/iris), and stops at the header when the columns cannot fill it", async () => {
+    const IRIS = join(ROOT, 'examples/iris');
+    const ok = await predict(['-m', IRIS, '-t', 'csv'], 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(JSON.parse(ok.stdout).predictions.label, [0, 2]);
+    assert.match(ok.stderr, /scored 2 rows/);
+    const sub = mkdtempSync(join(dir, 'iris-'));
+    const errors = join(sub, 'bad.jsonl');
+    for (const extra of [[], ['--on-error', 'skip', '--errors-path', errors]]) {
+      const narrow = await predict(['-m', IRIS, '-t', 'csv', '-o', join(sub, 'out.json'), ...extra], 'a,b,c\n1,2,3\n4,5,6\n');
+      assert.equal(narrow.code, 1, narrow.stderr);
+      assert.match(narrow.stderr, /^Error: Model is missing inputs \['input'\]\. The CSV header has 3 columns \['a', 'b', 'c'\], and the model's single input 'input' is a float32 tensor of shape \(-1, 4\): send 4 columns/);
+      assert.doesNotMatch(narrow.stderr, /line 2/);
+    }
+    assert.deepEqual(readdirSync(sub), []);
+  });
+
+  it('fails with --on-error skip when every row is bad: the errors file is written, no output, exit 1', async () => {
+    const sub = mkdtempSync(join(dir, 'allbad-'));
+    const r = await predict(['-m', LINEAR, '-t', 'csv', '-o', join(sub, 'out.csv'), '--output-format', 'csv', '--on-error', 'skip'], 'x1,x2\none,2\ntwo,3\n');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /No row could be scored: all 2 rows were bad, written to .*out\.csv\.errors\.csv\. The first: Bad input at line 2, column 'x1'/);
+    assert.deepEqual(readdirSync(sub), ['out.csv.errors.csv']);
+  });
+
+  it('counts the rows of an instances or inputs document in the summary, not the requests', async () => {
+    const input = join(dir, 'instances.json');
+    writeFileSync(input, '{"instances": [{"x1": 1, "x2": 2}, {"x1": 3, "x2": 4}, {"x1": 5, "x2": 6}]}');
+    const r = await predict(['-m', LINEAR, '-i', input]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^mlserve: scored 3 rows in /);
+    const one = await predict(['-m', LINEAR], '{"dataframe_records": [{"x1": 1, "x2": 2}]}');
+    assert.match(one.stderr, /^mlserve: scored 1 row in /);
+  });
+
+  it('says there is no input for empty standard input, and names a missing output folder before loading the model', async () => {
+    for (const format of ['json', 'csv', 'jsonl']) {
+      const empty = await predict(['-m', LINEAR, '-t', format], '');
+      assert.equal(empty.code, 1, format);
+      assert.equal(empty.stderr, 'Error: No input: standard input was empty. Pass -i <file>, or pipe a file into mlserve (mlserve models predict -m <model> < input.json).\n', format);
+    }
+    const nowhere = join(dir, 'no-such-folder', 'out.json');
+    const r = await predict(['-m', '/nonexistent/model', '-o', nowhere], '{"inputs": [1]}');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error: Cannot write ${nowhere}: the folder ${dirname(nowhere)} does not exist. Create it first, or choose another path.\n`);
+  });
+
+  it('leaves no onnxruntime mat-debug-<pid>.log in the temporary folder or the working folder', async () => {
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
+    delete env.ORT_DISABLE_TELEMETRY;
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'models', 'predict', '-m', join(ROOT, 'examples/iris'), '-o', join(cwd, 'out.json')], { cwd, env });
+      child.on('close', resolve);
+      child.stdin.end('{"inputs": [[5.1, 3.5, 1.4, 0.2]]}');
+    });
+    assert.equal(code, 0);
+    assert.deepEqual(readdirSync(tmp), []);
+    assert.deepEqual(readdirSync(cwd), ['out.json']);
+  });
+
+  it("scores with a JavaScript model that imports 'mlserve' from a folder outside the checkout", async () => {
+    const model = tempDir('mlserve-outside-');
+    writeFileSync(join(model, 'MLmodel'), 'flavors:\n  js_function:\n    entry: model.mjs\n');
+    writeFileSync(join(model, 'model.mjs'), "import { Tensor } from 'mlserve';\nexport function predict() { return new Tensor('float64', [2], Float64Array.from([1, 2])); }\n");
+    const r = await predict(['-m', model], '{"inputs": [1, 2]}');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '{"predictions": [1.0, 2.0]}');
   });
 });

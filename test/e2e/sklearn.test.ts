@@ -50,9 +50,13 @@ describe('mlserve models predict / serve on scikit-learn folders', () => {
 
   it('stops serve with the classes it cannot evaluate, their steps and what to do', async () => {
     const c = sklearnCases({ model: 'function-transformer-lambda', sklearnVersion: '1.6.1' })[0];
-    const r = await run(['serve', '-m', caseModelDir(c), '-p', '0', '-w', '1']);
-    assert.notEqual(r.code, 0);
+    const r = await run(['serve', '-m', caseModelDir(c), '-p', '0', '-w', '1', '--engine', 'native']);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /<lambda> at step fn/);
     assert.match(r.stderr, /--engine python/);
+    // With --engine auto the Python engine takes over; when it cannot (no MLflow in that interpreter), the error keeps both reasons.
+    const auto = await run(['serve', '-m', caseModelDir(c), '-p', '0', '-w', '1', '--python', process.execPath]);
+    assert.equal(auto.code, 1);
+    assert.match(auto.stderr, /cannot evaluate this sklearn model natively \([^\n]*<lambda> at step fn[^\n]*\), and the Python engine could not take it: /);
   });
 });

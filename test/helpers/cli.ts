@@ -1,4 +1,4 @@
-// Test helper: spawn the built CLI's `models serve` and wait for the URL it prints once ready.
+// Test helper: run the built CLI to completion, or spawn its `models serve` and wait for the URL it prints once ready.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, dirname } from 'node:path';
@@ -19,37 +19,37 @@ export interface ServeChild {
   readonly exited: Promise<number | null>;
 }
 
-/** Spawns `mlserve models serve <args>`; resolves once it prints `at http://...`, rejects if it exits first. */
-export function spawnServe(args: readonly string[]): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd: ROOT });
+/** Spawns `mlserve models serve <args>` (in `cwd`, default the repository); resolves once it logs `ready in ... at http://...`, rejects if it exits first. */
+export function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT): Promise<ServeChild> {
+  const child = spawn(process.execPath, [BIN, 'models', 'serve', ...args], { cwd, env });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (d) => {
       stderr += d;
-      const m = /at (http:\/\/\S+)/.exec(stderr);
+      const m = /ready in [^\n]*? at (http:\/\/[^\s,;"]+)/.exec(stderr);
       if (m) resolve({ child, url: m[1], stderr: () => stderr, exited });
     });
     void exited.then(() => reject(new Error(`mlserve exited before it was ready:\n${stderr}`)));
   });
 }
 
-/** What a finished CLI run gave. */
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** What a finished CLI run printed and returned. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
-/** Runs the built CLI to completion (with optional standard input). */
-export function runCli(args: readonly string[], stdin?: string): Promise<Run> {
+/** Runs the built CLI with `args` (and `env`) to completion, writing `stdin` to it first. */
+export function runCli(args: readonly string[], stdin?: string, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin!.end(stdin);
+    child.stdin.end(stdin);
   });
 }

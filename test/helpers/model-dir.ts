@@ -1,8 +1,8 @@
 // Test helper: write a temporary js_function model directory with a given signature and module source.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 
 /** Module sources used by tests. */
 export const ECHO = 'export function predict(input) { return input; }\n';
@@ -25,9 +25,9 @@ export interface ModelSpec {
   flavorExtra?: Record<string, unknown>;
 }
 
-/** Creates a model directory; returns its path. */
+/** Creates a model directory (removed when the test process exits); returns its path. */
 export function makeModel(spec: ModelSpec = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mlserve-model-'));
+  const dir = tempDir('mlserve-model-');
   writeFileSync(join(dir, 'model.mjs'), spec.source ?? ECHO);
   const extra = Object.entries(spec.flavorExtra ?? {}).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}\n`).join('');
   let yaml = `flavors:\n  js_function:\n    entry: model.mjs\n${extra}`;

@@ -1,10 +1,10 @@
 // Test helper: copy the MLflow 3.6 fixture stores (test/fixtures/stores) to a temporary folder and
 // rewrite their `file:///srv/mlserve-fixtures` prefix to it, as the fixtures' README prescribes.
 
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tempDir } from './temp.js';
 
 /** The fixtures as checked in. */
 export const STORES_FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/stores');
@@ -57,7 +57,7 @@ async function rewriteDb(path: string, to: string): Promise<void> {
 
 /** Copies and rewrites the fixture stores; call `remove()` when done. */
 export async function copyStores(): Promise<StoresCopy> {
-  const root = mkdtempSync(join(tmpdir(), 'mlserve-stores-'));
+  const root = tempDir('mlserve-stores-');
   cpSync(STORES_FIXTURE, root, { recursive: true });
   const to = pathToFileURL(root).href;
   rewriteYaml(join(root, 'mlruns'), to);

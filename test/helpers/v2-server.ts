@@ -5,12 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { loadModel } from '../../src/model/load.js';
 import { directPredictor } from '../../src/runtime/direct.js';
 import { createV2Routes, startGrpcServer, type V2Context } from '../../src/server/v2/index.js';
+import { createLogger } from '../../src/logger.js';
 
 /** A running V2 test server; `state` flips readiness and liveness. */
 export interface V2TestServer {
   readonly url: string;
   readonly grpcPort: number;
   readonly state: { ready: boolean; live: boolean };
+  /** Log lines (JSON), written once per event-loop turn. */
   readonly logs: string[];
   close(): Promise<void>;
 }
@@ -30,7 +32,7 @@ export async function startV2Server(dir: string, options: Partial<Omit<V2Context
     bodyLimitBytes: 1024 * 1024,
     timeoutSeconds: 10,
     serverVersion: '0.0.0-test',
-    log: (m) => logs.push(m),
+    logger: createLogger({ level: 'debug', format: 'json', write: (chunk) => void logs.push(...chunk.split('\n').filter(Boolean)) }),
     ...options,
   };
   const v2 = createV2Routes(ctx);

@@ -57,6 +57,25 @@ describe('readiness and drain', () => {
 });
 
 describe('metrics', () => {
+  it('labels V2 requests by route template, so clients cannot grow the metrics with invented paths', async () => {
+    const server = await startServer(makeModel(), { workers: 1 });
+    try {
+      for (let i = 0; i < 30; i++) {
+        await (await fetch(`${server.url}/v2/invented-${i}`)).arrayBuffer();
+        await (await fetch(`${server.url}/v2/models/m${i}/ready`)).arrayBuffer();
+        await (await fetch(`${server.url}/v2/models/m${i}/versions/${i}/infer`, { method: 'POST', body: '{}' })).arrayBuffer();
+      }
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const endpoints = new Set([...text.matchAll(/^mlserve_request_duration_seconds_count\{endpoint="([^"]*)"/gm)].map((m) => m[1]));
+      assert.deepEqual([...endpoints].sort(), ['/invocations', '/v2/models/{name}/ready', '/v2/models/{name}/versions/{version}/infer', 'unmatched']);
+      assert.match(text, /^mlserve_requests_total\{endpoint="unmatched",protocol="v2",status="404"\} 30$/m);
+      assert.match(text, /^# TYPE process_cpu_seconds_total counter$/m);
+    } finally {
+      await server.close();
+    }
+  });
+
+
   it('exports request counts, latencies, batch sizes, queue depth and load time in Prometheus format', async () => {
     const server = await startServer(makeModel(), { workers: 1 });
     try {

@@ -2,18 +2,18 @@
 
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../helpers/server.js';
 import type { ServerHandle } from '../../src/serve.js';
+import { tempDir } from '../helpers/temp.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/onnx');
 
 /** A copy of a fixture model with another signature block. */
 function withSignature(fixture: string, inputs: unknown[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mlserve-onnx-'));
+  const dir = tempDir('mlserve-onnx-');
   copyFileSync(join(FIXTURES, fixture, 'model.onnx'), join(dir, 'model.onnx'));
   const mlmodel = readFileSync(join(FIXTURES, fixture, 'MLmodel'), 'utf8').replace(/^signature:[\s\S]*?(?=^\S)/m, '');
   writeFileSync(join(dir, 'MLmodel'), `${mlmodel}signature:\n  inputs: ${JSON.stringify(JSON.stringify(inputs))}\n  outputs: null\n  params: null\n`);

@@ -102,7 +102,7 @@ describe('scikit-learn models through HTTP', () => {
 
   it('refuses at start-up a model holding classes it cannot evaluate, naming each with its step and the way to serve it', async () => {
     const c = fixture('custom-class-code-paths');
-    await assert.rejects(startServer(caseModelDir(c), { workers: 1 }), (err: Error) => {
+    await assert.rejects(startServer(caseModelDir(c), { workers: 1, engine: 'native' }), (err: Error) => {
       assert.equal(err.name, 'UnsupportedModelError');
       assert.match(err.message, /class custom_steps\.ClipAbove at step prep\/clip/);
       assert.match(err.message, /--engine python/);
@@ -112,8 +112,8 @@ describe('scikit-learn models through HTTP', () => {
 
   it("answers the README's scikit-learn example as the README shows", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const serve = /npx mlserve models serve -m (\S+) -p 5002/.exec(readme);
-    const example = /curl -s localhost:5002\/invocations[^\n]*\\\n\s*-d '([^']+)'\n# (\{[^\n]*\})/.exec(readme);
+    const serve = /npx mlserve models serve -m (\S+) -p 5003/.exec(readme);
+    const example = /curl -s localhost:5003\/invocations[^\n]*\\\n\s*-d '([^']+)'\n# (\{[^\n]*\})/.exec(readme);
     assert.ok(serve && example, 'the README has the sklearn example');
     const server = await startServer(join(ROOT, serve[1]), { workers: 1 });
     try {

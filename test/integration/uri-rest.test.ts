@@ -5,14 +5,16 @@
 import { describe, it, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveModelUri, type ResolveOptions } from '../../src/uri/resolve.js';
 import { loadModel } from '../../src/model/load.js';
 import { ServingError } from '../../src/errors.js';
 import { startMlflowStub, type MlflowStub, type StubData } from '../helpers/mlflow-stub.js';
 import { STORES_FIXTURE } from '../helpers/stores.js';
+import { tempDir } from '../helpers/temp.js';
+import { serve } from '../../src/serve.js';
+import { memoryLogger } from '../helpers/logs.js';
 
 const MODEL_FILES = ['MLmodel', 'conda.yaml', 'model.onnx', 'python_env.yaml', 'requirements.txt'];
 const FAST = { MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR: '0.001', MLFLOW_HTTP_REQUEST_BACKOFF_JITTER: '0', MLFLOW_HTTP_REQUEST_TIMEOUT: '5' };
@@ -62,7 +64,7 @@ const uncached: string[] = [];
 const dropLater = (modelDir: string) => (uncached.push(join(modelDir, '..')), modelDir);
 beforeEach(async () => {
   stub = await startMlflowStub(stubData());
-  cacheDir = mkdtempSync(join(tmpdir(), 'mlserve-cache-'));
+  cacheDir = tempDir('mlserve-cache-');
   opts = { trackingUri: stub.url, cacheDir, env: FAST };
 });
 afterEach(async () => {
@@ -98,6 +100,21 @@ describe('REST registry and downloads', () => {
     const model = await loadModel(dir);
     assert.equal(model.flavor, 'onnx');
     await model.close();
+  });
+
+  it('logs download progress, and removes a --no-cache download when the server closes', async () => {
+    const logger = memoryLogger('info');
+    const server = await serve({ modelUri: 'models:/iris@champion', trackingUri: stub.url, noCache: true, host: '127.0.0.1', port: 0, warmup: false }, FAST, { logger });
+    const downloaded = server.model.path;
+    assert.ok(existsSync(join(downloaded, 'MLmodel')));
+    assert.deepEqual(server.model.registered, { name: 'iris', version: '2' });
+    await server.close();
+    assert.equal(existsSync(downloaded), false);
+    assert.equal(existsSync(join(downloaded, '..')), false);
+    logger.flush();
+    const messages = logger.records.map((r) => String(r.msg));
+    assert.ok(messages.some((m) => /^downloading models:\/iris@champion from the artifact store at .*: \d+ files, [\d.]+ MB$/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /^downloaded models:\/iris@champion: \d+ files, [\d.]+ MB in [\d.]+ s$/.test(m)), messages.join('\n'));
   });
 
   it('serves the same version again from the cache, resolving the alias afresh', async () => {
@@ -271,7 +288,7 @@ describe('download safety', () => {
 describe('TLS', () => {
   let tls: { key: Buffer; cert: Buffer; certPath: string } | undefined;
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'mlserve-tls-'));
+    const dir = tempDir('mlserve-tls-');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), certPath: join(dir, 'cert.pem') };
     after(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveModelUri, type ResolveOptions } from '../../src/uri/resolve.js';
@@ -12,12 +11,13 @@ import { loadModel } from '../../src/model/load.js';
 import { Tensor } from '../../src/data/tensor.js';
 import { ServingError } from '../../src/errors.js';
 import { copyStores, type StoresCopy, type StoreFacts } from '../helpers/stores.js';
+import { tempDir } from '../helpers/temp.js';
 
 let copy: StoresCopy;
 let scratch: string;
 before(async () => {
   copy = await copyStores();
-  scratch = mkdtempSync(join(tmpdir(), 'mlserve-uri-'));
+  scratch = tempDir('mlserve-uri-');
 });
 after(() => {
   copy.remove();

@@ -31,7 +31,7 @@ describe('V2 through mlserve models serve', () => {
       assert.deepEqual([label.datatype, label.data], ['INT64', [0]]);
       assert.equal((await fetch(`${server.url}/v2/models/other/infer`, { method: 'POST', body: '{}' })).status, 404);
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      assert.match(metrics, /^mlserve_requests_total\{endpoint="\/v2\/models\/infer",protocol="v2",status="200"\} 1$/m);
+      assert.match(metrics, /^mlserve_requests_total\{endpoint="\/v2\/models\/\{name\}\/infer",protocol="v2",status="200"\} 1$/m);
     } finally {
       await server.close();
     }

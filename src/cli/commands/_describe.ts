@@ -8,7 +8,7 @@ import { describeModel, type ModelDescription } from '../../model/describe.js';
 import { defaultModelName, defaultModelVersion } from '../../server/v2/model-name.js';
 import { processEnv } from '../../config/options.js';
 import type { ParsedFlags } from '../flags.js';
-import { warn } from '../common.js';
+import { createLogger } from '../../logger.js';
 
 /** Flags both commands take to find the model. */
 export const MODEL_FLAGS = [
@@ -20,7 +20,7 @@ export const MODEL_FLAGS = [
 /** Resolves the model URI and describes the model as `models serve` would publish it (engine: native). */
 export async function describeFromFlags(flags: ParsedFlags): Promise<ModelDescription> {
   const uri = flags['model-uri'] as string;
-  const dir = await resolveModelUri(uri, { env: processEnv(), trackingUri: flags['tracking-uri'] as string | undefined, log: warn });
+  const dir = await resolveModelUri(uri, { env: processEnv(), trackingUri: flags['tracking-uri'] as string | undefined, logger: createLogger({ level: 'warn' }) });
   const mlmodel = await readMLmodel(dir);
   const flavor = chooseFlavor(mlmodel);
   const name = (flags['model-name'] as string | undefined) ?? defaultModelName(uri, existsSync(uri) ? resolve(uri) : dir);

@@ -20,6 +20,7 @@ describe('progress formatting', () => {
   it('summarises a run in one line', () => {
     assert.equal(formatSummary({ rows: 1_000_000, skipped: 0, seconds: 2.41 }), 'mlserve: scored 1,000,000 rows in 2.41 s (415k rows/s)');
     assert.equal(formatSummary({ rows: 9, skipped: 1, seconds: 1, errorsPath: 'o.errors.csv' }), 'mlserve: scored 9 rows in 1.00 s (10 rows/s); skipped 1 bad row, written to o.errors.csv');
+    assert.equal(formatSummary({ rows: 1, skipped: 0, seconds: 1 }), 'mlserve: scored 1 row in 1.00 s (1 rows/s)');
   });
 });
 
@@ -37,7 +38,7 @@ describe('progressLine', () => {
     line.update(p(3));
     line.stop();
     assert.equal(writes.length, 3);
-    assert.match(writes[0], /^\r\x1b\[Kscored 1 rows/);
+    assert.match(writes[0], /^\r\x1b\[Kscored 1 row \|/);
     assert.match(writes[1], /^\r\x1b\[Kscored 3 rows/);
     assert.equal(writes[2], '\r\x1b[K');
   });

@@ -38,7 +38,7 @@ function fractionDone(p: BatchProgress): number | undefined {
 /** `scored 120,000 rows | 45.2k rows/s | 0:03 elapsed | 28% | ETA 0:08` (skipped rows and ETA when there are some / it is known). */
 export function formatProgress(p: BatchProgress): string {
   const seconds = p.elapsedMs / 1000;
-  const parts = [`scored ${formatCount(p.rowsDone)} rows`];
+  const parts = [`scored ${formatCount(p.rowsDone)} row${p.rowsDone === 1 ? '' : 's'}`];
   if (p.rowsSkipped) parts.push(`${formatCount(p.rowsSkipped)} skipped`);
   parts.push(`${formatRate((p.rowsDone + p.rowsSkipped) / seconds)} rows/s`, `${formatDuration(seconds)} elapsed`);
   const f = fractionDone(p);
@@ -50,7 +50,7 @@ export function formatProgress(p: BatchProgress): string {
 export function formatSummary(s: BatchSummary): string {
   const rate = formatRate((s.rows + s.skipped) / Math.max(s.seconds, 1e-6));
   const skipped = s.skipped ? `; skipped ${formatCount(s.skipped)} bad row${s.skipped === 1 ? '' : 's'}, written to ${s.errorsPath}` : '';
-  return `mlserve: scored ${formatCount(s.rows)} rows in ${s.seconds.toFixed(2)} s (${rate} rows/s)${skipped}`;
+  return `mlserve: scored ${formatCount(s.rows)} row${s.rows === 1 ? '' : 's'} in ${s.seconds.toFixed(2)} s (${rate} rows/s)${skipped}`;
 }
 
 /** A progress line on a terminal. */

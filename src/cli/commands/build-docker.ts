@@ -22,7 +22,7 @@ export const BUILD_DOCKER_HELP = formatHelp(
 
 /** Runs `models build-docker`; resolves with the exit code. */
 export async function buildDockerCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, BUILD_DOCKER_FLAGS);
+  const flags = parse(argv, BUILD_DOCKER_FLAGS, 'models build-docker');
   if (flags.help) return void process.stdout.write(BUILD_DOCKER_HELP), 0;
   warnDockerCompatFlags(flags);
   const name = (flags.name as string | undefined) ?? DEFAULT_IMAGE_NAME;

@@ -23,7 +23,7 @@ export const GENERATE_CLIENT_HELP = formatHelp(
 
 /** Runs `models generate-client`; resolves with the exit code. */
 export async function generateClientCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, FLAGS);
+  const flags = parse(argv, FLAGS, 'models generate-client');
   if (flags.help) return void process.stdout.write(GENERATE_CLIENT_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${GENERATE_CLIENT_HELP}`);
   const source = generateClient(await describeFromFlags(flags), { serverVersion: VERSION, defaultUrl: flags.url as string | undefined });

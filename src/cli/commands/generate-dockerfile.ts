@@ -18,7 +18,7 @@ export const GENERATE_DOCKERFILE_HELP = formatHelp(
 
 /** Runs `models generate-dockerfile`; resolves with the exit code. */
 export async function generateDockerfileCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, GENERATE_DOCKERFILE_FLAGS);
+  const flags = parse(argv, GENERATE_DOCKERFILE_FLAGS, 'models generate-dockerfile');
   if (flags.help) return void process.stdout.write(GENERATE_DOCKERFILE_HELP), 0;
   warnDockerCompatFlags(flags);
   const uri = flags['model-uri'] as string | undefined;

@@ -21,7 +21,7 @@ const MODES: Record<string, DeploymentMode> = { raw: 'RawDeployment', rawdeploym
 
 /** Runs `models generate-kserve`; resolves with the exit code. */
 export async function generateKServeCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, GENERATE_KSERVE_FLAGS);
+  const flags = parse(argv, GENERATE_KSERVE_FLAGS, 'models generate-kserve');
   if (flags.help) return void process.stdout.write(GENERATE_KSERVE_HELP), 0;
   const uri = flags['model-uri'] as string | undefined;
   if (uri === undefined) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${GENERATE_KSERVE_HELP}`);

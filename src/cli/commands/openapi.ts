@@ -19,7 +19,7 @@ export const OPENAPI_HELP = formatHelp('mlserve models openapi -m <model-uri> [-
 
 /** Runs `models openapi`; resolves with the exit code. */
 export async function openapiCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, FLAGS);
+  const flags = parse(argv, FLAGS, 'models openapi');
   if (flags.help) return void process.stdout.write(OPENAPI_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${OPENAPI_HELP}`);
   const doc = buildOpenApiDocument(await describeFromFlags(flags), { serverVersion: VERSION, serverUrl: flags['server-url'] as string | undefined });

@@ -1,8 +1,9 @@
 // Owns `mlserve models predict`: flags to batch options, progress and summary on stderr, Ctrl-C handling.
 
-import { existsSync, fstatSync } from 'node:fs';
-import { resolveModelUri } from '../../uri/resolve.js';
-import { loadModel } from '../../model/load.js';
+import { existsSync, fstatSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { resolveModel } from '../../uri/resolve.js';
 import { processEnv } from '../../config/options.js';
 import { ModelExecutionError, ServingError } from '../../errors.js';
 import {
@@ -20,8 +21,10 @@ import {
   type PredictBatchOptions,
 } from '../../batch/predict.js';
 import { PREDICT_FLAGS, formatHelp, type ParsedFlags } from '../flags.js';
-import { UsageError, parse, intFlag, checkEnvManager, warn } from '../common.js';
+import { UsageError, parse, intFlag, checkEnvManager, engineFlag, warn } from '../common.js';
+import { openBatchModel } from '../../batch/open-model.js';
 import { formatSummary, progressLine } from './_progress.js';
+import { createLogger } from '../../logger.js';
 
 /** Help text of `models predict`. */
 export const PREDICT_HELP = formatHelp(
@@ -82,24 +85,46 @@ function batchOptions(flags: ParsedFlags): PredictBatchOptions {
   };
   const problems = checkBatchOptions(options);
   if (problems.length) throw new UsageError(problems.join('\n'));
-  if (inputPath !== undefined && !existsSync(inputPath)) throw new UsageError(`Cannot read the input: the file ${inputPath} does not exist.`);
+  // A person at a terminal who gave no -i would wait for input that never comes.
+  if (inputPath === undefined && process.stdin.isTTY) throw new UsageError('No input: pass -i <file>, or pipe a file into mlserve (mlserve models predict -m <model> < input.json).');
+  // Checked before the model loads (which may take minutes), not after the scoring.
+  if (inputPath !== undefined && !existsSync(inputPath)) throw new ServingError('RESOURCE_DOES_NOT_EXIST', `Cannot read the input: the file ${inputPath} does not exist.`);
+  for (const path of [outputPath, options.errorsPath]) {
+    if (path === undefined) continue;
+    const folder = dirname(resolve(path));
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ServingError('RESOURCE_DOES_NOT_EXIST', `Cannot write ${path}: the folder ${folder} does not exist. Create it first, or choose another path.`);
+    }
+  }
   return options;
 }
 
 /** Runs `models predict`; resolves with the exit code. */
 export async function predictCommand(argv: string[]): Promise<number> {
-  const flags = parse(argv, PREDICT_FLAGS);
+  const flags = parse(argv, PREDICT_FLAGS, 'models predict');
   if (flags.help) return void process.stdout.write(PREDICT_HELP), 0;
   if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${PREDICT_HELP}`);
   const options = batchOptions(flags);
-  checkEnvManager(flags, warn);
-  const dir = await resolveModelUri(flags['model-uri'] as string, {
-    env: processEnv(),
+  const envManager = checkEnvManager(flags, warn);
+  const engine = engineFlag(flags) ?? 'auto';
+  const env = processEnv();
+  const logger = createLogger();
+  const resolved = await resolveModel(flags['model-uri'] as string, {
+    env,
     trackingUri: flags['tracking-uri'] as string | undefined,
     noCache: flags['no-cache'] === true,
-    log: warn,
+    logger,
   });
-  const model = await loadModel(dir);
+  // A --no-cache download is removed when the run ends.
+  const removeTemporary = (): Promise<unknown> => Promise.all((resolved.temporary ?? []).map((d) => rm(d, { recursive: true, force: true })));
+  let model;
+  try {
+    model = await openBatchModel(resolved.path, { engine, envManager, python: flags.python as string | undefined, env, logger });
+    if (model.choice.engine === 'python') logger.info(`engine python (${model.choice.reason})`);
+  } catch (err) {
+    await removeTemporary();
+    throw err;
+  }
   // Redraw progress only for people: pipes and CI logs get the summary line alone.
   const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
   const interrupt = new AbortController();
@@ -126,5 +151,6 @@ export async function predictCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await model.close();
+    await removeTemporary();
   }
 }

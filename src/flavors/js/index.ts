@@ -5,11 +5,14 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelLoadError } from '../../errors.js';
 import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput, ModelParams } from '../types.js';
+import { registerSelfImport } from './self-import.js';
 
 /** What a `js_function` module may export. */
 export interface JsModelModule {
   /** Scores one request: sync or async. */
   predict(input: ModelInput, params: ModelParams): unknown;
+  /** Streams one request's answer: an async generator (or any function returning an async iterable) of chunks. */
+  predictStream?(input: ModelInput, params: ModelParams): AsyncIterable<unknown>;
   /** Called once, awaited, before the server answers. */
   load?(context: { modelPath: string }): unknown;
   /** Called when the server shuts down. */
@@ -32,6 +35,8 @@ export const jsFunctionFlavor: ModelFlavor = {
     const rel = relative(ctx.modelPath, file);
     if (rel.startsWith('..') || isAbsolute(rel)) throw new ModelLoadError(`The js_function entry '${entry}' must be inside the model directory ${ctx.modelPath}.`);
     if (!existsSync(file)) throw new ModelLoadError(`The js_function entry ${file} does not exist.`);
+    // The model may `import { ServingError } from 'mlserve'` wherever its folder is.
+    registerSelfImport();
     let mod: Partial<JsModelModule>;
     try {
       mod = (await import(pathToFileURL(file).href)) as Partial<JsModelModule>;
@@ -54,11 +59,22 @@ export const jsFunctionFlavor: ModelFlavor = {
       }
     }
     const close = mod.close;
+    const predictStream = mod.predictStream;
+    if (predictStream !== undefined && typeof predictStream !== 'function') throw new ModelLoadError(`The model module ${file} exports predictStream, but not as a function (export an async generator function).`);
     return {
       batchable: ctx.flavorConf.batchable === true,
       async predict(input, params) {
         return await predict(input, params);
       },
+      ...(predictStream && {
+        predictStream: (input: ModelInput, params: ModelParams) => {
+          const chunks = predictStream(input, params);
+          if (chunks === null || typeof chunks !== 'object' || typeof (chunks as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
+            throw new TypeError(`predictStream of ${file} must return an async iterable (write it as \`export async function* predictStream(input, params)\`).`);
+          }
+          return chunks;
+        },
+      }),
       async close() {
         if (typeof close === 'function') await close();
       },

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { Tensor } from '../../data/tensor.js';
 import { ModelLoadError, ServingError, WorkerCrashedError } from '../../errors.js';
 import type { LoadedFlavorModel } from '../types.js';
 import { type LoadedOnnxModel, onnxFlavor } from './index.js';
+import { tempDir } from '../../../test/helpers/temp.js';
 
 // Tests run from dist/src/flavors/onnx/; fixtures stay in the source tree.
 const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/onnx/', import.meta.url));
@@ -258,7 +258,7 @@ describe('onnx flavor: loading', () => {
   });
 
   it('fails with ModelLoadError naming the file when its external data file is missing', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'mlserve-onnx-'));
+    const dir = tempDir('mlserve-onnx-');
     t.after(() => rm(dir, { recursive: true, force: true }));
     await cp(join(FIXTURES, 'external'), dir, { recursive: true });
     await unlink(join(dir, '3f0c6d1e-5b7a-4c1e-9d2f-6a8b0c4e2f10'));

@@ -12,6 +12,16 @@ import { readOnnxFlavorConf } from './session-options.js';
 import { type LoadedInfo, SessionClient } from './session-client.js';
 import { wireToTensor } from './wire-tensor.js';
 
+/**
+ * onnxruntime's bundled telemetry SDK writes `mat-debug-<pid>.log` into the temporary folder for
+ * every process that creates a session, unless ORT_DISABLE_TELEMETRY is in the process environment
+ * when the library loads. It is set here, on the thread that starts the session worker (a worker's
+ * own process.env is a copy the native library never sees), unless the user set it.
+ */
+function quietOnnxruntimeTelemetry(): void {
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
+}
+
 /** What a loaded ONNX model reports about itself. */
 export interface OnnxModelInfo {
   /** Absolute path of the `.onnx` file. */
@@ -40,6 +50,7 @@ export interface LoadedOnnxModel extends LoadedFlavorModel {
 export const onnxFlavor: ModelFlavor = {
   name: 'onnx',
   async load(ctx: FlavorLoadContext): Promise<LoadedOnnxModel> {
+    quietOnnxruntimeTelemetry();
     const config = readOnnxFlavorConf(ctx.modelPath, ctx.flavorConf, ctx.threads ?? availableParallelism());
     try {
       await access(config.modelFile);
@@ -61,7 +72,7 @@ export const onnxFlavor: ModelFlavor = {
       throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${problem}`);
     }
     const info = describeModel(config.modelFile, loaded);
-    for (const line of info.notices) process.stderr.write(`mlserve: ${line}\n`);
+    for (const line of info.notices) ctx.logger?.warn(line);
     return new OnnxModel(client, info);
   },
 };

@@ -55,7 +55,7 @@ function flatValues(out: Tensor): unknown[] {
 }
 
 async function scoringContext(c: SklearnCase): Promise<ScoringContext> {
-  const model = await loadModel(caseModelDir(c), { log: () => {} });
+  const model = await loadModel(caseModelDir(c));
   return { signature: model.signature, signatureFromTypeHint: model.signatureFromTypeHint, predictor: directPredictor(model), schemaDetails: true };
 }
 
@@ -106,7 +106,7 @@ async function checkEvaluate(c: SklearnCase): Promise<'matched' | string[]> {
 async function checkRefuse(c: SklearnCase & { native: { expect: 'refuse' } }): Promise<'refused' | string[]> {
   let err: unknown;
   try {
-    await loadModel(caseModelDir(c), { log: () => {} });
+    await loadModel(caseModelDir(c));
   } catch (e) {
     err = e;
   }
@@ -139,7 +139,7 @@ describe('scikit-learn fixtures (test/fixtures/sklearn): every case through the 
           t.skip(`pending: ${result.join(', ')} not registered yet`);
         }
       } else {
-        await assert.rejects(() => loadModel(caseModelDir(c), { log: () => {} }), (err: unknown) => err instanceof ModelLoadError && !(err instanceof UnsupportedModelError) && /python_function/.test(err.message));
+        await assert.rejects(() => loadModel(caseModelDir(c)), (err: unknown) => err instanceof ModelLoadError && !(err instanceof UnsupportedModelError) && /python_function/.test(err.message));
       }
     });
   }

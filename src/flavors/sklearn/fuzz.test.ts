@@ -30,7 +30,7 @@ describe('sklearn flavor fuzz (mutated real pickles and skops files)', () => {
       // Only models the flavor evaluates today (the others are refused before any builder runs).
       let model;
       try {
-        model = await loadModel(caseModelDir(c), { log: () => {} });
+        model = await loadModel(caseModelDir(c));
       } catch {
         continue;
       }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { silentLogger } from '../../logger.js';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ function variant(model: string, edit: (mlmodel: Record<string, any>) => void, fi
 
 async function load(dir: string, log?: (line: string) => void): Promise<LoadedSklearnModel> {
   const m = await readMLmodel(dir);
-  return (await sklearnFlavor.load({ modelPath: m.path, flavorConf: m.flavors.sklearn ?? {}, flavors: m.flavors, signature: m.signature, log: log ?? (() => {}) })) as LoadedSklearnModel;
+  return (await sklearnFlavor.load({ modelPath: m.path, flavorConf: m.flavors.sklearn ?? {}, flavors: m.flavors, signature: m.signature, logger: log ? { ...silentLogger, warn: (line: string) => log(line) } : silentLogger })) as LoadedSklearnModel;
 }
 
 describe('sklearn flavor', () => {

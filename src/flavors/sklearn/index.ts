@@ -46,7 +46,7 @@ export const sklearnFlavor: ModelFlavor = {
     }
     const tree = await readModelTree(conf);
     const notice = versionNotice(conf.sklearnVersion);
-    if (notice) (ctx.log ?? defaultLog)(notice);
+    if (notice) ctx.logger?.warn(notice);
     const predictFn = conf.predictFn;
     if (predictFn === 'score') {
       throw unsupportedModelError([{ name: 'score', kind: 'predict_fn', path: '', detail: 'score(X, y) needs the true labels, so MLflow answers every request with an error' }], conf.file);
@@ -70,10 +70,6 @@ export const sklearnFlavor: ModelFlavor = {
     });
   },
 };
-
-function defaultLog(line: string): void {
-  process.stderr.write(`mlserve: ${line}\n`);
-}
 
 class SklearnModel implements LoadedSklearnModel {
   readonly info: SklearnModelInfo;

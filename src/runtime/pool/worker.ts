@@ -1,18 +1,19 @@
 // Owns one inference worker thread: load the model once, then answer predict messages.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { ModelLoadError, ServingError, type FlatError } from '../../errors.js';
+import { ModelLoadError, asServingError, isServingError, type FlatError } from '../../errors.js';
 import { loadModel } from '../../model/load.js';
 import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import type { ModelParams } from '../../flavors/types.js';
+import { createLogger } from '../../logger.js';
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
 
 function flatten(err: unknown): FlatError {
-  if (err instanceof ServingError) return err.toJSON();
+  if (isServingError(err)) return asServingError(err).toJSON();
   const e = new ModelLoadError(err instanceof Error ? err.message : String(err));
   return e.toJSON();
 }
@@ -24,15 +25,36 @@ function send(message: FromWorker): void {
 async function main(): Promise<void> {
   let predictor;
   try {
-    // Notices about the model (e.g. an untested library version) are written once, by the first worker.
-    predictor = directPredictor(await loadModel(config.modelDir, { log: config.index === 0 ? undefined : () => {} }));
+    // Notices about the model (e.g. an untested library version) are written once, by the first worker; the others log errors only.
+    const logger = createLogger(config.index === 0 ? config.log : { ...config.log, level: 'error' });
+    predictor = directPredictor(await loadModel(config.modelDir, { logger }));
   } catch (err) {
     send({ kind: 'load-error', error: flatten(err) });
     return;
   }
   const p = predictor;
+  /** Streams running here, by id: set to true when the pool cancels one. */
+  const cancelled = new Map<number, boolean>();
+  const stream = async (id: number, input: unknown, params: ModelParams): Promise<void> => {
+    cancelled.set(id, false);
+    try {
+      for await (const chunk of p.predictStream!(input, params)) {
+        if (cancelled.get(id)) break;
+        send({ kind: 'chunk', id, chunk: toWire(chunk) });
+      }
+      send({ kind: 'end', id });
+    } catch (err) {
+      send({ kind: 'end', id, error: flatten(err) });
+    } finally {
+      cancelled.delete(id);
+    }
+  };
   port.on('message', async (msg: ToWorker) => {
-    if (msg.kind !== 'predict') return;
+    if (msg.kind === 'cancel') {
+      if (cancelled.has(msg.id)) cancelled.set(msg.id, true);
+      return;
+    }
+    if (msg.kind === 'stream') return stream(msg.id, fromWire(msg.call.input), fromWire(msg.call.params) as ModelParams);
     const outcomes: WireOutcome[] = [];
     for (const call of msg.calls) {
       try {
@@ -44,7 +66,7 @@ async function main(): Promise<void> {
     }
     send({ kind: 'results', id: msg.id, outcomes });
   });
-  send({ kind: 'ready' });
+  send({ kind: 'ready', stream: p.predictStream !== undefined });
 }
 
 void main();

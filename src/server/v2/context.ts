@@ -2,6 +2,7 @@
 
 import type { Signature } from '../../schema/types.js';
 import type { Predictor } from '../../runtime/types.js';
+import type { Logger } from '../../logger.js';
 
 /** The served model and the server state, as the V2 REST routes and the gRPC service see them. */
 export interface V2Context {
@@ -11,8 +12,10 @@ export interface V2Context {
   readonly modelVersion?: string;
   readonly signature?: Signature;
   readonly predictor: Predictor;
-  /** True once the model is loaded and the server is not draining (readiness). */
+  /** True once the model is loaded, the server is not draining and the engine can serve now (readiness). */
   isReady(): boolean;
+  /** True when inference requests are taken (they may queue while workers restart). @default isReady */
+  isAccepting?(): boolean;
   /** True while the server can answer at all (liveness). */
   isLive(): boolean;
   /** Include schema details in enforcement errors (false with MLFLOW_DISABLE_SCHEMA_DETAILS). */
@@ -25,6 +28,6 @@ export interface V2Context {
   readonly serverVersion?: string;
   /** Called once per gRPC call with its method, status code name and duration, for metrics. */
   readonly onGrpcCall?: (method: string, code: string, seconds: number) => void;
-  /** Where unexpected errors are logged. @default console.error */
-  readonly log?: (message: string) => void;
+  /** Model exceptions, unexpected errors and (gRPC) the access log. @default silentLogger */
+  readonly logger?: Logger;
 }

@@ -6,6 +6,7 @@ import { decodeV2Request, encodeV2Response, v2ModelMetadata, type V2ModelMetadat
 import { enforceInput } from '../../schema/enforce.js';
 import { enforceParams } from '../../schema/params.js';
 import type { V2Context } from './context.js';
+import type { ModelParams } from '../../runtime/types.js';
 
 /** The server name reported by `GET /v2` and ServerMetadata. */
 export const V2_SERVER_NAME = 'mlserve';
@@ -52,14 +53,16 @@ export function createDataplane(ctx: V2Context): V2Dataplane {
 
   const admit = (name: string, version?: string): void => {
     check(name, version);
-    if (!ctx.isReady()) throw new TemporarilyUnavailableError(`Model '${name}' is not ready to serve requests yet. Retry shortly.`, 1);
+    if (!(ctx.isAccepting ?? ctx.isReady)()) throw new TemporarilyUnavailableError(`Model '${name}' is not ready to serve requests yet. Retry shortly.`, 1);
   };
 
   const run = async (request: V2Request): Promise<V2Response> => {
     const decoded = decodeV2Request(request, ctx.signature);
-    // The same enforcement as /invocations (pyfunc predict), before the model sees the input.
-    const input = enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails });
-    const params = enforceParams(decoded.params, ctx.signature?.params);
+    // The same enforcement as /invocations (pyfunc predict), before the model sees the input; the
+    // Python engine lets MLflow's PyFuncModel.predict enforce it, as MLServer does.
+    const enforce = !ctx.predictor.enforcesSignature;
+    const input = enforce ? enforceInput(decoded.input, ctx.signature?.inputs, { schemaDetails: ctx.schemaDetails }) : decoded.input;
+    const params = enforce ? enforceParams(decoded.params, ctx.signature?.params) : (decoded.params as ModelParams);
     const output = await ctx.predictor.predict(input, params);
     const info = { modelName: ctx.modelName, modelVersion: ctx.modelVersion, id: request.id || randomUUID() };
     return encodeV2Response(output, info, request.outputs);

@@ -1,11 +1,17 @@
 // Owns the V2 gRPC server (`inference.GRPCInferenceService`) over the shared V2 core, with errors as gRPC status codes (OIP spec §3.10–3.11).
 
-import { Server, ServerCredentials, status as GrpcStatus, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, setLogger, status as GrpcStatus, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { createDataplane } from './dataplane.js';
 import { loadInferencePackage } from './grpc-proto.js';
 import { fromProtoRequest, toProtoResponse, type ProtoInferRequest } from './_grpc-messages.js';
 import { v2Error } from './render.js';
 import type { V2Context } from './context.js';
+import { listenError } from '../listen-error.js';
+import { silentLogger } from '../../logger.js';
+import { requestIdOf } from '../request-id.js';
+
+/** The service's path prefix, as gRPC calls are addressed (`/inference.GRPCInferenceService/ModelInfer`). */
+const SERVICE_PATH = '/inference.GRPCInferenceService/';
 
 /** A running gRPC server. */
 export interface GrpcServerHandle {
@@ -57,14 +63,26 @@ function address(host: string, port: number): string {
  * as the V2 REST routes; messages up to `ctx.bodyLimitBytes` are accepted.
  */
 export async function startGrpcServer(ctx: V2Context, host: string, port: number): Promise<GrpcServerHandle> {
-  const log = ctx.log ?? ((m: string) => console.error(m));
+  const logger = ctx.logger ?? silentLogger;
+  // grpc-js prints its own diagnostics on the console (e.g. a bind failure that listenError
+  // already reports in one line): route them to this server's log, at debug.
+  setLogger({ error: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), info: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), debug: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`) });
   const dp = createDataplane(ctx);
   const service = loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition;
 
   /** A unary handler: resolves the answer or sends the error as a gRPC status. */
   const unary = (method: string, answer: (req: never) => unknown): Unary => (call, callback) => {
     const started = performance.now();
-    const done = (code: GrpcStatus): void => ctx.onGrpcCall?.(method, GrpcStatus[code], (performance.now() - started) / 1000);
+    // The client's x-request-id (or a new one) names the call in the logs and comes back as metadata.
+    const requestId = requestIdOf(call.metadata.get('x-request-id')[0]);
+    const echo = new Metadata();
+    echo.set('x-request-id', requestId);
+    call.sendMetadata(echo);
+    const done = (code: GrpcStatus): void => {
+      const seconds = (performance.now() - started) / 1000;
+      ctx.onGrpcCall?.(method, GrpcStatus[code], seconds);
+      logger.access({ method: 'POST', path: SERVICE_PATH + method, status: 200, durationMs: seconds * 1000, requestId, grpcStatus: GrpcStatus[code] });
+    };
     Promise.resolve()
       .then(() => answer(call.request as never))
       .then(
@@ -73,7 +91,7 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
           callback(null, value);
         },
         (err) => {
-          const e = v2Error(err, log);
+          const e = v2Error(err, logger, requestId);
           done(grpcCode(e.status));
           callback({ code: grpcCode(e.status), details: e.message, name: 'Error', message: e.message });
         },
@@ -105,7 +123,7 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
   });
   server.addService(service, handlers);
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address(host, port), ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(address(host, port), ServerCredentials.createInsecure(), (err, p) => (err ? reject(listenError('gRPC', host, port, err, '--grpc-port')) : resolve(p)));
   });
   return {
     port: bound,

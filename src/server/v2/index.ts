@@ -5,7 +5,7 @@ import type { GrpcServerHandle } from './grpc.js';
 
 export type { V2Context } from './context.js';
 export type { GrpcServerHandle } from './grpc.js';
-export { createV2Routes, type V2Routes } from './routes.js';
+export { createV2Routes, v2RouteTemplate, UNMATCHED_ROUTE, type V2Routes } from './routes.js';
 export { defaultModelName, defaultModelVersion, FALLBACK_MODEL_NAME } from './model-name.js';
 
 /**

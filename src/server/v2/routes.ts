@@ -8,16 +8,53 @@ import type { HttpAnswer } from '../render.js';
 import { createDataplane, type V2Dataplane } from './dataplane.js';
 import { renderV2Error } from './render.js';
 import type { V2Context } from './context.js';
+import { silentLogger } from '../../logger.js';
 
 /** The V2 routes: a handler for every path under `/v2`, and the model metadata they publish. */
 export interface V2Routes {
   /** Answers a request whose path is `/v2` or starts with `/v2/` and returns true; returns false (and does nothing) for other paths. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, path: string, requestId?: string): boolean;
+  /** The route template serving `path` (`/v2/models/{name}/infer`), or UNMATCHED_ROUTE: a bounded metric label. */
+  template(path: string): string;
   /** The model metadata (`GET /v2/models/{name}`). */
   readonly metadata: V2ModelMetadata;
 }
 
+/** The fixed paths under `/v2` (after routePath), each a route of its own. */
+const FIXED_PATHS = { '': true, 'health/live': true, 'health/ready': true, models: true, 'repository/index': true } as const;
+
+/** The template of every V2 path no route serves (one metric label, however many paths clients invent). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** The path under `/v2` without its outer slashes (`/v2/models/x/` → `models/x`), as the routes match it. */
+function routePath(path: string): string {
+  return path.slice(3).replace(/^\/+|\/+$/g, '');
+}
+
+/**
+ * The route template of a V2 path, for metric labels: `/v2/health/ready`, `/v2/models/{name}`,
+ * `/v2/models/{name}/versions/{version}/infer`, ...; UNMATCHED_ROUTE for anything else. Clients
+ * choose paths freely, so labels must never be the raw path.
+ */
+export function v2RouteTemplate(path: string): string {
+  if (path !== '/v2' && !path.startsWith('/v2/')) return UNMATCHED_ROUTE;
+  const rest = routePath(path);
+  if (Object.hasOwn(FIXED_PATHS, rest)) return rest === '' ? '/v2' : `/v2/${rest}`;
+  const parts = rest.split('/');
+  if (parts[0] !== 'models' || parts.length < 2 || parts[1] === '') return UNMATCHED_ROUTE;
+  let template = '/v2/models/{name}';
+  let tail = parts.slice(2);
+  if (tail[0] === 'versions') {
+    if (tail.length < 2) return UNMATCHED_ROUTE;
+    template += '/versions/{version}';
+    tail = tail.slice(2);
+  }
+  if (tail.length === 0) return template;
+  return tail.length === 1 && (tail[0] === 'ready' || tail[0] === 'infer') ? `${template}/${tail[0]}` : UNMATCHED_ROUTE;
+}
+
 type Handler = (req: IncomingMessage) => Promise<HttpAnswer> | HttpAnswer;
+
 type Route = { methods: readonly string[]; handle: Handler };
 
 const JSON_TYPE = 'application/json';
@@ -87,11 +124,11 @@ function modelRoute(dp: V2Dataplane, read: ReadRequest, name: string, rest: stri
 
 /** Creates the V2 REST routes over the served model. */
 export function createV2Routes(ctx: V2Context): V2Routes {
-  const log = ctx.log ?? ((m: string) => console.error(m));
+  const logger = ctx.logger ?? silentLogger;
   const dp = createDataplane(ctx);
   const read = requestReader(ctx.bodyLimitBytes);
 
-  const fixed: Record<string, Route> = {
+  const fixed: Record<keyof typeof FIXED_PATHS, Route> = {
     '': { methods: ['GET', 'HEAD'], handle: () => json(200, dp.serverMetadata()) },
     'health/live': { methods: ['GET', 'HEAD'], handle: () => health(dp.live(), { live: true }, 'The server is not live.') },
     'health/ready': { methods: ['GET', 'HEAD'], handle: () => health(dp.ready(), { ready: true }, 'The model is not ready.') },
@@ -108,17 +145,17 @@ export function createV2Routes(ctx: V2Context): V2Routes {
   };
 
   const route = (path: string): Route | undefined => {
-    const rest = path.slice(3).replace(/^\/+|\/+$/g, '');
-    if (Object.hasOwn(fixed, rest)) return fixed[rest];
+    const rest = routePath(path);
+    if (Object.hasOwn(fixed, rest)) return fixed[rest as keyof typeof FIXED_PATHS];
     const parts = rest.split('/');
     if (parts[0] === 'models' && parts.length >= 2 && parts[1] !== '') return modelRoute(dp, read, decodeSegment(parts[1]), parts.slice(2));
     return undefined;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+  const handle = (req: IncomingMessage, res: ServerResponse, path: string, requestId?: string): boolean => {
     if (path !== '/v2' && !path.startsWith('/v2/')) return false;
     const head = req.method === 'HEAD';
-    const fail = (err: unknown): void => send(res, renderV2Error(err, log), head);
+    const fail = (err: unknown): void => send(res, renderV2Error(err, logger, requestId), head);
     try {
       const r = route(path);
       if (!r) {
@@ -140,5 +177,5 @@ export function createV2Routes(ctx: V2Context): V2Routes {
     return true;
   };
 
-  return { handle, metadata: dp.metadata };
+  return { handle, template: v2RouteTemplate, metadata: dp.metadata };
 }
