@@ -18,7 +18,8 @@ const USAGE = `Usage: node dist/bench/sklearn.js [--rounds N] [--rows N] [--reps
   --rows N     rows per batch call (default 10000)
   --reps N     timed batch calls per process, median taken (default 5)
   --calls N    timed one-row calls per process (default 300)
-  --model M    random_forest, hist_gradient_boosting, logistic_regression, column_transformer (repeatable; default all)
+  --model M    random_forest, hist_gradient_boosting, logistic_regression, column_transformer (repeatable; default these four),
+               or svc, kneighbors, kneighbors_kd_tree, gaussian_nb, pca_logistic (other families, only when named)
   --python P   a Python with scikit-learn, numpy and pandas (default: $MLSERVE_BENCH_PYTHON, ../.mlflow-venv/bin/python, python3)
   --dir DIR    cache of the generated models and rows (default: bench/sklearn-models.py's)
   --no-pin     do not pin the server child to CPU 0 and this process to CPU 1
@@ -28,6 +29,8 @@ Models and scikit-learn's timings come from bench/sklearn-models.py (threads lim
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MODELS = ['random_forest', 'hist_gradient_boosting', 'logistic_regression', 'column_transformer'];
+/** Models of the other families, timed when named with --model. */
+const OTHER_MODELS = ['svc', 'kneighbors', 'kneighbors_kd_tree', 'gaussian_nb', 'pca_logistic'];
 
 interface PyTiming {
   batch: { rows: number; medianSeconds: number; rowsPerSecond: number; rowsPerCpuSecond: number };
@@ -111,7 +114,7 @@ function main(): void {
   const reps = smoke ? 1 : int(values.reps, 5);
   const calls = smoke ? 5 : int(values.calls, 300);
   const models = values.model?.length ? values.model : MODELS;
-  for (const m of models) if (!MODELS.includes(m)) throw new Error(`unknown --model ${m}; one of ${MODELS.join(', ')}`);
+  for (const m of models) if (!MODELS.includes(m) && !OTHER_MODELS.includes(m)) throw new Error(`unknown --model ${m}; one of ${[...MODELS, ...OTHER_MODELS].join(', ')}`);
   const python = findPython(values.python);
   if (!python) {
     process.stdout.write('sklearn bench skipped: no Python with scikit-learn, numpy and pandas (give one with --python)\n');

@@ -25,6 +25,11 @@ import * as tree from './tree.js';
 import * as xgboost from './xgboost.js';
 
 // SVM, neighbours, naive Bayes, clustering, decomposition
+import * as cluster from './cluster.js';
+import * as decomposition from './decomposition.js';
+import * as naiveBayes from './naive-bayes.js';
+import * as neighbors from './neighbors.js';
+import * as svm from './svm.js';
 
 
 /** Builders by fully qualified class name. */
@@ -113,6 +118,22 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorBuilder>> = {
   'sklearn.dummy.DummyRegressor': dummy.dummyRegressor,
 
   // SVM, neighbours, naive Bayes, clustering, decomposition: svm.ts, neighbors.ts, naive-bayes.ts, cluster.ts, decomposition.ts
+  'sklearn.svm._classes.SVC': svm.svc,
+  'sklearn.svm._classes.NuSVC': svm.nuSvc,
+  'sklearn.svm._classes.SVR': svm.svr,
+  'sklearn.svm._classes.NuSVR': svm.nuSvr,
+  'sklearn.svm._classes.OneClassSVM': svm.oneClassSvm,
+  'sklearn.neighbors._classification.KNeighborsClassifier': neighbors.kNeighborsClassifier,
+  'sklearn.neighbors._regression.KNeighborsRegressor': neighbors.kNeighborsRegressor,
+  'sklearn.naive_bayes.GaussianNB': naiveBayes.gaussianNb,
+  'sklearn.naive_bayes.MultinomialNB': naiveBayes.multinomialNb,
+  'sklearn.naive_bayes.ComplementNB': naiveBayes.complementNb,
+  'sklearn.naive_bayes.BernoulliNB': naiveBayes.bernoulliNb,
+  'sklearn.cluster._kmeans.KMeans': cluster.kmeans,
+  'sklearn.cluster._kmeans.MiniBatchKMeans': cluster.kmeans,
+  'sklearn.decomposition._pca.PCA': decomposition.pca,
+  'sklearn.decomposition._incremental_pca.IncrementalPCA': decomposition.pca,
+  'sklearn.decomposition._truncated_svd.TruncatedSVD': decomposition.truncatedSvd,
 
   // Wrappers of other libraries (XGBoost, LightGBM): xgboost.ts, lightgbm.ts
   'xgboost.sklearn.XGBClassifier': xgboost.xgbClassifier,
