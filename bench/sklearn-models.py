@@ -10,9 +10,18 @@ model folders, with the rows both sides score:
   column_transformer      Pipeline(ColumnTransformer(StandardScaler on 6 numbers,
                           OneHotEncoder(handle_unknown='ignore') on 3 strings), LogisticRegression)
 
+and, timed only when asked for (--model), other families on the same numeric features:
+
+  svc                     SVC(probability=True), RBF kernel, 3 classes
+  kneighbors              KNeighborsClassifier(n_neighbors=5), brute force (20 features)
+  kneighbors_kd_tree      KNeighborsClassifier(n_neighbors=5, weights='distance') on 8 features: a KD tree
+  gaussian_nb             GaussianNB, 3 classes
+  pca_logistic            Pipeline(StandardScaler, PCA(10, whiten=True), LogisticRegression)
+
 and times scikit-learn's `predict` on them the way MLflow's pyfunc calls it (a pandas DataFrame):
-10,000 rows per call (median over rounds, rows/s) and one row per call (median and p90 over many
-calls: the per-request cost a user of `mlflow models serve` pays). Prints one JSON object.
+10,000 rows per call (median over rounds, rows/s by wall clock and by CPU time) and one row per call
+(median and p90 over many calls, and the median CPU time of a call: the per-request cost a user of
+`mlflow models serve` pays). Prints one JSON object.
 
   python bench/sklearn-models.py prepare [--dir D]              # models + rows, cached; prints the manifest
   python bench/sklearn-models.py time [--dir D] [--model M ...] # times; prints JSON
@@ -61,8 +70,10 @@ import sklearn  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
-MODELS = ["random_forest", "hist_gradient_boosting", "logistic_regression", "column_transformer"]
-FORMAT = 2  # bump when the models or rows change, to invalidate caches
+DEFAULT_MODELS = ["random_forest", "hist_gradient_boosting", "logistic_regression", "column_transformer"]
+OTHER_MODELS = ["svc", "kneighbors", "kneighbors_kd_tree", "gaussian_nb", "pca_logistic"]
+MODELS = DEFAULT_MODELS + OTHER_MODELS
+FORMAT = 3  # bump when the models or rows change, to invalidate caches
 N_FEATURES = 20
 N_TRAIN = 2000
 
@@ -112,6 +123,30 @@ def train(name, rng):
         return HistGradientBoostingClassifier(max_iter=100, random_state=0).fit(X, (y == 0).astype(int)), numeric
     if name == "logistic_regression":
         return LogisticRegression(max_iter=500).fit(X, y), numeric
+    return train_other(name, X, y)
+
+
+def train_other(name, X, y):
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    if name == "svc":
+        return SVC(probability=True, random_state=0).fit(X, y), numeric
+    if name == "kneighbors":
+        return KNeighborsClassifier(n_neighbors=5).fit(X, y), numeric
+    if name == "kneighbors_kd_tree":
+        cols = [f"f{i}" for i in range(8)]
+        return KNeighborsClassifier(n_neighbors=5, weights="distance").fit(X[cols], y), lambda rng, n: numeric(rng, n)[cols]
+    if name == "gaussian_nb":
+        return GaussianNB().fit(X, y), numeric
+    if name == "pca_logistic":
+        model = Pipeline([("scale", StandardScaler()), ("pca", PCA(n_components=10, whiten=True)), ("clf", LogisticRegression(max_iter=500))])
+        return model.fit(X, y), numeric
     raise ValueError(name)
 
 
@@ -208,24 +243,28 @@ def time_model(entry, rounds, calls):
     batch = frame(entry["rows"])
     one = frame(entry["one"])
     model.predict(batch.head(100))  # warm-up
-    batch_s = []
+    batch_s, batch_cpu = [], []
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model.predict(batch)
         batch_s.append(time.perf_counter() - t0)
+        batch_cpu.append(time.process_time() - c0)
     for _ in range(10):
         model.predict(one)
-    single = []
+    single, single_cpu = [], []
     for _ in range(calls):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model.predict(one)
         single.append(time.perf_counter() - t0)
+        single_cpu.append(time.process_time() - c0)
     single.sort()
     med = statistics.median(batch_s)
     return {
-        "batch": {"rows": len(batch), "seconds": batch_s, "medianSeconds": med, "rowsPerSecond": len(batch) / med},
+        "batch": {"rows": len(batch), "seconds": batch_s, "medianSeconds": med, "rowsPerSecond": len(batch) / med,
+                  "cpuSeconds": batch_cpu, "rowsPerCpuSecond": len(batch) / statistics.median(batch_cpu)},
         "single": {"calls": calls, "medianMs": statistics.median(single) * 1e3,
-                   "p90Ms": single[int(0.9 * (calls - 1))] * 1e3},
+                   "p90Ms": single[int(0.9 * (calls - 1))] * 1e3,
+                   "cpuMedianMs": statistics.median(single_cpu) * 1e3},
     }
 
 
@@ -244,7 +283,7 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000, help="rows per batch call (default 10000)")
     ap.add_argument("--rounds", type=int, default=5, help="batch calls timed (default 5)")
     ap.add_argument("--calls", type=int, default=300, help="single-row calls timed (default 300)")
-    ap.add_argument("--model", nargs="*", choices=MODELS, help="time only these (default all)")
+    ap.add_argument("--model", nargs="*", choices=MODELS, help=f"time only these (default {', '.join(DEFAULT_MODELS)})")
     ap.add_argument("--threads", type=int, default=1, help="OpenMP/BLAS threads (default 1)")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes: does it still run?")
     args = ap.parse_args()
@@ -257,7 +296,7 @@ def main():
               "python": platform.python_version(), "threads": args.threads, "threadpools": threadpools(),
               "dir": str(root), "manifest": manifest}
     if args.command in ("time", "all"):
-        result["timings"] = {m: time_model(manifest["models"][m], args.rounds, args.calls) for m in (args.model or MODELS)}
+        result["timings"] = {m: time_model(manifest["models"][m], args.rounds, args.calls) for m in (args.model or DEFAULT_MODELS)}
     print(json.dumps(result, indent=1))
     if args.smoke:
         shutil.rmtree(root, ignore_errors=True)

@@ -138,7 +138,7 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
     const pool = createWorkerPool({ modelDir: dir, size: workers, logger, onRestart: () => metrics.workerRestarts.inc() });
     await pool.start();
     base = pool;
-    batchable = flavor.conf.batchable === true;
+    batchable = flavor.batchable;
   }
   const batching = options.batching && batchable;
   const observeBatchRequests = metrics.batchRequests.bind({});

@@ -29,6 +29,8 @@ export interface FlavorLoadContext {
    * model configures them; undefined lets the flavor choose.
    */
   readonly threads?: number;
+  /** Every flavor section of the MLmodel file (the sklearn flavor reads `python_function.predict_fn`). */
+  readonly flavors?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Where the flavor reports what people should know (e.g. outputs it leaves out). @default silentLogger */
   readonly logger?: Logger;
 }

@@ -12,6 +12,7 @@ export { readMLmodel, type MLmodel };
 const FLAVORS: Record<string, () => Promise<ModelFlavor>> = {
   js_function: async () => (await import('../flavors/js/index.js')).jsFunctionFlavor,
   onnx: async () => (await import('../flavors/onnx/index.js')).onnxFlavor,
+  sklearn: async () => (await import('../flavors/sklearn/index.js')).sklearnFlavor,
   xgboost: async () => (await import('../flavors/xgboost/index.js')).xgboostFlavor,
   lightgbm: async () => (await import('../flavors/lightgbm/index.js')).lightgbmFlavor,
 };
@@ -22,6 +23,9 @@ export const SUPPORTED_FLAVORS = Object.keys(FLAVORS);
 /** Flavors whose inference already runs off the main thread (each instance owns a worker). */
 const OFF_THREAD = new Set(['onnx']);
 
+/** Flavors whose models always predict rows independently, so requests can be merged into one call. */
+const ROW_WISE = new Set(['sklearn']);
+
 /** The flavor mlserve will use for a model, and how it runs. */
 export interface FlavorChoice {
   readonly name: string;
@@ -29,6 +33,8 @@ export interface FlavorChoice {
   readonly offThread: boolean;
   /** The flavor's MLmodel section. */
   readonly conf: Readonly<Record<string, unknown>>;
+  /** True when requests may be merged into one model call (the flavor's models are row-wise, or MLmodel says `batchable: true`). */
+  readonly batchable: boolean;
 }
 
 /** Chooses the first flavor mlserve supports; throws MLflow's error when there is none. */
@@ -41,7 +47,8 @@ export function chooseFlavor(mlmodel: MLmodel): FlavorChoice {
       `No suitable flavor backend was found for the model. It has flavors [${found.join(', ')}]; mlserve serves [${SUPPORTED_FLAVORS.join(', ')}].`,
     );
   }
-  return { name, offThread: OFF_THREAD.has(name), conf: mlmodel.flavors[name] ?? {} };
+  const conf = mlmodel.flavors[name] ?? {};
+  return { name, offThread: OFF_THREAD.has(name), conf, batchable: ROW_WISE.has(name) || conf.batchable === true };
 }
 
 /** A model ready to serve. */
@@ -72,7 +79,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const flavor = await FLAVORS[name]();
   let loaded: LoadedFlavorModel;
   try {
-    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, signature: mlmodel.signature, threads: options.threads, logger: options.logger });
+    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, flavors: mlmodel.flavors, signature: mlmodel.signature, threads: options.threads, logger: options.logger });
   } catch (err) {
     if (err instanceof ServingError) throw err;
     throw new ModelLoadError(`Failed to load the ${name} model in ${mlmodel.path}: ${(err as Error)?.message ?? String(err)}`, { cause: err });

@@ -37,22 +37,34 @@ describe('choosing the engine', () => {
     await assert.rejects(openEngine(model('onnx'), 'auto', unsupported(new UnsupportedModelError('nope')), python), /nope/);
   });
 
+  it('a failed fallback says both why the model cannot run natively and why Python could not take it', async () => {
+    const err = new UnsupportedModelError('not natively', ['function __main__.<lambda> at step fn']);
+    const noMlflow = async () => {
+      throw new ModelLoadError("The Python interpreter 'python3' cannot import mlflow.");
+    };
+    await assert.rejects(openEngine(model('sklearn', 'python_function'), 'auto', unsupported(err), noMlflow), (e: ServingError) => {
+      assert.ok(e instanceof ModelLoadError);
+      assert.match(e.message, /^mlserve cannot evaluate this sklearn model natively \(function __main__\.<lambda> at step fn\), and the Python engine could not take it: The Python interpreter 'python3' cannot import mlflow\.$/);
+      return true;
+    });
+  });
+
   it('auto uses Python when no flavor runs natively', async () => {
-    const { choice } = await openEngine(model('sklearn', 'python_function'), 'auto', native, python);
-    assert.deepEqual(choice, { engine: 'python', flavor: 'python_function', reason: 'flavors [sklearn, python_function]: none runs natively' });
+    const { choice } = await openEngine(model('pytorch', 'python_function'), 'auto', native, python);
+    assert.deepEqual(choice, { engine: 'python', flavor: 'python_function', reason: 'flavors [pytorch, python_function]: none runs natively' });
   });
 
   it('answers MLflow\'s "No suitable flavor backend" when nothing can serve the model', async () => {
-    await assert.rejects(openEngine(model('sklearn'), 'auto', native, python), (err: ServingError) => {
+    await assert.rejects(openEngine(model('pytorch'), 'auto', native, python), (err: ServingError) => {
       assert.equal(err.errorCode, 'RESOURCE_DOES_NOT_EXIST');
-      assert.match(err.message, /^No suitable flavor backend was found for the model\. It has flavors \[sklearn\]/);
+      assert.match(err.message, /^No suitable flavor backend was found for the model\. It has flavors \[pytorch\]/);
       return true;
     });
   });
 
   it('native never falls back; python always uses Python', async () => {
     await assert.rejects(openEngine(model('onnx', 'python_function'), 'native', unsupported(new UnsupportedModelError('nope')), python), /nope/);
-    await assert.rejects(openEngine(model('sklearn', 'python_function'), 'native', native, python), /No suitable flavor backend/);
+    await assert.rejects(openEngine(model('pytorch', 'python_function'), 'native', native, python), /No suitable flavor backend/);
     const { choice } = await openEngine(model('onnx', 'python_function'), 'python', native, python);
     assert.deepEqual(choice, { engine: 'python', flavor: 'python_function', reason: 'requested with --engine python' });
     await assert.rejects(openEngine(model('onnx'), 'python', native, python), /--engine python needs the python_function flavor; this model has flavors \[onnx\]/);

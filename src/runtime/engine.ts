@@ -71,10 +71,18 @@ export async function openEngine<T>(
     if (requested === 'native' || !hasPyfunc) throw noBackend(mlmodel);
     return python(`flavors ${flavorsOf(mlmodel)}: none runs natively`);
   }
+  let detail: string;
   try {
     return { value: await startNative(native), choice: { engine: 'native', flavor: native, reason: `flavor ${native}` } };
   } catch (err) {
     if (requested === 'native' || !hasPyfunc || !isUnsupportedModel(err)) throw err;
-    return python(`flavor ${native}: ${unsupportedDetail(err)}`);
+    detail = unsupportedDetail(err);
+  }
+  try {
+    return await python(`flavor ${native}: ${detail}`);
+  } catch (err) {
+    // The user needs both halves: what mlserve could not evaluate, and why Python could not take over.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ModelLoadError(`mlserve cannot evaluate this ${native} model natively (${detail}), and the Python engine could not take it: ${why}`, { cause: err });
   }
 }

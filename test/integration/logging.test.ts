@@ -70,7 +70,7 @@ describe('server logs', () => {
       assert.match(messages[0], /listening at http:\/\/127\.0\.0\.1:\d+; loading /);
       assert.ok(messages.some((m) => m.startsWith('loading the js_function model in ')), messages.join('\n'));
       const ready = messages.find((m) => m.startsWith('ready in '));
-      assert.ok(ready?.includes(`serving ${dir} (js_function, 1 worker`) && ready.includes(`at ${server.url}`), ready);
+      assert.ok(ready?.includes(`serving ${dir} (js_function, engine native, 1 worker`) && ready.includes(`at ${server.url}`), ready);
     } finally {
       await server.close();
     }

@@ -18,7 +18,7 @@ function examples(port: number): { path: string; body: string; answer?: string }
 }
 
 describe('README examples', () => {
-  for (const [port, model] of [[5000, 'examples/iris'], [5001, 'examples/js-linear'], [5002, 'test/fixtures/lightgbm/multiclass']] as const) {
+  for (const [port, model] of [[5000, 'examples/iris'], [5001, 'examples/js-linear'], [5002, 'test/fixtures/lightgbm/multiclass'], [5003, 'test/fixtures/sklearn/v1.6.1/onehot-ignore.predict.cloudpickle5/model']] as const) {
     it(`every curl example for ${model} answers 200 (and as documented where the README shows the answer)`, async () => {
       const found = examples(port);
       assert.ok(found.length >= (port === 5000 ? 5 : 1), `found ${found.length} examples for port ${port}`);

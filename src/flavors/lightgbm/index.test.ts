@@ -54,18 +54,35 @@ describe('lightgbm flavor', () => {
     assert.equal((await load(dir)).info.modelClass, 'lightgbm.basic.Booster');
   });
 
-  it('refuses scikit-learn estimators (pickles) with UnsupportedModelError pointing to the sklearn engine', async () => {
+  it('serves a pickled LGBMClassifier (model_class lightgbm.sklearn.*) through the sklearn engine: its predict, labels and all', async () => {
+    // The pickle mlflow.sklearn saved for the scikit-learn fixtures is the object mlflow.lightgbm pickles too.
+    const sk = fileURLToPath(new URL('../../../../test/fixtures/sklearn/v1.6.1/lgbm-classifier.predict.cloudpickle5/', import.meta.url));
     const dir = variant('sklearn', 'binary', (d) => {
       writeFileSync(join(d, 'MLmodel'), 'flavors:\n  lightgbm:\n    data: model.pkl\n    model_class: lightgbm.sklearn.LGBMClassifier\n');
-      writeFileSync(join(d, 'model.pkl'), Buffer.from([0x80, 0x05]));
+      cpSync(join(sk, 'model/model.pkl'), join(d, 'model.pkl'));
     });
-    await assert.rejects(load(dir), (err: unknown) => {
+    const request = JSON.parse(readFileSync(join(sk, 'request.json'), 'utf8')).dataframe_split as { columns: string[]; data: number[][] };
+    const x = new Frame(request.columns.map((name, j) => ({ name, dtype: 'float64' as const, values: Float64Array.from(request.data, (r) => r[j] ?? NaN) })));
+    const out = (await (await load(dir)).predict(x, null)) as Tensor;
+    const expected = JSON.parse(readFileSync(join(sk, 'expected.json'), 'utf8')).output as { values: string[] };
+    assert.deepEqual(Array.from(out.data as ArrayLike<unknown>), expected.values);
+  });
+
+  it("refuses estimator classes it does not evaluate, and pickles that are not the MLmodel's class or not pickles", async () => {
+    const write = (name: string, modelClass: string, bytes: Uint8Array) =>
+      variant(name, 'binary', (d) => {
+        writeFileSync(join(d, 'MLmodel'), `flavors:\n  lightgbm:\n    data: model.pkl\n    model_class: ${modelClass}\n`);
+        writeFileSync(join(d, 'model.pkl'), bytes);
+      });
+    await assert.rejects(load(write('dask', 'lightgbm.dask.DaskLGBMClassifier', Buffer.from([0x80, 0x05]))), (err: unknown) => {
       assert.ok(err instanceof UnsupportedModelError, String(err));
-      assert.match(err.message, /model\.pkl is a lightgbm\.sklearn\.LGBMClassifier/);
-      assert.match(err.message, /handled by the sklearn engine or the Python worker/);
-      assert.deepEqual(err.unsupported, ['lightgbm.sklearn.LGBMClassifier (model.pkl)']);
+      assert.match(err.message, /model\.pkl is a lightgbm\.dask\.DaskLGBMClassifier/);
+      assert.match(err.message, /--engine python/);
       return true;
     });
+    await assert.rejects(load(write('truncated', 'lightgbm.sklearn.LGBMClassifier', Buffer.from([0x80, 0x05]))), (err: unknown) => err instanceof ModelLoadError && /truncated|Could not read/.test(err.message));
+    const sk = fileURLToPath(new URL('../../../../test/fixtures/sklearn/v1.6.1/lgbm-regressor.predict.pickle4/model/model.pkl', import.meta.url));
+    await assert.rejects(load(write('other', 'lightgbm.sklearn.LGBMClassifier', readFileSync(sk))), (err: unknown) => err instanceof ModelLoadError && /holds a lightgbm\.sklearn\.LGBMRegressor/.test(err.message));
   });
 
   it('fails to load a missing model file, naming it', async () => {

@@ -2,11 +2,12 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ModelLoadError, UnsupportedModelError } from '../../errors.js';
+import { ModelLoadError } from '../../errors.js';
 import { Tensor } from '../../data/tensor.js';
 import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput } from '../types.js';
 import { featureRows } from './features.js';
 import { type LightGBMModel, parseLightGBMModel } from './model.js';
+import type { LoadedLightGBMEstimator } from './sklearn-estimator.js';
 
 export { type LightGBMModel, type LightGBMPredictOptions, parseLightGBMModel } from './model.js';
 export { featureRows } from './features.js';
@@ -38,27 +39,20 @@ export interface LoadedLightGBMModel extends LoadedFlavorModel {
 /**
  * The `lightgbm` flavor. `load` reads `flavors.lightgbm` (`data`, `model_class`): a Booster's
  * text model (`model.lgb`) is parsed and its trees flattened; a scikit-learn estimator
- * (`lightgbm.sklearn.*`, a cloudpickle `model.pkl`) is refused with UnsupportedModelError.
- * `predict` answers `Booster.predict(df)`: float64 `[N]`, or `[N, K]` for multiclass objectives.
+ * (`lightgbm.sklearn.*`, a cloudpickle `model.pkl`) is read and evaluated by the sklearn engine.
+ * `predict` answers `Booster.predict(df)`: float64 `[N]`, or `[N, K]` for multiclass objectives
+ * (an estimator: its `predict(df)`).
  * See docs/lightgbm.md.
  */
 export const lightgbmFlavor: ModelFlavor = {
   name: 'lightgbm',
-  async load(ctx: FlavorLoadContext): Promise<LoadedLightGBMModel> {
+  async load(ctx: FlavorLoadContext): Promise<LoadedLightGBMModel | LoadedLightGBMEstimator> {
     const conf = ctx.flavorConf;
     const modelClass = typeof conf.model_class === 'string' && conf.model_class !== '' ? conf.model_class : BOOSTER_CLASS;
     const data = typeof conf.data === 'string' && conf.data !== '' ? conf.data : modelClass === BOOSTER_CLASS ? 'model.lgb' : 'model.pkl';
     const modelFile = join(ctx.modelPath, data);
-    if (modelClass !== BOOSTER_CLASS) {
-      // mlflow.lightgbm saves anything but a Booster with cloudpickle (_save_model).
-      throw new UnsupportedModelError(
-        `The LightGBM model ${modelFile} is a ${modelClass}, saved by MLflow as a cloudpickle of the scikit-learn estimator. ` +
-          `mlserve's native LightGBM engine reads Booster text models (model_class ${BOOSTER_CLASS}); ` +
-          'scikit-learn-API pickles are handled by the sklearn engine or the Python worker, not by this flavor. ' +
-          'To serve it natively, log the booster instead: mlflow.lightgbm.log_model(model.booster_, ...).',
-        [`${modelClass} (${data})`],
-      );
-    }
+    // mlflow.lightgbm saves anything but a Booster with cloudpickle (_save_model): the sklearn engine reads it.
+    if (modelClass !== BOOSTER_CLASS) return (await import('./sklearn-estimator.js')).loadEstimatorPickle(modelFile, modelClass);
     let text: string;
     try {
       text = await readFile(modelFile, 'utf8');

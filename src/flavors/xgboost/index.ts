@@ -1,16 +1,15 @@
 // Owns the `xgboost` flavor: loads MLflow XGBoost model directories (JSON/UBJSON) and evaluates them natively (spec §6.7).
 
 import { join } from 'node:path';
-import { ModelLoadError, ServingError } from '../../errors.js';
+import { ModelLoadError } from '../../errors.js';
 import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput, ModelParams } from '../types.js';
-import { predictLeaves, predictMargins } from './engine.js';
 import { DEFAULT_MODEL_CLASS, type Estimator, readEstimator } from './estimator.js';
 import { type FeatureLayout, featureSource } from './features.js';
 import { ModelFormatError } from './fields.js';
 import { type Learner, readLearner } from './learner.js';
 import { readModelFile, type XgbFileFormat } from './model-file.js';
-import { classifierLabels, classifierProba, valuesTensor } from './outputs.js';
-import { parsePredictMethod, type PredictMethod, type PredictOptions, readPredictOptions } from './params.js';
+import { parsePredictMethod, type PredictMethod, readPredictOptions } from './params.js';
+import { featureLayout, predictLearner, probabilitiesDefined } from './predict.js';
 
 /** What a loaded XGBoost model reports about itself. */
 export interface XGBoostModelInfo {
@@ -92,10 +91,6 @@ function readDefaultMethod(value: unknown, learner: Learner, estimator: Estimato
   return method;
 }
 
-function probabilitiesDefined(learner: Learner, estimator: Estimator): boolean {
-  return estimator.kind === 'classifier' || (estimator.kind === 'booster' && learner.objective.task !== 'other');
-}
-
 class XGBoostModel implements LoadedXGBoostModel {
   readonly info: XGBoostModelInfo;
   /** Rows are independent: requests can be concatenated. */
@@ -108,55 +103,11 @@ class XGBoostModel implements LoadedXGBoostModel {
     this.#learner = learner;
     this.#estimator = estimator;
     this.info = info;
-    this.#layout = {
-      numFeature: learner.numFeature,
-      numCols: learner.numCols,
-      names: learner.featureNames,
-      missing: estimator.kind === 'booster' ? NaN : estimator.missing,
-      // Booster models go through DMatrix (which rejects infinities); estimators through inplace_predict.
-      rejectInfinity: estimator.kind === 'booster',
-    };
+    this.#layout = featureLayout(learner, estimator);
   }
 
   async predict(input: ModelInput, params: ModelParams): Promise<unknown> {
-    const isBooster = this.#estimator.kind === 'booster';
-    const opts = readPredictOptions(params, isBooster, this.info.defaultMethod);
-    const x = featureSource(input, this.#layout);
-    const rounds = this.#rounds(opts);
-    const n = x.numRows;
-    if (opts.predLeaf) {
-      const leaves = predictLeaves(this.#learner, x, rounds);
-      return valuesTensor(leaves.values, n, leaves.width);
-    }
-    const margins = predictMargins(this.#learner, x, rounds);
-    const k = this.#learner.numGroups;
-    if (opts.method === 'margin') return valuesTensor(margins, n, k, opts.strictShape);
-    const objective = this.#learner.objective;
-    const proba = opts.method === 'predict_proba';
-    if (proba && !probabilitiesDefined(this.#learner, this.#estimator)) {
-      throw new ServingError('INVALID_PARAMETER_VALUE', `mlserve_predict=predict_proba needs a classifier; this model's objective is ${objective.name}`);
-    }
-    // multi:softmax's transform returns a new array and leaves the margins for predict_proba.
-    const { values, width } = objective.transform(margins, n, k);
-    const nClasses = this.#estimator.nClasses ?? (this.#learner.numClass || 2);
-    if (proba) return classifierProba(values, width, margins, k, n, nClasses, objective);
-    if (this.#estimator.kind === 'classifier') return classifierLabels(values, n, width, nClasses, objective, this.#estimator.labels);
-    return valuesTensor(values, n, width, opts.strictShape);
-  }
-
-  /** The boosting rounds to use: iteration_range, else ntree_limit, else an estimator's best_iteration. */
-  #rounds(opts: PredictOptions): readonly [number, number] | undefined {
-    const booster = this.#learner.booster;
-    if (opts.ntreeLimit) {
-      if (opts.iterationRange && opts.iterationRange[1] !== 0) {
-        throw new ServingError('INVALID_PARAMETER_VALUE', 'Only one of `iteration_range` and `ntree_limit` can be non zero.');
-      }
-      const parallel = booster.kind === 'gblinear' ? 1 : booster.numParallelTree;
-      return [0, Math.floor(opts.ntreeLimit / parallel)];
-    }
-    if (opts.iterationRange && opts.iterationRange[1] !== 0) return opts.iterationRange;
-    const best = this.#estimator.bestIteration;
-    if (this.#estimator.kind !== 'booster' && best !== undefined && booster.kind !== 'gblinear') return [0, best + 1];
-    return opts.iterationRange;
+    const opts = readPredictOptions(params, this.#estimator.kind === 'booster', this.info.defaultMethod);
+    return predictLearner(this.#learner, this.#estimator, featureSource(input, this.#layout), opts);
   }
 }

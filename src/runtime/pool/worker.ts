@@ -51,7 +51,9 @@ const PARTIAL_MS = 20;
 async function main(): Promise<void> {
   let predictor;
   try {
-    predictor = directPredictor(await loadModel(config.modelDir, { logger: createLogger(config.log) }));
+    // Notices about the model (e.g. an untested library version) are written once, by the first worker; the others log errors only.
+    const logger = createLogger(config.index === 0 ? config.log : { ...config.log, level: 'error' });
+    predictor = directPredictor(await loadModel(config.modelDir, { logger }));
   } catch (err) {
     send({ kind: 'load-error', error: flatten(err) });
     return;
