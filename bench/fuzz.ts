@@ -4,12 +4,14 @@
 // over 5 s and peak RSS. Bounded in count and time; only 127.0.0.1 is contacted.
 
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServerChild, pinLoadGenerator, type ServerChild } from './_child.js';
 import { readRssMb } from './_rss.js';
 import { count, ms } from './_stats.js';
-import { fuzzCases } from '../test/helpers/fuzz-gen.js';
+import type { FuzzCase } from '../test/helpers/fuzz-gen.js';
 import { runFuzz, type FuzzOutcome } from '../test/helpers/fuzz-run.js';
 
 const USAGE = `Usage: node dist/bench/fuzz.js [--requests N] [--max-minutes M] [--concurrency C] [--seed S] [--smoke]
@@ -37,6 +39,59 @@ const seed = Number(values.seed ?? 1);
 console.log(`fuzz: ${count(total)} requests over ${MODELS.length} models, ${concurrency} in flight, seed ${seed}, at most ${maxMs / 60_000} min`);
 console.log(pinLoadGenerator(false).description);
 
+/**
+ * The cases of `model` from a generator thread (`_fuzz-cases.ts`), in order, a batch ahead: the
+ * sending thread only sends and times.
+ */
+function casesFromThread(seed: number, model: string): { next: () => Promise<FuzzCase>; close: () => Promise<number> } {
+  const worker = new Worker(new URL('./_fuzz-cases.js', import.meta.url), { workerData: { seed, model } });
+  const ready: FuzzCase[] = [];
+  const waiting: ((c: FuzzCase) => void)[] = [];
+  let asked = false;
+  const BATCH = 4;
+  const ask = (): void => {
+    if (asked) return;
+    asked = true;
+    worker.postMessage(BATCH);
+  };
+  worker.on('message', (batch: FuzzCase[]) => {
+    asked = false;
+    for (const c of batch) {
+      // Buffers arrive as Uint8Arrays.
+      const fixed: FuzzCase = c.kind === 'http' ? { ...c, body: Buffer.from(c.body.buffer, c.body.byteOffset, c.body.byteLength) } : c;
+      const w = waiting.shift();
+      if (w) w(fixed);
+      else ready.push(fixed);
+    }
+    if (ready.length < BATCH) ask();
+  });
+  ask();
+  return {
+    next: () => {
+      const c = ready.shift();
+      if (ready.length < BATCH) ask();
+      return c ? Promise.resolve(c) : new Promise((resolve) => waiting.push(resolve));
+    },
+    close: () => worker.terminate(),
+  };
+}
+
+/** A thread that GETs `<url>/ping` every second and posts the time each answer took. */
+function pingSampler(url: string): Worker {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    setInterval(() => {
+      const t = performance.now();
+      fetch(workerData + '/ping', { signal: AbortSignal.timeout(5000) }).then(
+        (res) => res.arrayBuffer().then(() => parentPort.postMessage({ ms: performance.now() - t, status: res.status })),
+        () => parentPort.postMessage({ failed: true }),
+      );
+    }, 1000);`;
+  return new Worker(code, { eval: true, workerData: url });
+}
+
+const loopLag = monitorEventLoopDelay({ resolution: 20 });
+loopLag.enable();
 const started = Date.now();
 const deadline = started + maxMs;
 const causes = new Map<string, number>();
@@ -58,26 +113,24 @@ for (let i = 0; i < MODELS.length; i++) {
   const port = Number(new URL(child.url).port);
   const grpcPort = Number(/grpc-port (\d+)/.exec(child.stderr())?.[1]);
   let alive = true;
-  const sampler = setInterval(() => {
+  // /ping is timed from a thread of its own: the generator building megabyte bodies on this thread
+  // must not count as the server's slowness.
+  const sampler = pingSampler(child.url);
+  sampler.on('message', (m: { ms?: number; status?: number; failed?: boolean }) => {
     const r = readRssMb(child.pid);
     if (r) peakRss = Math.max(peakRss, r.peak);
-    const pinged = performance.now();
-    fetch(`${child.url}/ping`, { signal: AbortSignal.timeout(5000) }).then(
-      (res) => {
-        worstPing = Math.max(worstPing, performance.now() - pinged);
-        if (res.status !== 200) causes.set(`/ping answered ${res.status}`, (causes.get(`/ping answered ${res.status}`) ?? 0) + 1);
-      },
-      () => {
-        if (child.exited()) alive = false;
-      },
-    );
-  }, 1000);
+    if (m.ms !== undefined) worstPing = Math.max(worstPing, m.ms);
+    if (m.status !== undefined && m.status !== 200) causes.set(`/ping answered ${m.status}`, (causes.get(`/ping answered ${m.status}`) ?? 0) + 1);
+    if (m.failed && child.exited()) alive = false;
+  });
   const modelStarted = Date.now();
-  const n = await runFuzz({ port, grpcPort }, fuzzCases(seed + i, [model]), {
+  const cases = casesFromThread(seed + i, model);
+  const n = await runFuzz({ port, grpcPort }, cases.next, {
     count: share,
     concurrency,
     timeoutMs: 30_000,
-    deadline,
+    // Each model gets its share of the time left, so a slow model does not starve the later ones.
+    deadline: Date.now() + (deadline - Date.now()) / (MODELS.length - i),
     stop: () => !alive,
     onOutcome: (o: FuzzOutcome, c) => {
       answers.set(o.answer, (answers.get(o.answer) ?? 0) + 1);
@@ -91,7 +144,8 @@ for (let i = 0; i < MODELS.length; i++) {
       slowest = Math.max(slowest, o.ms);
     },
   });
-  clearInterval(sampler);
+  await sampler.terminate();
+  await cases.close();
   sent += n;
   const r = readRssMb(child.pid);
   if (r) peakRss = Math.max(peakRss, r.peak);
@@ -109,6 +163,7 @@ for (const [cause, n] of [...causes].sort((a, b) => b[1] - a[1])) console.log(` 
 console.log(`  answers over ${SLOW_MS / 1000} s: ${slow} (slowest ${ms(slowest)} ms)${slow ? `; by family: ${[...slowFamilies].map(([f, n]) => `${f} ${n}`).join(', ')}` : ''}`);
 for (const s of slowCases.sort((a, b) => b.ms - a.ms).slice(0, 5)) console.log(`    ${ms(s.ms)} ms  ${s.what.replace(/\s+/g, ' ').slice(0, 200)}`);
 console.log(`  slowest /ping during the run (sampled every second): ${ms(worstPing)} ms`);
+console.log(`  the load generator's own event-loop delay (generating bodies, other work on the machine): p99 ${ms(loopLag.percentile(99) / 1e6)} ms, max ${ms(loopLag.max / 1e6)} ms; answer times include it`);
 console.log(`  peak RSS of a server: ${peakRss.toFixed(0)} MB`);
 console.log(`  answers: ${[...answers].sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} ${count(n)}`).join(', ')}`);
 console.log(`goal: 0 crashes, 0 faults, 0 slow: ${crashes === 0 && faults === 0 && slow === 0 ? 'MET' : 'MISSED'}`);

@@ -82,13 +82,13 @@ function grpcCase(client: Client & Record<string, Function>, c: Extract<FuzzCase
  * Sends `count` cases from `next` with `concurrency` in flight, stopping early at `deadline`
  * (epoch ms) or when `stop()` says so; calls `onOutcome` for each answer.
  */
-export async function runFuzz(target: FuzzTarget, next: () => FuzzCase, options: { count: number; concurrency: number; timeoutMs: number; deadline?: number; stop?: () => boolean; onOutcome: (o: FuzzOutcome, c: FuzzCase) => void }): Promise<number> {
+export async function runFuzz(target: FuzzTarget, next: () => FuzzCase | Promise<FuzzCase>, options: { count: number; concurrency: number; timeoutMs: number; deadline?: number; stop?: () => boolean; onOutcome: (o: FuzzOutcome, c: FuzzCase) => void }): Promise<number> {
   const client = target.grpcPort !== undefined ? grpcClient(target.grpcPort) : undefined;
   let sent = 0;
   const lane = async (): Promise<void> => {
     while (sent < options.count && (options.deadline === undefined || Date.now() < options.deadline) && !options.stop?.()) {
       sent++;
-      const c = next();
+      const c = await next();
       if (c.kind === 'grpc' && !client) continue;
       const outcome = c.kind === 'http' ? await httpCase(target.port, c, options.timeoutMs) : await grpcCase(client!, c, options.timeoutMs);
       options.onOutcome(outcome, c);
