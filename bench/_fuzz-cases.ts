@@ -5,8 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fuzzCases, type FuzzCase } from '../test/helpers/fuzz-gen.js';
 
-const { seed, model } = workerData as { seed: number; model: string };
-const next = fuzzCases(seed, [model]);
+const { seed, model, large } = workerData as { seed: number; model: string; large: boolean };
+const next = fuzzCases(seed, [model], large);
 parentPort!.on('message', (n: number) => {
   const batch: FuzzCase[] = [];
   const transfer: ArrayBuffer[] = [];

@@ -20,13 +20,14 @@ const USAGE = `Usage: node dist/bench/fuzz.js [--requests N] [--max-minutes M] [
   --max-minutes M   stop after M minutes whatever the count (default 30)
   --concurrency C   requests in flight per model (default 8)
   --seed S          first seed; model i uses S + i (default 1)
+  --small           bodies of tens of kilobytes (as npm test's fuzz), not megabytes: many more requests per minute
   --smoke           2,000 requests: checks the script runs`;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MODELS = ['echo_cols', 'echo_tensor', 'echo_chat', 'echo_params', 'iris_onnx'];
 const SLOW_MS = 5000;
 
-const { values } = parseArgs({ options: { requests: { type: 'string' }, 'max-minutes': { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' }, smoke: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string' }, 'max-minutes': { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' }, smoke: { type: 'boolean' }, small: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -36,7 +37,7 @@ const maxMs = Number(values['max-minutes'] ?? 30) * 60_000;
 const concurrency = Number(values.concurrency ?? 8);
 const seed = Number(values.seed ?? 1);
 
-console.log(`fuzz: ${count(total)} requests over ${MODELS.length} models, ${concurrency} in flight, seed ${seed}, at most ${maxMs / 60_000} min`);
+console.log(`fuzz: ${count(total)} requests over ${MODELS.length} models, ${concurrency} in flight, seed ${seed}, at most ${maxMs / 60_000} min, ${values.small ? 'bodies of tens of kilobytes' : 'bodies up to megabytes'}`);
 console.log(pinLoadGenerator(false).description);
 
 /**
@@ -44,7 +45,7 @@ console.log(pinLoadGenerator(false).description);
  * sending thread only sends and times.
  */
 function casesFromThread(seed: number, model: string): { next: () => Promise<FuzzCase>; close: () => Promise<number> } {
-  const worker = new Worker(new URL('./_fuzz-cases.js', import.meta.url), { workerData: { seed, model } });
+  const worker = new Worker(new URL('./_fuzz-cases.js', import.meta.url), { workerData: { seed, model, large: !values.small } });
   const ready: FuzzCase[] = [];
   const waiting: ((c: FuzzCase) => void)[] = [];
   let asked = false;
