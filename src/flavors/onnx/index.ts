@@ -10,7 +10,9 @@ import { outputFrame, outputRecord } from './outputs.js';
 import type { ValueInfo } from './protocol.js';
 import { readOnnxFlavorConf } from './session-options.js';
 import { type LoadedInfo, SessionClient } from './session-client.js';
-import { wireToTensor } from './wire-tensor.js';
+import { wireToTensor, type Feed } from './wire-tensor.js';
+import { InlineRunner } from './inline.js';
+import type { WireTensor } from './protocol.js';
 
 /**
  * onnxruntime's bundled telemetry SDK writes `mat-debug-<pid>.log` into the temporary folder for
@@ -38,6 +40,8 @@ export interface OnnxModelInfo {
 /** A loaded ONNX model. */
 export interface LoadedOnnxModel extends LoadedFlavorModel {
   readonly info: OnnxModelInfo;
+  /** Where a call with this input would run (see OnnxModel.executionOf). */
+  executionOf(input: ModelInput): 'inline' | 'worker';
 }
 
 /**
@@ -73,7 +77,10 @@ export const onnxFlavor: ModelFlavor = {
     }
     const info = describeModel(config.modelFile, loaded);
     for (const line of info.notices) ctx.logger?.warn(line);
-    return new OnnxModel(client, info);
+    const fetches = info.outputs.filter((o) => o.isTensor).map((o) => o.name);
+    // Cheap calls skip the hand-off to the worker thread (inline-policy.ts); the worker takes the rest.
+    const inline = await InlineRunner.open(config, info.inputs, fetches).catch(() => undefined);
+    return new OnnxModel(client, info, inline);
   },
 };
 
@@ -102,9 +109,11 @@ class OnnxModel implements LoadedOnnxModel {
   readonly #client: SessionClient;
   readonly #inputs: InputInfo[];
   readonly #fetches: string[];
+  readonly #inline: InlineRunner | undefined;
 
-  constructor(client: SessionClient, info: OnnxModelInfo) {
+  constructor(client: SessionClient, info: OnnxModelInfo, inline?: InlineRunner) {
     this.#client = client;
+    this.#inline = inline;
     this.info = info;
     this.#inputs = info.inputs.map((i) => ({ name: i.name, type: i.isTensor ? i.type : '' }));
     this.#fetches = info.outputs.filter((o) => o.isTensor).map((o) => o.name);
@@ -116,14 +125,32 @@ class OnnxModel implements LoadedOnnxModel {
   async predict(input: ModelInput, _params: ModelParams): Promise<unknown> {
     // Params are accepted and unused, as in MLflow.
     const feeds = buildFeeds(input, this.#inputs);
-    const wire = Object.fromEntries(Object.entries(feeds).map(([n, f]) => [n, f.wire]));
-    const owned = Object.values(feeds).filter((f) => f.owned).map((f) => f.wire);
-    const result = await this.#client.run(wire, this.#fetches, owned);
+    const wire = wireFeeds(feeds);
+    const inline = this.#inline;
+    const result =
+      inline !== undefined && inline.admits(wire)
+        ? await inline.run(wire, this.#fetches)
+        : await this.#client.run(wire, this.#fetches, Object.values(feeds).filter((f) => f.owned).map((f) => f.wire));
     const tensors = this.#fetches.map((n) => wireToTensor(result[n]));
     return isFrame(input) ? outputFrame(this.#fetches, tensors) : outputRecord(this.#fetches, tensors);
   }
 
-  close(): Promise<void> {
-    return this.#client.close();
+  /**
+   * Where a call with this input would run: `inline` on the calling thread (a cheap call, as timed
+   * at load), `worker` on the session's worker thread. Throws as predict does for input it cannot feed.
+   */
+  executionOf(input: ModelInput): 'inline' | 'worker' {
+    return this.#inline?.admits(wireFeeds(buildFeeds(input, this.#inputs))) ? 'inline' : 'worker';
   }
+
+  async close(): Promise<void> {
+    await this.#inline?.close();
+    await this.#client.close();
+  }
+}
+
+function wireFeeds(feeds: Record<string, Feed>): Record<string, WireTensor> {
+  const wire: Record<string, WireTensor> = {};
+  for (const name in feeds) wire[name] = feeds[name]!.wire;
+  return wire;
 }

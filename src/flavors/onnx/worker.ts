@@ -6,7 +6,8 @@
 
 import { parentPort } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
-import { type FromWorker, type OrtType, type ToWorker, type ValueInfo, type WireData, type WireTensor, transferables } from './protocol.js';
+import { type FromWorker, type ToWorker, type ValueInfo, transferables } from './protocol.js';
+import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
 import { planProviders } from './providers.js';
 
 type OrtModule = typeof Ort;
@@ -75,25 +76,6 @@ function info(m: Ort.InferenceSession.ValueMetadata): ValueInfo {
 
 async function run(msg: Extract<ToWorker, { kind: 'run' }>): Promise<FromWorker> {
   if (!session || !ort) throw new Error('The ONNX session is not loaded.');
-  const feeds: Record<string, Ort.Tensor> = {};
-  for (const [name, t] of Object.entries(msg.feeds)) {
-    feeds[name] = new ort.Tensor(t.type, t.data as never, t.dims);
-  }
-  const result = await session.run(feeds, msg.fetches);
-  const outputs: Record<string, WireTensor> = {};
-  for (const name of msg.fetches) {
-    const v = result[name] as Ort.Tensor;
-    outputs[name] = { type: v.type as OrtType, dims: [...v.dims], data: wireData(v) };
-  }
-  return { kind: 'result', id: msg.id, outputs };
-}
-
-function wireData(t: Ort.Tensor): WireData {
-  const d = t.data as unknown;
-  // Where the runtime has Float16Array, onnxruntime hands float16 out as one; mlserve keeps bit patterns.
-  if (t.type === 'float16' && !(d instanceof Uint16Array)) {
-    const v = d as { buffer: ArrayBuffer; byteOffset: number; length: number };
-    return new Uint16Array(v.buffer, v.byteOffset, v.length);
-  }
-  return d as WireData;
+  const result = await session.run(toOrtFeeds(ort, msg.feeds), msg.fetches);
+  return { kind: 'result', id: msg.id, outputs: fromOrtResult(result, msg.fetches) };
 }
