@@ -19,6 +19,7 @@ import { createAppServer, isReady, isServing, type ServerState } from './server/
 import { prepareFront } from './server/front.js';
 import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
+import { UnansweredRequests } from './server/unanswered.js';
 import { httpsServerFactory } from './server/tls.js';
 import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
 import { decodeRequest, score, type DecodeOffload, type ScoringContext } from './pipeline/mlflow.js';
@@ -203,7 +204,7 @@ function baseUrl(scheme: string, host: string, port: number): string {
 export async function serve(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
   const options = resolveServeOptions(given, env);
   const logger = hooks.logger ?? createLogger({ level: options.logLevel, format: options.logFormat });
-  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.', unanswered: new Set() };
+  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.', unanswered: new UnansweredRequests() };
   const front = await prepareFront(options);
   const respond = createResponder({ serverVersion: VERSION, isDraining: () => state.draining, compression: front.compression });
   let scoring: ScoringContext | undefined;

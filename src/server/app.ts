@@ -19,6 +19,7 @@ import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { ExtraRoutes } from './ui/routes.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { requestIdOf } from './request-id.js';
+import type { UnansweredEntry, UnansweredRequests } from './unanswered.js';
 
 /** The MLflow version whose scoring protocol mlserve implements; `/version` answers it as MLflow does. */
 export const MLFLOW_PROTOCOL_VERSION = '3.6.1.dev0';
@@ -44,7 +45,7 @@ export interface ServerState {
    * Requests not answered yet, each with a function that answers it 503 at once: a drain that runs
    * out of time answers what is left instead of resetting connections.
    */
-  readonly unanswered: Set<() => void>;
+  readonly unanswered: UnansweredRequests;
 }
 
 /** Routes of another protocol (V2): `handle` returns true when it took the request. */
@@ -201,12 +202,13 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
 
   const invocations: Handler = (req, res, ctx) => {
     let done = false;
+    let pending: UnansweredEntry | undefined;
     const deadline = Date.now() + timeoutMs;
     const finish = (answer: HttpAnswer): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      state.unanswered.delete(answerNow);
+      if (pending) state.unanswered.delete(pending);
       reply(req, res, ctx, answer);
       countInvocation(answer.status);
       observeInvocation((performance.now() - ctx.started) / 1000);
@@ -220,7 +222,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
       req.resume();
       return finish(render(notReady(state), ctx));
     }
-    state.unanswered.add(answerNow);
+    pending = state.unanswered.add(answerNow);
     state.inFlight++;
     const contentType = req.headers['content-type'];
     /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
@@ -234,7 +236,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         if (done) return undefined;
         done = true;
         clearTimeout(timer);
-        state.unanswered.delete(answerNow);
+        if (pending) state.unanswered.delete(pending);
         await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id }, logger, requestId: ctx.id });
         countInvocation(200);
         observeInvocation((performance.now() - ctx.started) / 1000);
@@ -276,10 +278,10 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     }
     res.setHeader('x-request-id', ctx.id);
     const abort = (): void => reply(req, res, ctx, { status: 503, contentType: JSON_TYPE, body: JSON.stringify({ error: drainedOut().message }), headers: { 'retry-after': '1' } });
-    state.unanswered.add(abort);
+    const pendingV2 = state.unanswered.add(abort);
     state.inFlight++;
     res.once('close', () => {
-      state.unanswered.delete(abort);
+      state.unanswered.delete(pendingV2);
       state.inFlight--;
       const endpoint = routesNow.template(path);
       const seconds = (performance.now() - ctx.started) / 1000;
