@@ -7,10 +7,11 @@
 
 /** One unanswered request: pass it back to `delete` once the request is answered. */
 export interface UnansweredEntry {
-  readonly answer: () => void;
+  readonly answer: (() => void) | undefined;
 }
 
 interface Node extends UnansweredEntry {
+  answer: (() => void) | undefined;
   prev: Node | undefined;
   next: Node | undefined;
   linked: boolean;
@@ -46,14 +47,15 @@ export class UnansweredRequests implements Iterable<() => void> {
     else this.#head = node.next;
     if (node.next) node.next.prev = node.prev;
     else this.#tail = node.prev;
-    node.prev = node.next = undefined;
+    // The closure is dropped too: a promoted node must not keep its request alive until a full GC.
+    node.prev = node.next = node.answer = undefined;
     this.#size--;
   }
 
   /** The answer functions of the requests still unanswered (a snapshot: answering may unlink them). */
   *[Symbol.iterator](): Iterator<() => void> {
     const all: (() => void)[] = [];
-    for (let n = this.#head; n; n = n.next) all.push(n.answer);
+    for (let n = this.#head; n; n = n.next) all.push(n.answer!);
     yield* all;
   }
 }
