@@ -46,8 +46,9 @@ export interface LoadedOnnxModel extends LoadedFlavorModel {
 
 /**
  * The `onnx` flavor. `load` reads the flavor section (`data`, `onnx_session_options`,
- * `providers`), starts a worker thread that creates the onnxruntime session, and fails with
- * ModelLoadError when the file is missing or not a valid ONNX model. `predict` maps the input as
+ * `providers`) and creates the onnxruntime session: in this thread when its calls are cheap (see
+ * inline.ts; a worker thread then starts only for calls too large to run here), else in a worker
+ * thread. It fails with ModelLoadError when the file is missing or not a valid ONNX model. `predict` maps the input as
  * MLflow does (see feeds.ts) and answers named Tensors, or a Frame for a Frame input (outputs.ts).
  * `close` terminates the worker.
  */
@@ -62,37 +63,41 @@ export const onnxFlavor: ModelFlavor = {
       throw new ModelLoadError(`ONNX model file ${config.modelFile} (flavors.onnx.data in ${ctx.modelPath}/MLmodel) does not exist or cannot be read.`, { cause });
     }
     const client = new SessionClient(config);
-    let loaded: LoadedInfo;
-    try {
-      loaded = await client.start();
-    } catch (cause) {
-      await client.close();
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${why}`, { cause });
+    // A model whose calls are cheap runs them here (inline-policy.ts), and its worker thread starts
+    // only when a call too large for this thread comes (most never do: less memory, faster start).
+    const inline = await InlineRunner.open(config).catch(() => undefined);
+    let loaded: Omit<LoadedInfo, 'kind' | 'id'>;
+    if (inline) loaded = inline.loaded;
+    else {
+      try {
+        loaded = await client.start();
+      } catch (cause) {
+        await client.close();
+        const why = cause instanceof Error ? cause.message : String(cause);
+        throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${why}`, { cause });
+      }
     }
     const problem = unusable(loaded);
     if (problem) {
+      await inline?.runner.close();
       await client.close();
       throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${problem}`);
     }
     const info = describeModel(config.modelFile, loaded);
     for (const line of info.notices) ctx.logger?.warn(line);
-    const fetches = info.outputs.filter((o) => o.isTensor).map((o) => o.name);
-    // Cheap calls skip the hand-off to the worker thread (inline-policy.ts); the worker takes the rest.
-    const inline = await InlineRunner.open(config, info.inputs, fetches).catch(() => undefined);
-    return new OnnxModel(client, info, inline);
+    return new OnnxModel(client, info, inline?.runner);
   },
 };
 
 /** Why onnxruntime-node cannot serve the model at all, if it cannot. */
-function unusable(loaded: LoadedInfo): string | undefined {
+function unusable(loaded: Omit<LoadedInfo, 'kind' | 'id'>): string | undefined {
   const bad = loaded.inputs.filter((i) => !i.isTensor).map((i) => i.name);
   if (bad.length) return `input(s) ${bad.join(', ')} are sequences or maps, which onnxruntime-node cannot feed.`;
   if (!loaded.outputs.some((o) => o.isTensor)) return 'none of its outputs is a tensor, and onnxruntime-node returns only tensors.';
   return undefined;
 }
 
-function describeModel(modelFile: string, loaded: LoadedInfo): OnnxModelInfo {
+function describeModel(modelFile: string, loaded: Omit<LoadedInfo, 'kind' | 'id'>): OnnxModelInfo {
   const notices = [...loaded.notices];
   const skipped = loaded.outputs.filter((o) => !o.isTensor).map((o) => o.name);
   if (skipped.length) {

@@ -1,8 +1,9 @@
-// Owns running an ONNX model's cheap calls on the calling thread: a second, single-threaded session beside the worker's, timed at load (inline-policy.ts decides).
+// Owns running an ONNX model's cheap calls on the calling thread: a single-threaded session in this thread, timed at load (inline-policy.ts decides); the worker thread, started on first need, takes the rest.
 
 import { stat } from 'node:fs/promises';
 import type * as Ort from 'onnxruntime-node';
 import type { OrtType, SessionConfig, ValueInfo, WireTensor } from './protocol.js';
+import { openSession, type OpenedSession } from './open-session.js';
 import { planProviders } from './providers.js';
 import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
 import { chooseInline, InlineBudget, type InlinePlan, type InlineTimings } from './inline-policy.js';
@@ -81,38 +82,42 @@ export class InlineRunner {
 
   /**
    * Creates the session on this thread (one intra-op thread: no pool of its own to wake), times
-   * warm-up calls of 1 and LARGE_ROWS rows, and returns a runner when inline-policy.ts finds the
-   * calls cheap; undefined (the session released) otherwise, or when the model is large, runs on
-   * an accelerator, or has inputs whose size the row count does not fix.
+   * warm-up calls of 1 and LARGE_ROWS rows, and returns a runner with what the session reports when
+   * inline-policy.ts finds the calls cheap; undefined (the session released) otherwise, or when the
+   * model is large, is configured for an accelerator, fails to load here, or has inputs whose size
+   * the row count does not fix.
    */
-  static async open(config: SessionConfig, inputs: readonly ValueInfo[], fetches: readonly string[]): Promise<InlineRunner | undefined> {
-    const small = warmUpFeeds(inputs, 1);
-    const large = warmUpFeeds(inputs, LARGE_ROWS);
-    if (!small || !large || fetches.length === 0) return undefined;
+  static async open(config: SessionConfig): Promise<{ runner: InlineRunner; loaded: Omit<OpenedSession, 'session'> } | undefined> {
     if (planProviders(config.providers).accelerators.length > 0) return undefined;
     if ((await stat(config.modelFile)).size > INLINE_MAX_MODEL_BYTES) return undefined;
     const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(config.modelFile, {
-      ...config.sessionOptions,
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      executionProviders: ['cpu'],
-    });
+    let opened: OpenedSession;
     try {
-      // Small and large calls alternate, so both see the same machine; the lower quartile is the
-      // call's own cost (a busy machine only ever adds to it). The first calls compile and are not counted.
-      const times: [number[], number[]] = [[], []];
-      const sizes = [small, large];
-      for (let i = 0; i < 2 * (UNTIMED_CALLS + TIMED_CALLS); i++) {
-        const ortFeeds = toOrtFeeds(ort, sizes[i & 1]!);
-        const t0 = performance.now();
-        await session.run(ortFeeds, fetches);
-        if (i >= 2 * UNTIMED_CALLS) times[i & 1]!.push(performance.now() - t0);
+      opened = await openSession(ort, { ...config, sessionOptions: { ...config.sessionOptions, intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' } });
+    } catch {
+      // The worker loads it again and reports why it cannot.
+      return undefined;
+    }
+    const { session, ...loaded } = opened;
+    const fetches = loaded.outputs.filter((o) => o.isTensor).map((o) => o.name);
+    const small = warmUpFeeds(loaded.inputs, 1);
+    const large = warmUpFeeds(loaded.inputs, LARGE_ROWS);
+    try {
+      if (small && large && fetches.length > 0) {
+        // Small and large calls alternate, so both see the same machine; the lower quartile is the
+        // call's own cost (a busy machine only ever adds to it). The first calls compile and are not counted.
+        const times: [number[], number[]] = [[], []];
+        const sizes = [small, large];
+        for (let i = 0; i < 2 * (UNTIMED_CALLS + TIMED_CALLS); i++) {
+          const ortFeeds = toOrtFeeds(ort, sizes[i & 1]!);
+          const t0 = performance.now();
+          await session.run(ortFeeds, fetches);
+          if (i >= 2 * UNTIMED_CALLS) times[i & 1]!.push(performance.now() - t0);
+        }
+        const timings: InlineTimings = { smallElements: feedElements(small), smallMs: lowerQuartile(times[0]), largeElements: feedElements(large), largeMs: lowerQuartile(times[1]) };
+        const plan = chooseInline(timings);
+        if (plan) return { runner: new InlineRunner(ort, session, plan), loaded };
       }
-      const timings: InlineTimings = { smallElements: feedElements(small), smallMs: lowerQuartile(times[0]), largeElements: feedElements(large), largeMs: lowerQuartile(times[1]) };
-      const plan = chooseInline(timings);
-      if (plan) return new InlineRunner(ort, session, plan);
     } catch {
       // A model that fails on zeros is simply not run inline; the worker reports real failures.
     }

@@ -6,9 +6,9 @@
 
 import { parentPort } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
-import { type FromWorker, type ToWorker, type ValueInfo, transferables } from './protocol.js';
+import { type FromWorker, type ToWorker, transferables } from './protocol.js';
 import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
-import { planProviders } from './providers.js';
+import { openSession } from './open-session.js';
 
 type OrtModule = typeof Ort;
 type Session = Ort.InferenceSession;
@@ -48,30 +48,9 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
 async function load(msg: Extract<ToWorker, { kind: 'load' }>): Promise<FromWorker> {
   // Imported here, not at the top: the native addon loads only in threads that serve ONNX models.
   ort ??= await import('onnxruntime-node');
-  const { modelFile, sessionOptions, providers: requested } = msg.config;
-  const plan = planProviders(requested);
-  const notices: string[] = [];
-  const create = (eps: string[]): Promise<Session> => ort!.InferenceSession.create(modelFile, { ...sessionOptions, executionProviders: eps });
-  let providers = [...plan.accelerators, 'cpu'];
-  let created: Session | undefined;
-  if (plan.accelerators.length) {
-    try {
-      created = await create(providers);
-    } catch (err) {
-      notices.push(`onnx model ${modelFile}: could not start ${plan.accelerators.join(', ')} (${(err as Error).message}); running on CPU.`);
-      providers = ['cpu'];
-    }
-  }
-  session = created ?? (await create(providers));
-  if (plan.unavailable.length) {
-    const on = providers.length > 1 ? providers.slice(0, -1).join(', ').toUpperCase() : 'CPU';
-    notices.push(`onnx model ${modelFile}: ${plan.unavailable.join(', ')} requested but not available to onnxruntime-node; running on ${on}.`);
-  }
-  return { kind: 'loaded', id: msg.id, inputs: session.inputMetadata.map(info), outputs: session.outputMetadata.map(info), providers, notices };
-}
-
-function info(m: Ort.InferenceSession.ValueMetadata): ValueInfo {
-  return m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false };
+  const opened = await openSession(ort, msg.config);
+  session = opened.session;
+  return { kind: 'loaded', id: msg.id, inputs: opened.inputs, outputs: opened.outputs, providers: opened.providers, notices: opened.notices };
 }
 
 async function run(msg: Extract<ToWorker, { kind: 'run' }>): Promise<FromWorker> {
