@@ -10,7 +10,6 @@ import { chooseFlavor, loadModel, readMLmodel, type MLmodel } from './model/load
 import type { Signature } from './schema/types.js';
 import { createReplicas } from './runtime/replicas.js';
 import { openEngine } from './runtime/engine.js';
-import { startPythonEngine } from './runtime/python/index.js';
 import { readPythonSettings } from './config/python.js';
 import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
@@ -97,6 +96,8 @@ async function startPredictor(
 async function startPython(mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, env: Env, logger: Logger): Promise<Started> {
   const settings = readPythonSettings(options.python, env);
   const workers = options.workers || 1;
+  // Imported here: a server of a native model never loads the Python engine's modules.
+  const { startPythonEngine } = await import('./runtime/python/index.js');
   const engine = await startPythonEngine({
     mlmodel,
     envManager: options.envManager,
