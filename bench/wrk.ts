@@ -30,6 +30,9 @@ const USAGE = `Usage: node dist/bench/wrk.js [--rounds N] [--duration S] [--warm
   --flags "..."      extra flags for \`mlserve models serve\` (e.g. "--no-batching")
   --model DIR        serve this model instead of examples/iris (with --body: the request body file;
                      --expect: the exact answer body, else only the status is checked)
+  --mixed-rows N     every other request carries N iris rows instead of 1 (e.g. 5000: past what runs
+                     inline, so both execution modes serve at once; /ping p99 shows what each costs the others)
+  --node-flags "..." node flags for both servers (e.g. "--max-semi-space-size=64")
   --profile DIR      run mlserve under --cpu-prof, writing .cpuprofile files to DIR/r<round>
   --node-generator   use the raw-socket node generator even when wrk is installed`;
 
@@ -55,6 +58,9 @@ interface Settings {
   readonly expect?: string;
   readonly profileDir?: string;
   readonly nodeGenerator: boolean;
+  /** Rows of every other request's body (wrk only); undefined: every request is `body`. */
+  readonly mixedRows?: number;
+  readonly nodeFlags: readonly string[];
 }
 
 function parseSettings(argv: string[]): Settings | undefined {
@@ -73,6 +79,8 @@ function parseSettings(argv: string[]): Settings | undefined {
       expect: { type: 'string' },
       profile: { type: 'string' },
       'node-generator': { type: 'boolean', default: false },
+      'mixed-rows': { type: 'string' },
+      'node-flags': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -92,6 +100,8 @@ function parseSettings(argv: string[]): Settings | undefined {
     expect: values.expect ? readFileSync(values.expect, 'utf8') : values.model ? undefined : IRIS_ANSWER,
     profileDir: values.profile,
     nodeGenerator: values['node-generator'],
+    mixedRows: values['mixed-rows'] === undefined ? undefined : Math.round(positive('mixed-rows', values['mixed-rows'], 1)),
+    nodeFlags: values['node-flags'] ? values['node-flags'].split(/\s+/).filter(Boolean) : [],
   };
 }
 
@@ -242,6 +252,15 @@ async function checkAnswer(url: string, body: string, expect: string | undefined
   if (res.status !== 200 || (expect !== undefined && text !== expect)) throw new Error(`${url}/invocations answered ${res.status} ${text.slice(0, 300)}; expected 200 ${expect ?? ''}`);
 }
 
+/** The wrk Lua script: one fixed POST, or (--mixed-rows) the 1-row body and an N-row body in turn. */
+function wrkScript(settings: Settings): string {
+  const fixed = `wrk.method = "POST"\nwrk.body = ${JSON.stringify(settings.body)}\nwrk.headers["Content-Type"] = "application/json"\n`;
+  if (settings.mixedRows === undefined) return fixed;
+  const row = (JSON.parse(IRIS_BODY) as { inputs: number[][] }).inputs[0]!;
+  const large = JSON.stringify({ inputs: Array.from({ length: settings.mixedRows }, () => row) });
+  return `${fixed}local bodies = { ${JSON.stringify(settings.body)}, ${JSON.stringify(large)} }\nlocal n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, bodies[(n % 2) + 1])\nend\n`;
+}
+
 interface Variant {
   readonly name: string;
   readonly args: (round: number) => string[];
@@ -252,7 +271,7 @@ interface Variant {
 function variants(settings: Settings): Variant[] {
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   return [
-    { name: 'bare', args: () => [fileURLToPath(new URL('./_bare-server.js', import.meta.url))], expect: BARE_ANSWER, pingBody: BARE_ANSWER },
+    { name: 'bare', args: () => [...settings.nodeFlags, fileURLToPath(new URL('./_bare-server.js', import.meta.url))], expect: BARE_ANSWER, pingBody: BARE_ANSWER },
     {
       name: 'mlserve',
       args: (round) => {
@@ -262,7 +281,7 @@ function variants(settings: Settings): Variant[] {
           mkdirSync(dir, { recursive: true });
           profile = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
         }
-        return [...profile, cli, 'models', 'serve', '-m', settings.model, '-p', '0', ...settings.flags];
+        return [...settings.nodeFlags, ...profile, cli, 'models', 'serve', '-m', settings.model, '-p', '0', ...settings.flags];
       },
       expect: settings.expect,
       pingBody: '\n',
@@ -280,14 +299,15 @@ async function main(): Promise<number> {
   const pinning = pinLoadGenerator(settings.pin);
   const dir = mkdtempSync(join(tmpdir(), 'mlserve-wrk-'));
   const script = join(dir, 'post.lua');
-  writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(settings.body)}\nwrk.headers["Content-Type"] = "application/json"\n`);
+  writeFileSync(script, wrkScript(settings));
   console.log(`wrk: mlserve /invocations (${settings.model === fileURLToPath(new URL('../../examples/iris', import.meta.url)) ? 'iris ONNX, 1-row "inputs"' : settings.model}${settings.flags.length ? `, flags ${settings.flags.join(' ')}` : ''}) vs bare node:http answering a fixed body`);
   console.log(
     useWrk
       ? `load generator: wrk -t1 (${pinning.serverCpu === undefined ? 'unpinned' : 'taskset -c 1'})`
       : `load generator: wrk ${settings.nodeGenerator ? 'not used (--node-generator)' : 'not found (apt-get install wrk)'}; using the raw-socket node generator — the WEAKER yardstick: it runs out of client CPU near a bare server's rate, so ratios read high`,
   );
-  console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ${pinning.description}`);
+  console.log(`node ${process.version}${settings.nodeFlags.length ? ` ${settings.nodeFlags.join(' ')}` : ''}, ${cpus()[0]?.model ?? 'unknown CPU'}; ${pinning.description}`);
+  if (settings.mixedRows !== undefined) console.log(`mixed: every other request carries ${settings.mixedRows} rows (req/s counts both kinds)`);
   console.log(`${settings.rounds} round(s) x ${settings.connections.join('/')} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s measured; /ping every ${PING_INTERVAL_MS} ms at ${Math.max(...settings.connections)} connections`);
   const all = variants(settings);
   const results = new Map<string, Map<number, Level[]>>(all.map((v) => [v.name, new Map(settings.connections.map((c) => [c, []]))]));
