@@ -259,12 +259,15 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         return score(decoded, scoring, { deadline });
       })
       .then(
-        (text) => text !== undefined && finish({ status: 200, contentType: JSON_TYPE, body: text }),
-        (err) => finish(render(err, ctx)),
-      )
-      .finally(() => {
-        state.inFlight--;
-      });
+        (text) => {
+          state.inFlight--;
+          if (text !== undefined) finish({ status: 200, contentType: JSON_TYPE, body: text });
+        },
+        (err) => {
+          state.inFlight--;
+          finish(render(err, ctx));
+        },
+      );
   };
 
   /** V2 paths: counted in metrics and in the drain's in-flight count; before the model loads, only liveness. */
