@@ -21,6 +21,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { requestIdOf } from './request-id.js';
 import type { UnansweredEntry, UnansweredRequests } from './unanswered.js';
 import { Deadlines } from './deadlines.js';
+import { TurnQueue } from './turns.js';
 
 /** The MLflow version whose scoring protocol mlserve implements; `/version` answers it as MLflow does. */
 export const MLFLOW_PROTOCOL_VERSION = '3.6.1.dev0';
@@ -105,6 +106,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) 
 type Route = { methods: readonly string[]; handle: Handler };
 
 const JSON_TYPE = 'application/json';
+/** Bodies from this size on (about 1,000 iris rows: a millisecond of decoding) are decoded one per event-loop turn. */
+const TURN_MIN_BYTES = 32 * 1024;
 const NOT_FOUND = '{"detail":"Not Found"}';
 const NOT_ALLOWED = '{"detail":"Method Not Allowed"}';
 
@@ -202,6 +205,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
   const observeInvocation = metrics.requestSeconds.bind({ endpoint: '/invocations', protocol: 'mlflow' });
   // One timer for every request's --timeout (deadlines.ts), not one per request.
   const deadlines = new Deadlines(timeoutMs);
+  const turns = new TurnQueue();
 
   const invocations: Handler = (req, res, ctx) => {
     let done = false;
@@ -254,9 +258,22 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         // unless the answer may be streamed (that needs the decoded request here).
         const offload = scoring.offload;
         if (offload && body.length >= offload.minBytes && !canStream(scoring)) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
-        const decoded = decodeRequest(contentType, body, scoring);
-        if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
-        return score(decoded, scoring, { deadline });
+        const run = (): Promise<string | undefined> => {
+          const decoded = decodeRequest(contentType, body, scoring);
+          if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
+          return score(decoded, scoring, { deadline });
+        };
+        if (body.length < TURN_MIN_BYTES) return run();
+        // A body worth a millisecond or more of decoding waits for its own event-loop turn (turns.ts).
+        return new Promise<string | undefined>((resolve, reject) =>
+          turns.run(() => {
+            try {
+              resolve(run());
+            } catch (err) {
+              reject(err);
+            }
+          }),
+        );
       })
       .then(
         (text) => {
