@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
@@ -46,9 +46,16 @@ function install(): string | undefined {
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
       if (done()) return undefined;
+      if (ownerGone(lock)) {
+        // A test process killed during its install left the lock and a partial venv behind.
+        rmSync(lock, { recursive: true, force: true });
+        rmSync(VENV, { recursive: true, force: true });
+        continue;
+      }
       if (Date.now() > until) return `timed out waiting for ${lock} (remove it if no install is running)`;
       spawnSync('sleep', ['1']);
     }
@@ -62,7 +69,28 @@ function install(): string | undefined {
     writeFileSync(marker, stamp);
     return undefined;
   } finally {
-    rmdirSync(lock);
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** True when the process that took `lock` is no longer running (or never wrote its pid). */
+function ownerGone(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    // Taken a moment ago and the pid not written yet, or left by an older helper: judge by age.
+    try {
+      return Date.now() - statSync(lock).mtimeMs > 60_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

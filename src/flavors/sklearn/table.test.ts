@@ -21,6 +21,22 @@ describe('Table (sklearn X)', () => {
     assert.throws(() => new Table(1, [['red']]).numeric('any', LR), /could not convert string to float: 'red'/);
   });
 
+  it('finds a NaN or an infinity at any position, odd and even lengths alike', () => {
+    for (const n of [1, 2, 5, 6]) {
+      for (let at = 0; at < n; at++) {
+        for (const [bad, message] of [[NaN, /NaN/], [Infinity, /infinity/], [-Infinity, /infinity/]] as const) {
+          const col = new Float64Array(n).fill(1.5);
+          col[at] = bad;
+          assert.throws(() => new Table(n, [Float64Array.of(...new Array(n).fill(0)), col]).numeric('finite', LR), message, `${bad} at ${at} of ${n}`);
+        }
+        const nan = new Float64Array(n).fill(-2);
+        nan[at] = NaN;
+        assert.equal(new Table(n, [nan]).numeric('allow-nan', LR)[0], nan);
+      }
+    }
+    assert.equal(new Table(0, [new Float64Array(0)]).numeric('finite', LR).length, 1);
+  });
+
   it('keeps sparse columns sparse for numeric() and expands them for dense()', () => {
     const s = new SparseColumn(4, Int32Array.of(1, 3), Float64Array.of(5, 6));
     const x = new Table(4, [s]);

@@ -161,10 +161,28 @@ function toFloat64(col: Float64Array | ObjectColumn): Float64Array {
   return out;
 }
 
+/**
+ * True when every value is finite: `v - v` is 0 for a finite value and NaN otherwise, and a NaN
+ * stays in the sums. Two sums without a branch per value, so the common case costs a fraction
+ * of the value-by-value check that finds and names the first bad value.
+ */
+function allFinite(col: Float64Array): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  const even = col.length & ~1;
+  for (let i = 0; i < even; i += 2) {
+    s0 += col[i] - col[i];
+    s1 += col[i + 1] - col[i + 1];
+  }
+  if (even !== col.length) s0 += col[even] - col[even];
+  return s0 + s1 === 0;
+}
+
 /** sklearn's `_assert_all_finite`: NaN (unless allowed) and infinities are errors. */
 function assertFinite(cols: readonly NumericColumn[], allowNan: boolean, className: string): void {
   for (const c of cols) {
     const col = c instanceof SparseColumn ? c.values : c;
+    if (allFinite(col)) continue;
     for (let i = 0; i < col.length; i++) {
       const v = col[i];
       if (v - v === 0) continue;
