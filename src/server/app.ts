@@ -222,7 +222,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
     const answerNow = (): void => finish(render(drainedOut(), ctx));
     const expiry = deadlines.add(() => finish(render(new DeadlineExceededError(), ctx)));
-    const deadline = expiry.at;
+    const deadline = expiry.key;
     const scoring = options.scoring();
     if (!scoring || !isReady(state)) {
       req.resume();

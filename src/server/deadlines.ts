@@ -7,24 +7,16 @@
 // new head). A per-request setTimeout cost a Timeout object, a timer-list insert and, on an idle
 // keep-alive connection, a libuv timer start and stop for every request.
 
-/** A request waiting for its deadline: pass it to `delete` once answered. */
-export interface DeadlineEntry {
-  readonly at: number;
-}
+import { LinkedList, type ListNode } from './_linked-list.js';
 
-interface Node extends DeadlineEntry {
-  expire: (() => void) | undefined;
-  prev: Node | undefined;
-  next: Node | undefined;
-  linked: boolean;
-}
+/** A request waiting for its deadline (`key`: epoch ms): pass it to `delete` once answered. */
+export type DeadlineEntry = ListNode<() => void>;
 
 /** Deadlines of equal time-outs (so arriving in deadline order), served by one timer. */
 export class Deadlines {
   readonly #timeoutMs: number;
   readonly #now: () => number;
-  #head: Node | undefined;
-  #tail: Node | undefined;
+  readonly #list = new LinkedList<() => void>();
   #timer: NodeJS.Timeout | undefined;
 
   /** `timeoutMs`: every entry's time-out; `now`: the clock (epoch ms), for tests. */
@@ -33,28 +25,16 @@ export class Deadlines {
     this.#now = now;
   }
 
-  /** Registers a request arriving now; `expire` is called once its time-out passes unless it was deleted first. */
+  /** Registers a request arriving now (its deadline is the entry's `key`); `expire` is called once it passes unless the entry was deleted first. */
   add(expire: () => void): DeadlineEntry {
-    const node: Node = { at: this.#now() + this.#timeoutMs, expire, prev: this.#tail, next: undefined, linked: true };
-    if (this.#tail) this.#tail.next = node;
-    else this.#head = node;
-    this.#tail = node;
+    const node = this.#list.push(expire, this.#now() + this.#timeoutMs);
     if (!this.#timer) this.#arm(this.#timeoutMs);
     return node;
   }
 
   /** Forgets an entry (answered in time); again: no effect. */
   delete(entry: DeadlineEntry): void {
-    const node = entry as Node;
-    if (!node.linked) return;
-    node.linked = false;
-    if (node.prev) node.prev.next = node.next;
-    else this.#head = node.next;
-    if (node.next) node.next.prev = node.prev;
-    else this.#tail = node.prev;
-    // Dropped, as clearTimeout drops a Timeout's callback: a node that lived long enough to be
-    // promoted must not keep its request's closures (and what they reach) alive until a full GC.
-    node.prev = node.next = node.expire = undefined;
+    this.#list.delete(entry);
   }
 
   /** Stops the timer (the entries left never expire). */
@@ -72,11 +52,12 @@ export class Deadlines {
   #fire(): void {
     this.#timer = undefined;
     const now = this.#now();
-    for (let n = this.#head; n !== undefined && n.at <= now; n = this.#head) {
-      const expire = n.expire!;
-      this.delete(n);
+    for (let n = this.#list.head; n !== undefined && n.key <= now; n = this.#list.head) {
+      const expire = n.value!;
+      this.#list.delete(n);
       expire();
     }
-    if (this.#head && !this.#timer) this.#arm(this.#head.at - now);
+    const head = this.#list.head;
+    if (head && !this.#timer) this.#arm(head.key - now);
   }
 }
