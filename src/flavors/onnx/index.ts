@@ -85,6 +85,13 @@ export const onnxFlavor: ModelFlavor = {
     }
     const info = describeModel(config.modelFile, loaded);
     for (const line of info.notices) ctx.logger?.warn(line);
+    if (inline) {
+      const { plan } = inline.runner;
+      ctx.logger?.info(
+        `onnx model ${config.modelFile}: calls of up to ${plan.maxElements} input elements run on the HTTP thread ` +
+          `(timed at ${(plan.fixedMs * 1000).toFixed(0)} µs + ${(plan.perElementMs * 1e6).toFixed(0)} ns per element); larger ones on a worker thread`,
+      );
+    }
     return new OnnxModel(client, info, inline?.runner);
   },
 };
