@@ -10,7 +10,6 @@ import { chooseFlavor, loadModel, readMLmodel, type MLmodel } from './model/load
 import type { Signature } from './schema/types.js';
 import { createReplicas } from './runtime/replicas.js';
 import { openEngine } from './runtime/engine.js';
-import { startPythonEngine } from './runtime/python/index.js';
 import { readPythonSettings } from './config/python.js';
 import { createWorkerPool } from './runtime/pool/pool.js';
 import { createBatcher } from './runtime/batcher.js';
@@ -19,6 +18,7 @@ import { createAppServer, isReady, isServing, type ServerState } from './server/
 import { prepareFront } from './server/front.js';
 import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
+import { UnansweredRequests } from './server/unanswered.js';
 import { httpsServerFactory } from './server/tls.js';
 import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
 import { decodeRequest, score, type DecodeOffload, type ScoringContext } from './pipeline/mlflow.js';
@@ -96,6 +96,8 @@ async function startPredictor(
 async function startPython(mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, env: Env, logger: Logger): Promise<Started> {
   const settings = readPythonSettings(options.python, env);
   const workers = options.workers || 1;
+  // Imported here: a server of a native model never loads the Python engine's modules.
+  const { startPythonEngine } = await import('./runtime/python/index.js');
   const engine = await startPythonEngine({
     mlmodel,
     envManager: options.envManager,
@@ -203,7 +205,7 @@ function baseUrl(scheme: string, host: string, port: number): string {
 export async function serve(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
   const options = resolveServeOptions(given, env);
   const logger = hooks.logger ?? createLogger({ level: options.logLevel, format: options.logFormat });
-  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.', unanswered: new Set() };
+  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.', unanswered: new UnansweredRequests() };
   const front = await prepareFront(options);
   const respond = createResponder({ serverVersion: VERSION, isDraining: () => state.draining, compression: front.compression });
   let scoring: ScoringContext | undefined;

@@ -34,21 +34,34 @@ function collect(value: unknown, origin?: Origin): Leaves {
     shape.push(v.length);
     if (v.length === 0) break;
   }
-  const values: unknown[] = [];
-  const flags: number[] = [];
-  const walk = (v: unknown, depth: number, container: object | undefined, key: number): void => {
-    if (depth === shape.length) {
-      if (Array.isArray(v)) inhomogeneous(shape, depth);
-      values.push(v);
-      flags.push(typeof v === 'number' && (container ? isFloatAt(container, key, v) : !Number.isInteger(v)) ? 1 : 0);
-      return;
-    }
+  // The shape fixes the number of leaves: fill preallocated storage, the innermost level in one loop.
+  let total = 1;
+  for (const d of shape) total *= d;
+  const values: unknown[] = new Array(total);
+  const floats = new Uint8Array(total);
+  let k = 0;
+  const leaf = (v: unknown, container: object | undefined, key: number): void => {
+    values[k] = v;
+    if (typeof v === 'number' && (container ? isFloatAt(container, key, v) : !Number.isInteger(v))) floats[k] = 1;
+    k++;
+  };
+  const last = shape.length - 1;
+  const walk = (v: unknown, depth: number): void => {
     if (!Array.isArray(v) || v.length !== shape[depth]) inhomogeneous(shape, depth);
     const arr = v as unknown[];
-    for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1, arr, i);
+    if (depth === last) {
+      for (let i = 0; i < arr.length; i++) {
+        const x = arr[i];
+        if (Array.isArray(x)) inhomogeneous(shape, depth + 1);
+        leaf(x, arr, i);
+      }
+    } else for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1);
   };
-  walk(value, 0, origin?.container, origin?.key as number);
-  return { shape, values, floats: Uint8Array.from(flags) };
+  if (shape.length === 0) {
+    if (Array.isArray(value)) inhomogeneous(shape, 0);
+    leaf(value, origin?.container, origin?.key as number);
+  } else walk(value, 0);
+  return { shape, values, floats };
 }
 
 function inhomogeneous(shape: number[], depth: number): never {

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseMlflowYaml } from './_mlmodel-yaml.js';
 import { ModelLoadError, ModelNotFoundError, ServingError } from '../errors.js';
 import { parseSignature } from '../schema/signature.js';
 import type { Signature } from '../schema/types.js';
@@ -30,7 +30,9 @@ export async function readMLmodel(dir: string): Promise<MLmodel> {
   if (!existsSync(file)) throw new ModelNotFoundError(`Could not find an "MLmodel" configuration file at "${modelDir}"`);
   let raw: unknown;
   try {
-    raw = parseYaml(await readFile(file, 'utf8'));
+    const text = await readFile(file, 'utf8');
+    // The `yaml` package (slow to load) only for what MLflow does not write (see _mlmodel-yaml.ts).
+    raw = parseMlflowYaml(text) ?? (await import('yaml')).parse(text);
   } catch (err) {
     throw new ModelLoadError(`The MLmodel file ${file} is not valid YAML: ${(err as Error).message}`, { cause: err });
   }

@@ -116,8 +116,20 @@ export async function runDecoded(decoded: DecodedRequest, ctx: ScoringContext, o
 }
 
 /** Runs a prepared request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */
-export async function scorePrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
-  return encodePredictions(await runPrepared(prepared, ctx, options), !prepared.unwrapped);
+export function scorePrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
+  // One promise per request on the hot path (no async layers): the model's, then the encoding.
+  let call: Promise<unknown>;
+  try {
+    call = ctx.predictor.predict(prepared.input, prepared.params, options);
+  } catch (err) {
+    return Promise.reject(predictError(err, prepared.shown, ctx));
+  }
+  return call.then(
+    (output) => encodePredictions(output, !prepared.unwrapped),
+    (err: unknown) => {
+      throw predictError(err, prepared.shown, ctx);
+    },
+  );
 }
 
 /** True when the model can stream its answer (MLflow's `predict_stream`, a JavaScript model's `predictStream`). */
@@ -139,6 +151,12 @@ export async function* streamDecoded(decoded: DecodedRequest, ctx: ScoringContex
 }
 
 /** Runs a decoded request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */
-export async function score(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
-  return encodePredictions(await runDecoded(decoded, ctx, options), !decoded.unwrapped);
+export function score(decoded: DecodedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
+  let prepared: PreparedRequest;
+  try {
+    prepared = prepareDecoded(decoded, enforceContext(ctx));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return scorePrepared(prepared, ctx, options);
 }

@@ -19,6 +19,9 @@ import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { ExtraRoutes } from './ui/routes.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { requestIdOf } from './request-id.js';
+import type { UnansweredEntry, UnansweredRequests } from './unanswered.js';
+import { Deadlines } from './deadlines.js';
+import { TurnQueue } from './turns.js';
 
 /** The MLflow version whose scoring protocol mlserve implements; `/version` answers it as MLflow does. */
 export const MLFLOW_PROTOCOL_VERSION = '3.6.1.dev0';
@@ -44,7 +47,7 @@ export interface ServerState {
    * Requests not answered yet, each with a function that answers it 503 at once: a drain that runs
    * out of time answers what is left instead of resetting connections.
    */
-  readonly unanswered: Set<() => void>;
+  readonly unanswered: UnansweredRequests;
 }
 
 /** Routes of another protocol (V2): `handle` returns true when it took the request. */
@@ -103,6 +106,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) 
 type Route = { methods: readonly string[]; handle: Handler };
 
 const JSON_TYPE = 'application/json';
+/** Bodies from this size on (about 1,000 iris rows: a millisecond of decoding) are decoded one per event-loop turn. */
+const TURN_MIN_BYTES = 32 * 1024;
 const NOT_FOUND = '{"detail":"Not Found"}';
 const NOT_ALLOWED = '{"detail":"Method Not Allowed"}';
 
@@ -198,29 +203,32 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     inc();
   };
   const observeInvocation = metrics.requestSeconds.bind({ endpoint: '/invocations', protocol: 'mlflow' });
+  // One timer for every request's --timeout (deadlines.ts), not one per request.
+  const deadlines = new Deadlines(timeoutMs);
+  const turns = new TurnQueue();
 
   const invocations: Handler = (req, res, ctx) => {
     let done = false;
-    const deadline = Date.now() + timeoutMs;
+    let pending: UnansweredEntry | undefined;
     const finish = (answer: HttpAnswer): void => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
-      state.unanswered.delete(answerNow);
+      deadlines.delete(expiry);
+      if (pending) state.unanswered.delete(pending);
       reply(req, res, ctx, answer);
       countInvocation(answer.status);
       observeInvocation((performance.now() - ctx.started) / 1000);
     };
     // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
-    // (One timer per request measured cheaper here than a shared sweep over pending requests.)
     const answerNow = (): void => finish(render(drainedOut(), ctx));
-    const timer = setTimeout(() => finish(render(new DeadlineExceededError(), ctx)), timeoutMs);
+    const expiry = deadlines.add(() => finish(render(new DeadlineExceededError(), ctx)));
+    const deadline = expiry.key;
     const scoring = options.scoring();
     if (!scoring || !isReady(state)) {
       req.resume();
       return finish(render(notReady(state), ctx));
     }
-    state.unanswered.add(answerNow);
+    pending = state.unanswered.add(answerNow);
     state.inFlight++;
     const contentType = req.headers['content-type'];
     /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
@@ -233,8 +241,8 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         // Past --timeout before the first chunk: the client got 504 already.
         if (done) return undefined;
         done = true;
-        clearTimeout(timer);
-        state.unanswered.delete(answerNow);
+        deadlines.delete(expiry);
+        if (pending) state.unanswered.delete(pending);
         await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id }, logger, requestId: ctx.id });
         countInvocation(200);
         observeInvocation((performance.now() - ctx.started) / 1000);
@@ -250,17 +258,33 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         // unless the answer may be streamed (that needs the decoded request here).
         const offload = scoring.offload;
         if (offload && body.length >= offload.minBytes && !canStream(scoring)) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
-        const decoded = decodeRequest(contentType, body, scoring);
-        if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
-        return score(decoded, scoring, { deadline });
+        const run = (): Promise<string | undefined> => {
+          const decoded = decodeRequest(contentType, body, scoring);
+          if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
+          return score(decoded, scoring, { deadline });
+        };
+        if (body.length < TURN_MIN_BYTES) return run();
+        // A body worth a millisecond or more of decoding waits for its own event-loop turn (turns.ts).
+        return new Promise<string | undefined>((resolve, reject) =>
+          turns.run(() => {
+            try {
+              resolve(run());
+            } catch (err) {
+              reject(err);
+            }
+          }),
+        );
       })
       .then(
-        (text) => text !== undefined && finish({ status: 200, contentType: JSON_TYPE, body: text }),
-        (err) => finish(render(err, ctx)),
-      )
-      .finally(() => {
-        state.inFlight--;
-      });
+        (text) => {
+          state.inFlight--;
+          if (text !== undefined) finish({ status: 200, contentType: JSON_TYPE, body: text });
+        },
+        (err) => {
+          state.inFlight--;
+          finish(render(err, ctx));
+        },
+      );
   };
 
   /** V2 paths: counted in metrics and in the drain's in-flight count; before the model loads, only liveness. */
@@ -276,10 +300,10 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     }
     res.setHeader('x-request-id', ctx.id);
     const abort = (): void => reply(req, res, ctx, { status: 503, contentType: JSON_TYPE, body: JSON.stringify({ error: drainedOut().message }), headers: { 'retry-after': '1' } });
-    state.unanswered.add(abort);
+    const pendingV2 = state.unanswered.add(abort);
     state.inFlight++;
     res.once('close', () => {
-      state.unanswered.delete(abort);
+      state.unanswered.delete(pendingV2);
       state.inFlight--;
       const endpoint = routesNow.template(path);
       const seconds = (performance.now() - ctx.started) / 1000;

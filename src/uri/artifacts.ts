@@ -5,7 +5,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { InvalidModelUriError, ModelNotFoundError } from '../errors.js';
 import { cachedDownload } from './cache.js';
 import type { Registered, ResolveContext } from './context.js';
@@ -101,6 +100,8 @@ async function fetchRemote(ctx: ResolveContext, tree: RemoteTree, path: string, 
       const out = await downloadTree(tree, path, dir, downloadLog(ctx, tree));
       // MLflow writes this after downloading a registry model whose folder holds an MLmodel (spec §7.3).
       if (registered && statSync(out).isDirectory() && existsSync(join(out, 'MLmodel'))) {
+        // Imported here: the `yaml` package is slow to load and most starts never need it.
+        const { stringify } = await import('yaml');
         const meta = stringify({ model_name: registered.name, model_version: registered.version }, { singleQuote: true });
         await writeFile(join(out, 'registered_model_meta'), meta);
       }

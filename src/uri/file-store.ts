@@ -2,7 +2,7 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { ModelNotFoundError } from '../errors.js';
 import { aliasMiss, DELETED_STAGE, isSafeSegment, REGISTRY_MESSAGES, registryMiss, trackingMiss } from './messages.js';
 import type { LoggedModelInfo, RunInfo, Store, VersionInfo } from './stores.js';
@@ -17,9 +17,16 @@ export function openFileStore(root: string, displayUri: string): Store {
   return new FileStore(root, displayUri);
 }
 
+/** The `yaml` package, loaded on first use: it is slow to load, and only file stores need it here. */
+let yamlParse: ((text: string) => unknown) | undefined;
+function parseYaml(text: string): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text);
+}
+
 function readMeta(path: string): Meta | undefined {
   try {
-    const doc = parseYaml(readFileSync(path, 'utf8')) as unknown;
+    const doc = parseYaml(readFileSync(path, 'utf8'));
     return doc && typeof doc === 'object' ? (doc as Meta) : undefined;
   } catch {
     return undefined;

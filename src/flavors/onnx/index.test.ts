@@ -85,6 +85,34 @@ describe('onnx flavor: iris (the conformance model)', () => {
   });
 });
 
+describe('onnx flavor: cheap calls run on the calling thread', () => {
+  it('runs 1-row iris calls inline and calls past the timed budget on the worker, with the same answers', async () => {
+    const expected = JSON.parse(await readFile(join(FIXTURES, 'iris.expected.json'), 'utf8'));
+    const model = await load('iris');
+    const rows: number[][] = expected.rows;
+    const one = new Tensor('float32', [1, 4], Float32Array.from(rows[0]));
+    assert.equal(model.executionOf(one), 'inline');
+    // 5,000 copies of the ten rows: far past what 1 ms of inline work allows (at most 4x the 256 rows timed).
+    const many = new Tensor('float32', [rows.length * 5000, 4], Float32Array.from({ length: rows.length * 5000 * 4 }, (_, i) => rows[(i >> 2) % rows.length][i & 3]));
+    assert.equal(model.executionOf(many), 'worker');
+    const small = (await model.predict(one, null)) as Record<string, Tensor>;
+    const large = (await model.predict(many, null)) as Record<string, Tensor>;
+    assert.deepEqual(small.label.toArray(), [expected.label[0]]);
+    assert.deepEqual((large.label.toArray() as number[]).slice(0, rows.length), expected.label);
+    assertClose((large.probabilities.data as Float32Array).subarray(0, 3), small.probabilities.data as Float32Array, 'same first row both ways');
+  });
+
+  it('never runs inline a model whose cost does not follow from its row count (a variable inner dimension)', async () => {
+    // matmul_chain: a [M, K] @ b [K, K], eight times; K is free, so a 1-row call may cost seconds.
+    const model = await load('matmul_chain');
+    const a = new Tensor('float32', [1, 2], f32(1, 2));
+    const b = new Tensor('float32', [2, 2], f32(1, 0, 0, 1));
+    assert.equal(model.executionOf({ a, b }), 'worker');
+    const out = (await model.predict({ a, b }, null)) as Record<string, Tensor>;
+    assert.deepEqual(Array.from(out.c.data as Float32Array), [1, 2]);
+  });
+});
+
 describe('onnx flavor: input mapping (spec §6.6)', () => {
   it('O1: a tensor feeds the single input; the answer keeps its shape', async () => {
     const model = await load('identity');

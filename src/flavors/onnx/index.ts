@@ -10,7 +10,9 @@ import { outputFrame, outputRecord } from './outputs.js';
 import type { ValueInfo } from './protocol.js';
 import { readOnnxFlavorConf } from './session-options.js';
 import { type LoadedInfo, SessionClient } from './session-client.js';
-import { wireToTensor } from './wire-tensor.js';
+import { wireToTensor, type Feed } from './wire-tensor.js';
+import { InlineRunner } from './inline.js';
+import type { WireTensor } from './protocol.js';
 
 /**
  * onnxruntime's bundled telemetry SDK writes `mat-debug-<pid>.log` into the temporary folder for
@@ -38,12 +40,15 @@ export interface OnnxModelInfo {
 /** A loaded ONNX model. */
 export interface LoadedOnnxModel extends LoadedFlavorModel {
   readonly info: OnnxModelInfo;
+  /** Where a call with this input would run (see OnnxModel.executionOf). */
+  executionOf(input: ModelInput): 'inline' | 'worker';
 }
 
 /**
  * The `onnx` flavor. `load` reads the flavor section (`data`, `onnx_session_options`,
- * `providers`), starts a worker thread that creates the onnxruntime session, and fails with
- * ModelLoadError when the file is missing or not a valid ONNX model. `predict` maps the input as
+ * `providers`) and creates the onnxruntime session: in this thread when its calls are cheap (see
+ * inline.ts; a worker thread then starts only for calls too large to run here), else in a worker
+ * thread. It fails with ModelLoadError when the file is missing or not a valid ONNX model. `predict` maps the input as
  * MLflow does (see feeds.ts) and answers named Tensors, or a Frame for a Frame input (outputs.ts).
  * `close` terminates the worker.
  */
@@ -58,34 +63,48 @@ export const onnxFlavor: ModelFlavor = {
       throw new ModelLoadError(`ONNX model file ${config.modelFile} (flavors.onnx.data in ${ctx.modelPath}/MLmodel) does not exist or cannot be read.`, { cause });
     }
     const client = new SessionClient(config);
-    let loaded: LoadedInfo;
-    try {
-      loaded = await client.start();
-    } catch (cause) {
-      await client.close();
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${why}`, { cause });
+    // A model whose calls are cheap runs them here (inline-policy.ts), and its worker thread starts
+    // only when a call too large for this thread comes (most never do: less memory, faster start).
+    const inline = await InlineRunner.open(config).catch(() => undefined);
+    let loaded: Omit<LoadedInfo, 'kind' | 'id'>;
+    if (inline) loaded = inline.loaded;
+    else {
+      try {
+        loaded = await client.start();
+      } catch (cause) {
+        await client.close();
+        const why = cause instanceof Error ? cause.message : String(cause);
+        throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${why}`, { cause });
+      }
     }
     const problem = unusable(loaded);
     if (problem) {
+      await inline?.runner.close();
       await client.close();
       throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${problem}`);
     }
     const info = describeModel(config.modelFile, loaded);
     for (const line of info.notices) ctx.logger?.warn(line);
-    return new OnnxModel(client, info);
+    if (inline) {
+      const { plan } = inline.runner;
+      ctx.logger?.info(
+        `onnx model ${config.modelFile}: calls of up to ${plan.maxElements} input elements run on the HTTP thread ` +
+          `(timed at ${(plan.fixedMs * 1000).toFixed(0)} µs + ${(plan.perElementMs * 1e6).toFixed(0)} ns per element); larger ones on a worker thread`,
+      );
+    }
+    return new OnnxModel(client, info, inline?.runner);
   },
 };
 
 /** Why onnxruntime-node cannot serve the model at all, if it cannot. */
-function unusable(loaded: LoadedInfo): string | undefined {
+function unusable(loaded: Omit<LoadedInfo, 'kind' | 'id'>): string | undefined {
   const bad = loaded.inputs.filter((i) => !i.isTensor).map((i) => i.name);
   if (bad.length) return `input(s) ${bad.join(', ')} are sequences or maps, which onnxruntime-node cannot feed.`;
   if (!loaded.outputs.some((o) => o.isTensor)) return 'none of its outputs is a tensor, and onnxruntime-node returns only tensors.';
   return undefined;
 }
 
-function describeModel(modelFile: string, loaded: LoadedInfo): OnnxModelInfo {
+function describeModel(modelFile: string, loaded: Omit<LoadedInfo, 'kind' | 'id'>): OnnxModelInfo {
   const notices = [...loaded.notices];
   const skipped = loaded.outputs.filter((o) => !o.isTensor).map((o) => o.name);
   if (skipped.length) {
@@ -102,9 +121,11 @@ class OnnxModel implements LoadedOnnxModel {
   readonly #client: SessionClient;
   readonly #inputs: InputInfo[];
   readonly #fetches: string[];
+  readonly #inline: InlineRunner | undefined;
 
-  constructor(client: SessionClient, info: OnnxModelInfo) {
+  constructor(client: SessionClient, info: OnnxModelInfo, inline?: InlineRunner) {
     this.#client = client;
+    this.#inline = inline;
     this.info = info;
     this.#inputs = info.inputs.map((i) => ({ name: i.name, type: i.isTensor ? i.type : '' }));
     this.#fetches = info.outputs.filter((o) => o.isTensor).map((o) => o.name);
@@ -116,14 +137,32 @@ class OnnxModel implements LoadedOnnxModel {
   async predict(input: ModelInput, _params: ModelParams): Promise<unknown> {
     // Params are accepted and unused, as in MLflow.
     const feeds = buildFeeds(input, this.#inputs);
-    const wire = Object.fromEntries(Object.entries(feeds).map(([n, f]) => [n, f.wire]));
-    const owned = Object.values(feeds).filter((f) => f.owned).map((f) => f.wire);
-    const result = await this.#client.run(wire, this.#fetches, owned);
+    const wire = wireFeeds(feeds);
+    const inline = this.#inline;
+    const result =
+      inline !== undefined && inline.admits(wire)
+        ? await inline.run(wire, this.#fetches)
+        : await this.#client.run(wire, this.#fetches, Object.values(feeds).filter((f) => f.owned).map((f) => f.wire));
     const tensors = this.#fetches.map((n) => wireToTensor(result[n]));
     return isFrame(input) ? outputFrame(this.#fetches, tensors) : outputRecord(this.#fetches, tensors);
   }
 
-  close(): Promise<void> {
-    return this.#client.close();
+  /**
+   * Where a call with this input would run: `inline` on the calling thread (a cheap call, as timed
+   * at load), `worker` on the session's worker thread. Throws as predict does for input it cannot feed.
+   */
+  executionOf(input: ModelInput): 'inline' | 'worker' {
+    return this.#inline?.admits(wireFeeds(buildFeeds(input, this.#inputs))) ? 'inline' : 'worker';
   }
+
+  async close(): Promise<void> {
+    await this.#inline?.close();
+    await this.#client.close();
+  }
+}
+
+function wireFeeds(feeds: Record<string, Feed>): Record<string, WireTensor> {
+  const wire: Record<string, WireTensor> = {};
+  for (const name in feeds) wire[name] = feeds[name]!.wire;
+  return wire;
 }

@@ -47,6 +47,8 @@ export interface OrtSessionOptions {
   interOpNumThreads?: number;
   executionMode?: 'sequential' | 'parallel';
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  /** onnxruntime's CPU memory arena (default on); off for the inline session, whose calls are small. */
+  enableCpuMemArena?: boolean;
   /** Session config entries (`session.intra_op.allow_spinning` → `'0'`), passed as `extra`. */
   extra: Record<string, string>;
 }

@@ -6,8 +6,9 @@
 
 import { parentPort } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
-import { type FromWorker, type OrtType, type ToWorker, type ValueInfo, type WireData, type WireTensor, transferables } from './protocol.js';
-import { planProviders } from './providers.js';
+import { type FromWorker, type ToWorker, transferables } from './protocol.js';
+import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
+import { openSession } from './open-session.js';
 
 type OrtModule = typeof Ort;
 type Session = Ort.InferenceSession;
@@ -47,53 +48,13 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
 async function load(msg: Extract<ToWorker, { kind: 'load' }>): Promise<FromWorker> {
   // Imported here, not at the top: the native addon loads only in threads that serve ONNX models.
   ort ??= await import('onnxruntime-node');
-  const { modelFile, sessionOptions, providers: requested } = msg.config;
-  const plan = planProviders(requested);
-  const notices: string[] = [];
-  const create = (eps: string[]): Promise<Session> => ort!.InferenceSession.create(modelFile, { ...sessionOptions, executionProviders: eps });
-  let providers = [...plan.accelerators, 'cpu'];
-  let created: Session | undefined;
-  if (plan.accelerators.length) {
-    try {
-      created = await create(providers);
-    } catch (err) {
-      notices.push(`onnx model ${modelFile}: could not start ${plan.accelerators.join(', ')} (${(err as Error).message}); running on CPU.`);
-      providers = ['cpu'];
-    }
-  }
-  session = created ?? (await create(providers));
-  if (plan.unavailable.length) {
-    const on = providers.length > 1 ? providers.slice(0, -1).join(', ').toUpperCase() : 'CPU';
-    notices.push(`onnx model ${modelFile}: ${plan.unavailable.join(', ')} requested but not available to onnxruntime-node; running on ${on}.`);
-  }
-  return { kind: 'loaded', id: msg.id, inputs: session.inputMetadata.map(info), outputs: session.outputMetadata.map(info), providers, notices };
-}
-
-function info(m: Ort.InferenceSession.ValueMetadata): ValueInfo {
-  return m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false };
+  const opened = await openSession(ort, msg.config);
+  session = opened.session;
+  return { kind: 'loaded', id: msg.id, inputs: opened.inputs, outputs: opened.outputs, providers: opened.providers, notices: opened.notices };
 }
 
 async function run(msg: Extract<ToWorker, { kind: 'run' }>): Promise<FromWorker> {
   if (!session || !ort) throw new Error('The ONNX session is not loaded.');
-  const feeds: Record<string, Ort.Tensor> = {};
-  for (const [name, t] of Object.entries(msg.feeds)) {
-    feeds[name] = new ort.Tensor(t.type, t.data as never, t.dims);
-  }
-  const result = await session.run(feeds, msg.fetches);
-  const outputs: Record<string, WireTensor> = {};
-  for (const name of msg.fetches) {
-    const v = result[name] as Ort.Tensor;
-    outputs[name] = { type: v.type as OrtType, dims: [...v.dims], data: wireData(v) };
-  }
-  return { kind: 'result', id: msg.id, outputs };
-}
-
-function wireData(t: Ort.Tensor): WireData {
-  const d = t.data as unknown;
-  // Where the runtime has Float16Array, onnxruntime hands float16 out as one; mlserve keeps bit patterns.
-  if (t.type === 'float16' && !(d instanceof Uint16Array)) {
-    const v = d as { buffer: ArrayBuffer; byteOffset: number; length: number };
-    return new Uint16Array(v.buffer, v.byteOffset, v.length);
-  }
-  return d as WireData;
+  const result = await session.run(toOrtFeeds(ort, msg.feeds), msg.fetches);
+  return { kind: 'result', id: msg.id, outputs: fromOrtResult(result, msg.fetches) };
 }

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseInline, InlineBudget, INLINE_LIMITS } from './inline-policy.js';
+
+test('a cheap model runs inline up to the size whose estimated cost reaches the budget', () => {
+  // 4 elements: 20 µs; 1024 elements: 120 µs -> ~0.098 µs per element, fixed ~19.6 µs.
+  const plan = chooseInline({ smallElements: 4, smallMs: 0.02, largeElements: 1024, largeMs: 0.12 });
+  assert.ok(plan);
+  assert.equal(plan.maxElements, Math.min(4096, Math.floor((1 - plan.fixedMs) / plan.perElementMs)));
+  assert.equal(plan.maxElements, 4096, 'capped at 4x the largest size timed');
+});
+
+test('a model whose per-element cost is high gets a small element limit', () => {
+  const plan = chooseInline({ smallElements: 10, smallMs: 0.05, largeElements: 2560, largeMs: 12.8 });
+  // 5 µs per element, no fixed part: 1 ms is 200 elements.
+  assert.equal(plan?.maxElements, 200);
+});
+
+test('a model whose small call is not cheap never runs inline', () => {
+  assert.equal(chooseInline({ smallElements: 4, smallMs: 0.5, largeElements: 1024, largeMs: 0.6 }), undefined);
+  assert.equal(chooseInline({ smallElements: 4, smallMs: NaN, largeElements: 1024, largeMs: 0.6 }), undefined);
+});
+
+test('a fixed-size input runs inline when its one size is within budget', () => {
+  assert.deepEqual(chooseInline({ smallElements: 16, smallMs: 0.01, largeElements: 16, largeMs: 0.01 }), { maxElements: 16, fixedMs: 0.01, perElementMs: 0 });
+});
+
+test('a model whose large call blows the budget at its small size is not run inline', () => {
+  assert.equal(chooseInline({ smallElements: 4, smallMs: 0.09, largeElements: 8, largeMs: 5 }), undefined);
+});
+
+test('one slow inline call keeps the limit; several of the last few far over budget halve it below their size, then turn it off', () => {
+  const budget = new InlineBudget(4096);
+  budget.record(1000, INLINE_LIMITS.maxCallMs * 5);
+  for (let i = 0; i < 20; i++) budget.record(1000, INLINE_LIMITS.maxCallMs / 2);
+  budget.record(1000, INLINE_LIMITS.maxCallMs * 5);
+  assert.equal(budget.maxElements, 4096, 'isolated overruns (a GC pause) change nothing');
+  budget.record(1000, INLINE_LIMITS.maxCallMs * 5);
+  budget.record(1000, INLINE_LIMITS.maxCallMs * 5);
+  assert.equal(budget.maxElements, 500);
+  for (let i = 0; i < 3; i++) budget.record(1, 50);
+  assert.equal(budget.maxElements, 0);
+  budget.stop();
+  assert.equal(budget.maxElements, -1);
+});
