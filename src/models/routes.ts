@@ -283,6 +283,11 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
     );
   };
 
+  /** V2 inference answers count in the model's requests too (the name is a configured one: the entry's). */
+  const countInfer = (entry: ModelEntry, req: IncomingMessage, res: ServerResponse, path: string): void => {
+    if (req.method === 'POST' && /\/infer\/?$/.test(path)) res.once('close', () => o.metrics.requests.inc({ model: entry.name, status: String(res.statusCode) }));
+  };
+
   const readyAll = (): boolean => isServing(state) && registry.list().every((e) => !e.current || modelReady(e));
 
   const handle = (req: IncomingMessage, res: ServerResponse, path: string, requestId: string): boolean => {
@@ -292,9 +297,12 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
       return true;
     }
     const one = single();
-    // One model: its own V2 routes answer everything else, as before.
-    if (one?.current) return one.current.v2.handle(req, res, path, requestId);
     const parts = rest.split('/');
+    // One model: its own V2 routes answer everything else, as before.
+    if (one?.current) {
+      if (parts[0] === 'models' && parts[1] === one.name) countInfer(one, req, res, path);
+      return one.current.v2.handle(req, res, path, requestId);
+    }
     if (parts[0] === 'models' && parts.length >= 2 && parts[1] !== '') {
       let name: string;
       try {
@@ -310,7 +318,10 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
         send(req, res, json(404, { error: `Model '${name}' not found. This server serves ${registry.list().map((e) => `'${e.name}'`).join(', ')}.` }));
         return true;
       }
-      if (entry.current) return entry.current.v2.handle(req, res, path, requestId);
+      if (entry.current) {
+        countInfer(entry, req, res, path);
+        return entry.current.v2.handle(req, res, path, requestId);
+      }
       req.resume();
       const err = modelUnavailable(entry) ?? new TemporarilyUnavailableError('Retry shortly.', 1);
       send(req, res, parts.length === 3 && parts[2] === 'ready' ? json(503, { error: err.message }) : v2Error(err));

@@ -90,7 +90,7 @@ describe('several models in one server', () => {
       // Per-model metrics: label values are the configured names only.
       await post(`${server.url}/models/unknown-name/invocations`, IRIS_ROW);
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      assert.match(metrics, /^mlserve_model_requests_total\{model="iris",status="200"\} 1$/m);
+      assert.match(metrics, /^mlserve_model_requests_total\{model="iris",status="200"\} 2$/m, 'the MLflow and the V2 request');
       assert.match(metrics, /^mlserve_model_requests_total\{model="sum",status="200"\} 1$/m);
       assert.match(metrics, /^mlserve_model_requests_total\{model="sum",status="400"\} 1$/m);
       assert.match(metrics, /^mlserve_requests_total\{endpoint="\/models\/iris\/invocations",protocol="mlflow",status="200"\} 1$/m);
