@@ -104,11 +104,14 @@ async function twoProcesses(settings: LoadSettings, pinning: Pinning): Promise<M
 }
 
 async function main(): Promise<number> {
-  const settings = parseLoadSettings(process.argv.slice(2));
-  if (!settings) {
+  const argv = process.argv.slice(2);
+  const parsed = parseLoadSettings(argv);
+  if (!parsed) {
     console.log(USAGE);
     return 0;
   }
+  // One level here (connections per model), 16 unless given.
+  const settings: LoadSettings = argv.some((a) => a.startsWith('--connections')) ? parsed : { ...parsed, connections: [16] };
   if (settings.connections.length !== 1) throw new Error('--connections takes one number here (connections per model)');
   const pinning = pinLoadGenerator(settings.pin);
   console.log(`multi-model: two models (iris ONNX, js-linear) in one mlserve process vs two processes (one model each), ${settings.connections[0]} connections per model, 1 worker per model`);

@@ -110,6 +110,7 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
       },
       basePath: registry.size > 1 ? `/models/${entry.name}` : '',
       strictWarmup: reload,
+      measureMemory: !started,
     }),
     onSwitch: () => {
       // The fast path of `/invocations`: the one model's scoring context, read once per request.
@@ -200,13 +201,15 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
     throw err;
   }
   let closing: Promise<void> | undefined;
+  let firstModel = registry.list()[0].current!.model;
   return {
     url,
     port,
     grpcPort: grpc?.port,
     get model() {
-      const e = registry.list()[0];
-      return (e.current ?? registry.list().find((x) => x.current)?.current)!.model;
+      // The first model as served now; while it is unloaded, the version it served last.
+      firstModel = registry.list()[0].current?.model ?? firstModel;
+      return firstModel;
     },
     models: () => registry.list().map((e) => ({ name: e.name, version: e.current?.version, model: e.current?.model, state: e.state })),
     metrics,

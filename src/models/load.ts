@@ -81,6 +81,8 @@ export interface LoadDeps {
   readonly basePath: string;
   /** A reload: a failed warm-up fails the load (the old version keeps serving). */
   readonly strictWarmup?: boolean;
+  /** Measure the resident memory the load adds (only while nothing else runs: at start-up). */
+  readonly measureMemory?: boolean;
 }
 
 /** The per-request limits the codecs enforce. */
@@ -182,7 +184,7 @@ export async function loadVersion(
       page,
       api,
       loadSeconds,
-      ...(grown > 0 && model.engine === 'native' ? { memoryBytes: grown } : {}),
+      ...(deps.measureMemory && grown > 0 && model.engine === 'native' ? { memoryBytes: grown } : {}),
       unavailable,
       close() {
         closed ??= (async () => {

@@ -4,7 +4,7 @@
 // model never holds more than two versions.
 
 import { BadRequestError, ModelNotFoundError, TemporarilyUnavailableError } from '../errors.js';
-import type { Env, ServeOptions } from '../config/options.js';
+import { resolveServeOptions, type Env, type ServeOptions } from '../config/options.js';
 import type { ServerState } from '../server/app.js';
 import type { Logger } from '../logger.js';
 import type { ModelMetrics } from '../metrics/model-metrics.js';
@@ -63,7 +63,9 @@ export class ModelRegistry {
   /** Adds a model (not loaded yet). */
   add(spec: ModelSpec): ModelEntry {
     if (this.entries.has(spec.name)) throw new BadRequestError(`Two models are named '${spec.name}': give each -m its own name (-m NAME=URI).`);
-    const options = Object.freeze({ ...this.deps.options, ...spec.options, modelUri: spec.uri, modelName: spec.name });
+    // The model's own options over the server's, validated as the server's are (InvalidOptionsError).
+    const own = Object.fromEntries(Object.entries(spec.options).filter(([, v]) => v !== undefined));
+    const options = resolveServeOptions({ ...this.deps.options, ...own, modelUri: spec.uri, modelName: spec.name });
     const entry: Entry = { name: spec.name, spec, options, current: undefined, state: 'UNAVAILABLE', reason: 'not loaded', chain: Promise.resolve() };
     this.entries.set(spec.name, entry);
     return entry;

@@ -190,6 +190,12 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
         else tools.reply(req, res, ctx, tools.render(isServing(state) ? (modelUnavailable(entry) ?? new TemporarilyUnavailableError('Retry shortly.', 1)) : new TemporarilyUnavailableError('The server is not ready. Retry shortly.', 1), ctx), head);
         return true;
       }
+      if (rest === '/metrics') {
+        // The page links to `metrics` beside it: the server's one metric set (with a `model` label).
+        req.resume();
+        tools.reply(req, res, ctx, { status: 307, contentType: JSON_TYPE, body: '', headers: { location: '/metrics' } });
+        return true;
+      }
       if (rest === '') {
         // The page resolves its routes relative to its own address: it lives at `/models/{name}/`.
         req.resume();
