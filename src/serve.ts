@@ -8,7 +8,7 @@ import { prepareFront } from './server/front.js';
 import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
 import { httpsServerFactory } from './server/tls.js';
-import { startGrpcServer, type GrpcServerHandle } from './server/v2/index.js';
+import { startGrpcServer, type GrpcServerHandle, type V2Context } from './server/v2/index.js';
 import type { ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { createModelMetrics } from './metrics/model-metrics.js';
@@ -71,6 +71,22 @@ function servedLine(name: string, e: ModelEntry): string {
   const m = v.model;
   const how = `${m.flavor}, engine ${m.engine}, ${m.workers} worker${m.workers === 1 ? '' : 's'}${m.batching ? ', batching' : ''}`;
   return `${describeUri(m.uri, m.registered)} (${how}) as '${name}'`;
+}
+
+/**
+ * The V2 context of the version an entry serves now, read at each call: the gRPC service, started
+ * once, follows reloads. Unloaded, the model is not ready (the last version's context answers the rest).
+ */
+function followingContext(entry: ModelEntry): V2Context {
+  let last = entry.current!.v2ctx;
+  const now = (): V2Context => (last = entry.current?.v2ctx ?? last);
+  return new Proxy(last, {
+    get(_target, key) {
+      const ctx = now();
+      if (!entry.current && (key === 'isReady' || key === 'isAccepting')) return () => false;
+      return ctx[key as keyof V2Context];
+    },
+  });
 }
 
 /** Serves one model or several; resolves once the server is listening and every model is loaded and warmed. */
@@ -177,7 +193,7 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
     // One model after another: each one's resident cost is measured while nothing else loads.
     for (const spec of specs) await registry.load(spec.name);
     const first = registry.list()[0];
-    if (options.grpcPort !== undefined) grpc = await startGrpcServer(first.current!.v2ctx, options.host, options.grpcPort, front.tls);
+    if (options.grpcPort !== undefined) grpc = await startGrpcServer(followingContext(first), options.host, options.grpcPort, front.tls);
     const loadSeconds = (performance.now() - t0) / 1000;
     metrics.modelLoadSeconds.set(loadSeconds);
     started = true;

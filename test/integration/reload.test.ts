@@ -7,7 +7,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
 import { serve, type ServerHandle } from '../../src/serve.js';
+import { loadInferencePackage } from '../../src/server/v2/grpc-proto.js';
 import { copyStores, STORES_FIXTURE } from '../helpers/stores.js';
 import { startMlflowStub, type StubData } from '../helpers/mlflow-stub.js';
 import { tempDir } from '../helpers/temp.js';
@@ -137,9 +139,20 @@ describe('following a registered model alias', () => {
       const facts = stores.facts;
       // File store: version 1 becomes another model; champion (version 2, iris) moves to it.
       writeModel(join(stores.root, facts.file_store.registered_models.iris.versions['1'].folder), NEW_MODULE);
-      const fileServer = await serve({ modelUri: 'models:/iris@champion', trackingUri: stores.fileUri, host: '127.0.0.1', port: 0, logLevel: 'warn' });
+      const fileServer = await serve({ modelUri: 'models:/iris@champion', trackingUri: stores.fileUri, grpcPort: 0, host: '127.0.0.1', port: 0, logLevel: 'warn' });
+      const pkg = loadPackageDefinition(loadInferencePackage()) as any;
+      const client = new pkg.inference.GRPCInferenceService(`127.0.0.1:${fileServer.grpcPort}`, credentials.createInsecure());
+      const call = (name: string, req: unknown): Promise<any> => new Promise((resolve, reject) => client[name](req, (err: ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))));
+      /** The label the gRPC service answers for ROW, and the version its metadata names. */
+      const grpcServes = async (): Promise<[number, string[]]> => {
+        const res = await call('ModelInfer', { model_name: 'iris', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: ROW.inputs[0] } }] });
+        const out = res.outputs.find((o: { name: string }) => o.name === 'label');
+        const values = Object.values(out.contents as Record<string, unknown[]>).find((a) => a.length > 0)!;
+        return [Number(values[0]), (await call('ModelMetadata', { name: 'iris' })).versions];
+      };
       try {
         await assertServing(fileServer, '2');
+        assert.deepEqual(await grpcServes(), [OLD_LABEL, ['2']]);
         const answers = await underLoad(fileServer.url, 32, async () => {
           writeFileSync(join(stores.root, 'mlruns/models/iris/aliases/champion'), '1');
           assert.deepEqual(await fileServer.checkVersions(), [{ model: 'iris', switched: true, from: '2', to: '1' }]);
@@ -147,7 +160,9 @@ describe('following a registered model alias', () => {
         assertSwitched(answers);
         await assertServing(fileServer, '1');
         assert.deepEqual(await fileServer.checkVersions(), [{ model: 'iris', switched: false, from: '1', to: '1' }], 'nothing to do when the alias has not moved');
+        assert.deepEqual(await grpcServes(), [NEW_LABEL, ['1']], 'the gRPC service follows the switch');
       } finally {
+        client.close();
         await fileServer.close();
       }
 
