@@ -81,6 +81,9 @@ describe('mlserve models serve with several models', () => {
     const both = await runCli(['models', 'serve', '-m', `a=${IRIS}`, '-m', `b=${SUM}`, '--model-name', 'x']);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--model-name names the one model served/);
+    const twice = await runCli(['models', 'serve', '-m', `a=${IRIS}`, '--model-name', 'b']);
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /The model is named twice/);
     const dir = tempDir('mlserve-config-');
     writeFileSync(join(dir, 'bad.yaml'), `models:\n  - uri: ${IRIS}\n    wokers: 2\n`);
     const bad = await runCli(['models', 'serve', '--config', join(dir, 'bad.yaml')]);

@@ -96,6 +96,7 @@ async function modelsOf(flags: ParsedFlags): Promise<Partial<ServeOptions>> {
   const args = given.map((v) => parseModelArgument(v));
   if (given.length === 1 && repository === undefined && configFile === undefined) {
     // One model: served exactly as before (its name from -m NAME=URI, else --model-name).
+    if (args[0].name !== undefined && flags['model-name'] !== undefined) throw new UsageError(`The model is named twice: -m ${args[0].name}=... and --model-name ${String(flags['model-name'])}; give one.`);
     return { modelUri: args[0].uri, ...(args[0].name !== undefined ? { modelName: args[0].name } : {}) };
   }
   if (flags['model-name'] !== undefined) throw new UsageError('--model-name names the one model served; with several, name each one: -m NAME=URI.');
