@@ -114,10 +114,13 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
       logger,
       respond,
       auth: front.auth,
-      hooks: engineHooks(metrics, {
-        onRestart: () => modelMetrics.workerRestarts.inc({ model: entry.name }),
-        onInference: modelMetrics.inferenceSeconds.bind({ model: entry.name }),
-      }),
+      // One model: the server-wide series are the model's, and its engine reports exactly as before.
+      hooks: registry.size === 1
+        ? engineHooks(metrics)
+        : engineHooks(metrics, {
+            onRestart: () => modelMetrics.workerRestarts.inc({ model: entry.name }),
+            onInference: modelMetrics.inferenceSeconds.bind({ model: entry.name }),
+          }),
       isReady: () => isServing(state) && registry.get(entry.name)?.current?.unavailable() === undefined,
       isAccepting: () => isReady(state),
       onGrpcCall: (method, code, seconds) => {
