@@ -129,6 +129,7 @@ describe('several models in one server', () => {
       assert.deepEqual(irisDuringCrash, Array(20).fill(200));
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       assert.match(metrics, /^mlserve_model_worker_restarts_total\{model="faulty"\} 1$/m);
+      assert.match(metrics, /^mlserve_model_memory_bytes\{model="iris"\} \d+$/m);
       assert.doesNotMatch(metrics, /mlserve_model_worker_restarts_total\{model="iris"\}/);
     } finally {
       await server.close();
@@ -147,6 +148,7 @@ describe('the V2 model repository API', () => {
     cpSync(IRIS, join(dir, 'iris'), { recursive: true });
     mkdirSync(join(dir, 'sum'));
     cpSync(SUM, join(dir, 'sum'), { recursive: true });
+    cpSync(FAULTY, join(dir, 'slow'), { recursive: true });
     return dir;
   };
   const AUTH = { authorization: 'Bearer s3cret' };
@@ -157,6 +159,7 @@ describe('the V2 model repository API', () => {
       const index = async (body: unknown = {}): Promise<unknown> => (await post(`${server.url}/v2/repository/index`, body, AUTH)).json();
       assert.deepEqual(await index(), [
         { name: 'iris', state: 'READY', reason: '' },
+        { name: 'slow', state: 'READY', reason: '' },
         { name: 'sum', state: 'READY', reason: '' },
       ]);
       assert.equal((await post(`${server.url}/v2/repository/models/sum/unload`, {})).status, 401, 'a token is required');
@@ -164,15 +167,28 @@ describe('the V2 model repository API', () => {
       assert.equal(unload.status, 200, await unload.text());
       assert.deepEqual(await index(), [
         { name: 'iris', state: 'READY', reason: '' },
+        { name: 'slow', state: 'READY', reason: '' },
         { name: 'sum', state: 'UNAVAILABLE', reason: 'unloaded' },
       ]);
-      assert.deepEqual(await index({ ready: true }), [{ name: 'iris', state: 'READY', reason: '' }]);
+      assert.deepEqual(await index({ ready: true }), [
+        { name: 'iris', state: 'READY', reason: '' },
+        { name: 'slow', state: 'READY', reason: '' },
+      ]);
       const gone = await post(`${server.url}/models/sum/invocations`, { dataframe_split: { columns: ['x', 'y'], data: [[1, 2]] } }, AUTH);
       assert.equal(gone.status, 404);
       assert.match((await gone.json()).message, /not loaded/);
       assert.equal((await fetch(`${server.url}/models/sum/ping`)).status, 404);
       assert.equal((await fetch(`${server.url}/ping`)).status, 200, 'an unloaded model does not hold readiness');
       assert.equal((await post(`${server.url}/v2/repository/models/sum/unload`, {}, AUTH)).status, 400, 'not loaded');
+
+      // Unloading answers the requests already taken first (a 400 ms model call here), then stops the workers.
+      assert.equal((await post(`${server.url}/v2/repository/models/slow/load`, {}, AUTH)).status, 200, 'load of a loaded model: loaded again');
+      const inFlight = post(`${server.url}/models/slow/invocations`, { inputs: [1], params: { mode: 'sleep', ms: 400 } }, AUTH);
+      await new Promise((r) => setTimeout(r, 100));
+      const unloadSlow = await post(`${server.url}/v2/repository/models/slow/unload`, {}, AUTH);
+      assert.equal(unloadSlow.status, 200);
+      assert.equal((await inFlight).status, 200, 'the request in flight was answered by the unloaded model');
+      assert.equal((await post(`${server.url}/models/slow/invocations`, { inputs: [1] }, AUTH)).status, 404);
 
       const load = await post(`${server.url}/v2/repository/models/sum/load`, {}, AUTH);
       assert.equal(load.status, 200, await load.text());
@@ -208,8 +224,9 @@ describe('the V2 model repository API', () => {
       assert.equal(res.status, 400);
       assert.match((await res.json()).error, /failed to load/);
       const index = (await (await post(`${server.url}/v2/repository/index`, {}, AUTH)).json()) as { name: string; state: string; reason: string }[];
-      assert.equal(index[1].state, 'UNAVAILABLE');
-      assert.match(index[1].reason, /load failed/);
+      const sum = index.find((m) => m.name === 'sum')!;
+      assert.equal(sum.state, 'UNAVAILABLE');
+      assert.match(sum.reason, /load failed/);
       assert.equal((await post(`${server.url}/models/iris/invocations`, IRIS_ROW, AUTH)).status, 200);
     } finally {
       await server.close();
