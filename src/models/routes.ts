@@ -355,27 +355,24 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
   // ---- `/`, `/openapi.json`, `/mlserve/model`: the one model's, or the list of models.
 
   const extra: ExtraRoutes = (req, res, path) => {
-    if (registry.size === 1 || !(path === '/' || path === '/openapi.json' || path === '/mlserve/model' || path === '/mlserve/models')) {
-      if (path === '/mlserve/models') return listModels(req, res);
-      return rootPages(req, res, path);
-    }
+    const listing = path === '/mlserve/models';
+    if (!listing && (registry.size === 1 || !(path === '/' || path === '/openapi.json' || path === '/mlserve/model'))) return rootPages(req, res, path);
+    if (path === '/' && !o.page) return false;
     req.resume();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(req, res, json(405, '{"detail":"Method Not Allowed"}', { allow: 'GET, HEAD' }));
       return true;
     }
     if (path === '/mlserve/models') return listModels(req, res);
-    if (path === '/' && o.page) {
+    if (path === '/') {
       send(req, res, { status: 200, contentType: 'text/html; charset=utf-8', body: listingPage(registry, o.serverVersion), headers: PAGE_HEADERS });
       return true;
     }
-    if (path === '/') return false;
     const what = path === '/openapi.json' ? 'openapi.json' : 'mlserve/model';
     send(req, res, json(400, { error_code: 'BAD_REQUEST', message: `This server serves several models: GET /models/{name}/${what} (${registry.list().map((e) => `/models/${e.name}/${what}`).join(', ')}); /mlserve/models lists them.` }));
     return true;
   };
   const listModels = (req: IncomingMessage, res: ServerResponse): boolean => {
-    req.resume();
     const models = registry.list().map((e) => ({
       name: e.name,
       uri: e.spec.uri,
