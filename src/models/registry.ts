@@ -31,8 +31,13 @@ interface Entry extends ModelEntry {
   current: LoadedVersion | undefined;
   state: ModelState;
   reason: string;
-  /** The last queued operation on this model (load, unload, check): operations run one after another. */
+  /**
+   * The last queued operation on this model (load, unload, check) and the release of the version it
+   * replaced: operations run one after another, each after the previous one's old version is gone.
+   */
   chain: Promise<unknown>;
+  /** The release of the version the last switch replaced (it finishes after the operation answers). */
+  releasing?: Promise<void>;
 }
 
 /** What the registry needs from the server. */
@@ -86,7 +91,7 @@ export class ModelRegistry {
   /** Runs `op` after the model's previous operation (whatever its outcome). */
   private queue<T>(entry: Entry, op: () => Promise<T>): Promise<T> {
     const run = entry.chain.then(op, op);
-    entry.chain = run.catch(() => undefined);
+    entry.chain = run.catch(() => undefined).then(() => entry.releasing);
     return run;
   }
 
@@ -105,7 +110,7 @@ export class ModelRegistry {
       }
       try {
         const next = await loadVersion(entry.name, entry.options, this.deps.loadDeps(entry, reload));
-        await this.switchTo(entry, next);
+        this.switchTo(entry, next);
         return next;
       } catch (err) {
         if (!reload) {
@@ -123,9 +128,13 @@ export class ModelRegistry {
     return this.queue(entry, async () => {
       if (!entry.current) throw new BadRequestError(`Model '${name}' is not loaded.`);
       entry.state = 'UNLOADING';
-      await this.switchTo(entry, undefined);
-      entry.state = 'UNAVAILABLE';
-      entry.reason = 'unloaded';
+      entry.reason = 'answering the requests it has taken';
+      this.switchTo(entry, undefined);
+      void entry.releasing?.then(() => {
+        if (entry.current) return;
+        entry.state = 'UNAVAILABLE';
+        entry.reason = 'unloaded';
+      });
     });
   }
 
@@ -151,7 +160,7 @@ export class ModelRegistry {
           await next.close();
           return { model: name, switched: false, from, to };
         }
-        await this.switchTo(entry, next);
+        this.switchTo(entry, next);
         this.deps.metrics.reloads.inc({ model: name, result: 'success' });
         logger.info(`model '${name}' switched to ${describeUri(entry.options.modelUri, next.model.registered)} (loaded in ${next.loadSeconds.toFixed(2)} s)`, { model: name, model_version: to });
         return { model: name, switched: true, from, to };
@@ -189,8 +198,12 @@ export class ModelRegistry {
     return entry;
   }
 
-  /** The atomic switch: requests from now on take `next`; the old version is released once those that took it are answered. */
-  private async switchTo(entry: Entry, next: LoadedVersion | undefined): Promise<void> {
+  /**
+   * The atomic switch: requests from now on take `next`. The old version is released once those that
+   * took it are answered, in the background (the request that asked for the switch is one of those in
+   * flight); the model's next operation waits for it.
+   */
+  private switchTo(entry: Entry, next: LoadedVersion | undefined): void {
     const old = entry.current;
     entry.current = next;
     if (next) {
@@ -198,7 +211,7 @@ export class ModelRegistry {
       entry.reason = '';
     }
     this.deps.onSwitch();
-    if (old) await this.release(old);
+    entry.releasing = old ? this.release(old).catch((err: unknown) => this.deps.logger.error(`model '${entry.name}': releasing the old version failed: ${(err as Error).message}`)) : undefined;
   }
 
   /**

@@ -156,7 +156,14 @@ describe('the V2 model repository API', () => {
   it('lists, unloads and loads the models of --model-repository, with a token', async () => {
     const server = await serve({ modelRepository: repository(), authTokens: ['s3cret'], host: '127.0.0.1', port: 0, logLevel: 'warn' });
     try {
-      const index = async (body: unknown = {}): Promise<unknown> => (await post(`${server.url}/v2/repository/index`, body, AUTH)).json();
+      /** The index once no model is loading or unloading (an unload answers at once; its workers stop once its requests are answered). */
+      const index = async (body: unknown = {}): Promise<unknown> => {
+        for (let i = 0; ; i++) {
+          const list = (await (await post(`${server.url}/v2/repository/index`, body, AUTH)).json()) as { state: string }[];
+          if (i === 200 || !list.some((m) => m.state === 'LOADING' || m.state === 'UNLOADING')) return list;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
       assert.deepEqual(await index(), [
         { name: 'iris', state: 'READY', reason: '' },
         { name: 'slow', state: 'READY', reason: '' },
