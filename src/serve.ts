@@ -1,181 +1,56 @@
-// Owns `serve()`: listen, resolve and load the model into workers, warm up, report ready; drain on close.
+// Owns `serve()`: listen, resolve and load the models into workers, warm up, report ready; follow
+// aliases; drain on close. The registry of served models is in models/.
 
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { resolveServeOptions, type ServeOptions, type Env } from './config/options.js';
-import { resolveModel, type Registered } from './uri/resolve.js';
-import { chooseFlavor, loadModel, readMLmodel, type MLmodel } from './model/load.js';
-import type { Signature } from './schema/types.js';
-import { createReplicas } from './runtime/replicas.js';
-import { openEngine } from './runtime/engine.js';
-import { readPythonSettings } from './config/python.js';
-import { createWorkerPool } from './runtime/pool/pool.js';
-import { createBatcher } from './runtime/batcher.js';
-import type { Predictor } from './runtime/types.js';
 import { createAppServer, isReady, isServing, type ServerState } from './server/app.js';
 import { prepareFront } from './server/front.js';
 import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
 import { UnansweredRequests } from './server/unanswered.js';
 import { httpsServerFactory } from './server/tls.js';
-import { createV2Routes, startGrpcServer, defaultModelName, defaultModelVersion, type V2Context, type V2Routes, type GrpcServerHandle } from './server/v2/index.js';
-import { decodeRequest, score, type DecodeOffload, type ScoringContext } from './pipeline/mlflow.js';
-import { createDecodeOffload } from './pipeline/offload.js';
+import { startGrpcServer, type GrpcServerHandle, type V2Context } from './server/v2/index.js';
+import type { ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
+import { createModelMetrics } from './metrics/model-metrics.js';
 import { VERSION } from './version.js';
-import { createUiRoutes } from './server/ui/routes.js';
-import { describeModel } from './model/describe.js';
-import { publishModel, type PublishedModel } from './openapi/publish.js';
 import { createLogger, type Logger } from './logger.js';
 import { listenError } from './server/listen-error.js';
+import { InvalidOptionsError } from './errors.js';
+import { describeUri, type ServedModel } from './models/load.js';
+import { engineHooks } from './models/engine.js';
+import { ModelRegistry, follows, type CheckResult, type ModelEntry } from './models/registry.js';
+import { modelSpecs } from './models/spec.js';
+import { createModelRoutes, noSingleModel } from './models/routes.js';
+import { startFollowing } from './models/follow.js';
 
-/** What a running server serves. */
-export interface ServedModel {
-  /** The model URI it was asked to serve (`-m`). */
-  readonly uri: string;
-  /** The registered version the URI resolved to (`models:/iris@champion` → `{ name: 'iris', version: '2' }`). */
-  readonly registered?: Registered;
-  /** Absolute model directory. */
-  readonly path: string;
-  /** The flavor serving it (`python_function` for the Python engine). */
-  readonly flavor: string;
-  /** The engine serving it: mlserve's own, or Python workers. */
-  readonly engine: 'native' | 'python';
-  /** Why that engine (shown in the start-up line). */
-  readonly engineReason: string;
-  readonly signature?: Signature;
-  /** Inference workers (threads, in-process instances or Python processes). */
-  readonly workers: number;
-  /** True when concurrent requests are merged into one model call. */
-  readonly batching: boolean;
-}
+export type { ServedModel } from './models/load.js';
+export type { CheckResult } from './models/registry.js';
 
 /** A running server. */
 export interface ServerHandle {
   /** Base URL, e.g. `http://127.0.0.1:5000`. */
   readonly url: string;
   readonly port: number;
+  /** The (first) model, as it is served now. */
   readonly model: ServedModel;
+  /** Every served model by name, with the version serving now (undefined: not loaded). */
+  models(): { name: string; version?: string; model?: ServedModel; state: string }[];
   readonly metrics: ServerMetrics;
   /** Where the server logs (the access log included). */
   readonly logger: Logger;
   /** The V2 gRPC port, when `grpcPort` was given. */
   readonly grpcPort?: number;
   /**
+   * Checks now where each followed URI (alias, `latest`, stage) points, and switches to new versions
+   * (what `--poll-interval` does periodically and SIGHUP does at once).
+   */
+  checkVersions(): Promise<CheckResult[]>;
+  /**
    * Drains and stops: readiness turns false, no new connections are accepted, in-flight requests
-   * finish (up to the drain time-out), then the model and its workers are released.
+   * finish (up to the drain time-out), then the models and their workers are released.
    */
   close(): Promise<void>;
-}
-
-/** What an engine started: the predictor the server calls and how it runs the model. */
-type Started = { predictor: Predictor & { queued: number }; flavor: string; workers: number; batching: boolean; unavailable?: () => string | undefined };
-
-/** Loads the model with the engine `--engine` allows (runtime/engine.ts chooses) and composes the predictor the server calls. */
-async function startPredictor(
-  dir: string,
-  mlmodel: MLmodel,
-  options: Readonly<ServeOptions>,
-  metrics: ServerMetrics,
-  env: Env,
-  logger: Logger,
-): Promise<Started & { engine: 'native' | 'python'; engineReason: string }> {
-  const { value, choice } = await openEngine(
-    mlmodel,
-    options.engine,
-    () => startNative(dir, mlmodel, options, metrics, logger),
-    () => startPython(mlmodel, options, metrics, env, logger),
-  );
-  if (choice.engine === 'native' && options.envManager !== 'local') logger.warn(`--env-manager ${options.envManager} has no effect: the model runs natively (${choice.reason}).`);
-  return { ...value, engine: choice.engine, engineReason: choice.reason };
-}
-
-/** The Python engine: worker processes that run the model with MLflow. */
-async function startPython(mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, env: Env, logger: Logger): Promise<Started> {
-  const settings = readPythonSettings(options.python, env);
-  const workers = options.workers || 1;
-  // Imported here: a server of a native model never loads the Python engine's modules.
-  const { startPythonEngine } = await import('./runtime/python/index.js');
-  const engine = await startPythonEngine({
-    mlmodel,
-    envManager: options.envManager,
-    python: { executable: settings.executable, origin: settings.origin },
-    envDir: settings.envDir,
-    searchPath: settings.searchPath,
-    workers,
-    batching: options.batching,
-    maxBatchSize: options.maxBatchSize,
-    maxBatchDelayMs: options.maxBatchDelayMs,
-    maxQueue: options.maxQueue,
-    timeoutSeconds: options.timeoutSeconds,
-    logger,
-    onRestart: () => metrics.workerRestarts.inc(),
-    onBatch: (requests, rows) => {
-      metrics.batchRequests.observe(requests);
-      metrics.batchRows.observe(rows);
-    },
-    onQueueWait: metrics.queueSeconds.bind({}),
-    onInference: metrics.inferenceSeconds.bind({}),
-  });
-  return { predictor: engine.predictor, flavor: 'python_function', workers, batching: engine.batching, unavailable: () => engine.pool.unavailable() };
-}
-
-/** A native engine: JavaScript worker threads, or in-process instances for flavors that run off the main thread. */
-async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<ServeOptions>, metrics: ServerMetrics, logger: Logger): Promise<Started> {
-  const flavor = chooseFlavor(mlmodel);
-  const workers = options.workers || (flavor.offThread ? 1 : availableParallelism());
-  logger.info(`loading the ${flavor.name} model in ${mlmodel.path} into ${workers} worker${workers === 1 ? '' : 's'}`);
-  let base: Predictor;
-  let batchable: boolean;
-  if (flavor.offThread) {
-    // Each instance already runs inference in its own thread (onnxruntime sessions).
-    // Share the CPUs this process may use among the instances' native thread pools.
-    const threads = Math.max(1, Math.floor(availableParallelism() / workers));
-    const models = await Promise.all(Array.from({ length: workers }, () => loadModel(dir, { threads, logger })));
-    base = createReplicas(models);
-    batchable = models[0].batchable;
-  } else {
-    const pool = createWorkerPool({ modelDir: dir, size: workers, logger, onRestart: () => metrics.workerRestarts.inc() });
-    await pool.start();
-    base = pool;
-    batchable = flavor.batchable;
-  }
-  const batching = options.batching && batchable;
-  const observeBatchRequests = metrics.batchRequests.bind({});
-  const observeBatchRows = metrics.batchRows.bind({});
-  const predictor = createBatcher(base, {
-    maxBatchSize: batching ? options.maxBatchSize : 1,
-    maxBatchDelayMs: batching ? options.maxBatchDelayMs : 0,
-    // JS workers: two hand-offs each keep a worker busy while an answer travels back. Sessions: one
-    // call in flight each, so requests arriving meanwhile gather into the next, larger batch
-    // (measured: two in flight per session halved batch sizes and cost 30% throughput).
-    concurrency: flavor.offThread ? workers : workers * 2,
-    maxQueue: options.maxQueue,
-    merge: batching,
-    onBatch: (requests, rows) => {
-      observeBatchRequests(requests);
-      observeBatchRows(rows);
-    },
-    onQueueWait: metrics.queueSeconds.bind({}),
-    onInference: metrics.inferenceSeconds.bind({}),
-  });
-  return { predictor, flavor: flavor.name, workers, batching };
-}
-
-/** Scores the model's serving input example once (MLflow writes it as `serving_input_example.json`). */
-async function warmUp(mlmodel: MLmodel, scoring: ScoringContext, timeoutSeconds: number, logger: Logger): Promise<void> {
-  const info = mlmodel.raw.saved_input_example_info as Record<string, unknown> | undefined;
-  const file = typeof info?.serving_input_path === 'string' ? info.serving_input_path : undefined;
-  if (!file) return;
-  logger.info(`warming up with ${file}`);
-  try {
-    const body = await readFile(join(mlmodel.path, file));
-    await score(decodeRequest('application/json', body, scoring), scoring, { deadline: Date.now() + timeoutSeconds * 1000 });
-  } catch (err) {
-    logger.warn(`warm-up with ${file} failed (serving anyway): ${(err as Error).message}`);
-  }
 }
 
 /** Lifecycle callbacks and collaborators of `serve()`. */
@@ -186,35 +61,97 @@ export interface ServeHooks {
   logger?: Logger;
 }
 
-/** `models:/iris@champion (iris version 2)`, or the URI alone when it names no registered version. */
-function describeUri(uri: string, registered: Registered | undefined): string {
-  return registered ? `${uri} (${registered.name} version ${registered.version})` : uri;
-}
-
-/** The per-request limits the codecs enforce. */
-function requestLimits(options: Readonly<ServeOptions>): { maxDepth: number; maxRows: number; maxColumns: number; maxElements: number } {
-  return { maxDepth: options.maxNestingDepth, maxRows: options.maxRows, maxColumns: options.maxColumns, maxElements: options.maxElements };
-}
-
 function baseUrl(scheme: string, host: string, port: number): string {
   const h = host.includes(':') ? `[${host}]` : host;
   return `${scheme}://${h === '0.0.0.0' ? '127.0.0.1' : h === '::' ? '[::1]' : h}:${port}`;
 }
 
-/** Serves a model; resolves once the server is listening and the model is loaded and warmed. */
-export async function serve(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
+/** The start-up line's account of one model. */
+function servedLine(name: string, e: ModelEntry): string {
+  const v = e.current!;
+  const m = v.model;
+  const how = `${m.flavor}, engine ${m.engine}, ${m.workers} worker${m.workers === 1 ? '' : 's'}${m.batching ? ', batching' : ''}`;
+  return `${describeUri(m.uri, m.registered)} (${how}) as '${name}'`;
+}
+
+/**
+ * The V2 context of the version an entry serves now, read at each call: the gRPC service, started
+ * once, follows reloads. Unloaded, the model is not ready (the last version's context answers the rest).
+ */
+function followingContext(entry: ModelEntry): V2Context {
+  let last = entry.current!.v2ctx;
+  const now = (): V2Context => (last = entry.current?.v2ctx ?? last);
+  return new Proxy(last, {
+    get(_target, key) {
+      const ctx = now();
+      if (!entry.current && (key === 'isReady' || key === 'isAccepting')) return () => false;
+      return ctx[key as keyof V2Context];
+    },
+  });
+}
+
+/** Serves one model or several; resolves once the server is listening and every model is loaded and warmed. */
+export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
   const options = resolveServeOptions(given, env);
   const logger = hooks.logger ?? createLogger({ level: options.logLevel, format: options.logFormat });
-  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: 'The model is still loading.', unanswered: new UnansweredRequests() };
+  const several = options.models !== undefined || options.modelRepository !== undefined;
+  const specs = modelSpecs(several ? (options.models ?? []) : [{ uri: options.modelUri, name: options.modelName }], options.modelRepository);
+  if (specs.length > 1 && options.grpcPort !== undefined) throw new InvalidOptionsError(['--grpc-port serves one model: with several, use the V2 REST routes (/v2/models/{name}/infer).']);
+  const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: specs.length > 1 ? 'The models are still loading.' : 'The model is still loading.', unanswered: new UnansweredRequests() };
   const front = await prepareFront(options);
   const respond = createResponder({ serverVersion: VERSION, isDraining: () => state.draining, compression: front.compression });
-  let scoring: ScoringContext | undefined;
-  let v2: V2Routes | undefined;
   let grpc: GrpcServerHandle | undefined;
-  let predictor: (Predictor & { queued: number }) | undefined;
-  let published: PublishedModel | undefined;
-  let offload: DecodeOffload | undefined;
-  const metrics = createServerMetrics(() => predictor?.queued ?? 0, () => state.inFlight);
+  let started = false;
+  const registry: ModelRegistry = new ModelRegistry({
+    options,
+    env,
+    logger,
+    state,
+    get metrics() {
+      return modelMetrics;
+    },
+    loadDeps: (entry, reload) => ({
+      env,
+      logger,
+      respond,
+      auth: front.auth,
+      // One model: the server-wide series are the model's, and its engine reports exactly as before.
+      hooks: registry.size === 1
+        ? engineHooks(metrics)
+        : engineHooks(metrics, {
+            onRestart: () => modelMetrics.workerRestarts.inc({ model: entry.name }),
+            onInference: modelMetrics.inferenceSeconds.bind({ model: entry.name }),
+          }),
+      isReady: () => isServing(state) && registry.get(entry.name)?.current?.unavailable() === undefined,
+      isAccepting: () => isReady(state),
+      onGrpcCall: (method, code, seconds) => {
+        metrics.requests.inc({ endpoint: method, protocol: 'grpc', status: code });
+        metrics.requestSeconds.observe(seconds, { endpoint: method, protocol: 'grpc' });
+      },
+      basePath: registry.size > 1 ? `/models/${entry.name}` : '',
+      strictWarmup: reload,
+      measureMemory: !started,
+    }),
+    onSwitch: () => {
+      // The fast path of `/invocations`: the one model's scoring context, read once per request.
+      scoring = registry.size === 1 ? registry.list()[0].current?.scoring : undefined;
+    },
+  });
+  for (const spec of specs) registry.add(spec);
+  let scoring: ScoringContext | undefined;
+  const queued = (): number => registry.list().reduce((n, e) => n + (e.current?.predictor.queued ?? 0), 0);
+  const metrics = createServerMetrics(queued, () => state.inFlight);
+  const modelMetrics = createModelMetrics(metrics.registry, () =>
+    registry.list().map((e) => ({ name: e.name, version: e.current ? (e.current.version ?? '') : undefined, ready: isServing(state) && e.current !== undefined && e.current.unavailable() === undefined, queued: e.current?.predictor.queued ?? 0, memoryBytes: e.current?.memoryBytes })),
+  );
+  const routes = createModelRoutes({ registry, state, metrics: modelMetrics, respond, logger, serverVersion: VERSION, page: options.ui, authenticated: front.auth !== undefined });
+  state.unavailable = () => {
+    for (const e of registry.list()) {
+      const why = e.current?.unavailable();
+      if (why) return specs.length > 1 ? `Model '${e.name}': ${why}` : why;
+    }
+    return undefined;
+  };
   const server = createAppServer({
     scoring: () => scoring,
     state,
@@ -223,8 +160,15 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
     bodyLimitBytes: options.bodyLimitBytes,
     serverVersion: VERSION,
     logger,
-    protocols: () => (v2 ? { prefix: '/v2', protocol: 'v2', handle: v2.handle, template: v2.template } : undefined),
-    extraRoutes: createUiRoutes({ page: options.ui, modelInfo: () => published?.modelInfo(), openapi: () => published?.openapi(), serverVersion: VERSION }),
+    protocols: () => (started ? routes.v2 : undefined),
+    extraRoutes: routes.extra,
+    noScoring: noSingleModel(registry),
+    modelRoutes: routes.byName,
+    versionHeaders: () => {
+      const loaded = registry.list().filter((e) => e.current?.version !== undefined);
+      if (loaded.length === 0) return undefined;
+      return { 'x-mlserve-model-version': registry.size === 1 ? loaded[0].current!.version! : loaded.map((e) => `${e.name}=${e.current!.version}`).join(', ') };
+    },
     ...front,
     respond,
   }, front.tls ? httpsServerFactory(front.tls) : undefined);
@@ -239,105 +183,64 @@ export async function serve(given: Partial<ServeOptions> & { modelUri: string },
   });
   const { port } = server.address() as AddressInfo;
   const url = baseUrl(front.tls ? 'https' : 'http', options.host, port);
-  logger.info(`mlserve ${VERSION} listening at ${url}; loading ${options.modelUri} (liveness answers now, readiness once it is loaded)`);
+  const loading = specs.length === 1 ? specs[0].uri : `${specs.length} models (${specs.map((s) => s.name).join(', ')})`;
+  logger.info(`mlserve ${VERSION} listening at ${url}; loading ${loading} (liveness answers now, readiness once it is loaded)`);
   hooks.onListening?.(url);
   const stopListening = (): Promise<void> =>
     new Promise((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-  let model: ServedModel;
-  let temporary: readonly string[] = [];
-  /** A --no-cache download lives in a temporary folder for as long as the server does. */
-  const removeTemporary = (): Promise<unknown> => Promise.all(temporary.map((d) => rm(d, { recursive: true, force: true }).catch(() => undefined)));
+  let stopFollowing: (() => void) | undefined;
   try {
-    const started = performance.now();
-    const resolved = await resolveModel(options.modelUri, { env, trackingUri: options.trackingUri, noCache: options.noCache, logger });
-    const dir = resolved.path;
-    temporary = resolved.temporary ?? [];
-    if (resolved.registered) logger.info(`resolved ${describeUri(options.modelUri, resolved.registered)} to ${dir}`);
-    const mlmodel = await readMLmodel(dir);
-    const started2 = await startPredictor(dir, mlmodel, options, metrics, env, logger);
-    logger.info(`engine ${started2.engine} (${started2.engineReason})`);
-    predictor = started2.predictor;
-    model = {
-      uri: options.modelUri,
-      ...(resolved.registered ? { registered: resolved.registered } : {}),
-      path: mlmodel.path,
-      flavor: started2.flavor,
-      engine: started2.engine,
-      engineReason: started2.engineReason,
-      signature: mlmodel.signature,
-      workers: started2.workers,
-      batching: started2.batching,
-    };
-    // Readiness: the engine's own reason (Python workers restarting), else no inference worker up.
-    const served = predictor;
-    state.unavailable = () => started2.unavailable?.() ?? (served.available === false ? 'No inference worker can take requests right now (restarting).' : undefined);
-    const limits = requestLimits(options);
-    const enforce = { signature: mlmodel.signature, signatureFromTypeHint: mlmodel.signatureFromTypeHint, schemaDetails: options.schemaDetails, limits, enforcedByPredictor: predictor.enforcesSignature === true };
-    offload = createDecodeOffload(enforce);
-    scoring = { ...enforce, predictor, offload };
-    if (options.warmup) await warmUp(mlmodel, scoring, options.timeoutSeconds, logger);
-    const v2ctx: V2Context = {
-      modelName: options.modelName ?? defaultModelName(options.modelUri, dir),
-      // An alias or `latest` names a version only once resolved: V2 metadata reports that one.
-      modelVersion: resolved.registered?.version ?? defaultModelVersion(options.modelUri),
-      signature: mlmodel.signature,
-      predictor,
-      isReady: () => isServing(state),
-      isAccepting: () => isReady(state),
-      isLive: () => true,
-      schemaDetails: options.schemaDetails,
-      bodyLimitBytes: options.bodyLimitBytes,
-      limits,
-      timeoutSeconds: options.timeoutSeconds,
-      serverVersion: VERSION,
-      logger,
-      auth: front.auth,
-      onGrpcCall: (method, code, seconds) => {
-        metrics.requests.inc({ endpoint: method, protocol: 'grpc', status: code });
-        metrics.requestSeconds.observe(seconds, { endpoint: method, protocol: 'grpc' });
-      },
-    };
-    v2 = createV2Routes(v2ctx, respond);
-    const description = await describeModel(mlmodel, { uri: options.modelUri, name: v2ctx.modelName, version: v2ctx.modelVersion, flavor: model.flavor, engine: model.engine });
-    published = publishModel(description, { serverVersion: VERSION });
-    if (options.grpcPort !== undefined) grpc = await startGrpcServer(v2ctx, options.host, options.grpcPort, front.tls);
-    const loadSeconds = (performance.now() - started) / 1000;
+    const t0 = performance.now();
+    // One model after another: each one's resident cost is measured while nothing else loads.
+    for (const spec of specs) await registry.load(spec.name);
+    const first = registry.list()[0];
+    if (options.grpcPort !== undefined) grpc = await startGrpcServer(followingContext(first), options.host, options.grpcPort, front.tls);
+    const loadSeconds = (performance.now() - t0) / 1000;
     metrics.modelLoadSeconds.set(loadSeconds);
+    started = true;
     state.ready = true;
     state.notReadyReason = undefined;
     const grpcNote = grpc ? `, V2 gRPC on port ${grpc.port}` : '';
-    const how = `${model.flavor}, engine ${model.engine}, ${model.workers} worker${model.workers === 1 ? '' : 's'}${model.batching ? ', batching' : ''}`;
-    logger.info(`ready in ${loadSeconds.toFixed(2)} s: serving ${describeUri(options.modelUri, resolved.registered)} (${how}) as '${v2ctx.modelName}' at ${url}${grpcNote}`, {
+    const entries = registry.list();
+    const serving = entries.length === 1 ? servedLine(first.name, first) : `${entries.length} models: ${entries.map((e) => servedLine(e.name, e)).join('; ')}`;
+    const following = options.pollIntervalSeconds > 0 && entries.some((e) => follows(e.options.modelUri)) ? `; checking ${entries.filter((e) => follows(e.options.modelUri)).map((e) => e.options.modelUri).join(', ')} every ${options.pollIntervalSeconds} s` : '';
+    logger.info(`ready in ${loadSeconds.toFixed(2)} s: serving ${serving} at ${url}${grpcNote}${following}`, {
       url,
       grpc_port: grpc?.port,
-      model_version: resolved.registered?.version,
+      model_version: entries.length === 1 ? first.current!.model.registered?.version : undefined,
+      models: entries.length > 1 ? entries.map((e) => `${e.name}=${e.current!.version ?? ''}`).join(',') : undefined,
     });
+    if (options.pollIntervalSeconds > 0) stopFollowing = startFollowing(registry, options.pollIntervalSeconds, logger);
   } catch (err) {
     await stopListening();
     await grpc?.close();
-    await predictor?.close();
-    await offload?.close();
-    await removeTemporary();
+    await registry.close();
     throw err;
   }
   let closing: Promise<void> | undefined;
+  let firstModel = registry.list()[0].current!.model;
   return {
     url,
     port,
     grpcPort: grpc?.port,
-    model,
+    get model() {
+      // The first model as served now; while it is unloaded, the version it served last.
+      firstModel = registry.list()[0].current?.model ?? firstModel;
+      return firstModel;
+    },
+    models: () => registry.list().map((e) => ({ name: e.name, version: e.current?.version, model: e.current?.model, state: e.state })),
     metrics,
     logger,
+    checkVersions: () => registry.checkAll(),
     close() {
       closing ??= (async () => {
+        stopFollowing?.();
         await drainServer(server, state, options.drainTimeoutSeconds * 1000);
         await grpc?.close();
-        await predictor?.close();
-        await offload?.close();
-        await removeTemporary();
+        await registry.close();
       })();
       return closing;
     },

@@ -15,9 +15,11 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  * between them and runtime/codecs/schema.
  */
 const ALLOWED: Record<string, string[]> = {
-  cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version', 'deploy', 'openapi'],
+  cli: ['index', 'serve', 'server', 'batch', 'uri', 'config', 'model', 'version', 'deploy', 'openapi', 'models'],
   index: ['serve', 'server', 'batch', 'uri', 'config', 'model', 'data', 'flavors', 'schema', 'version', 'runtime'],
-  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'metrics', 'version', 'openapi'],
+  serve: ['server', 'batch', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'metrics', 'version', 'openapi', 'models'],
+  // The registry of served models: loading, reloading and routing by name (serve() owns it).
+  models: ['server', 'uri', 'config', 'model', 'runtime', 'pipeline', 'schema', 'metrics', 'version', 'openapi'],
   server: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data', 'metrics'],
   metrics: [],
   batch: ['pipeline', 'runtime', 'codecs', 'model', 'config', 'schema', 'data'],

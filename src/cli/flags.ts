@@ -14,6 +14,8 @@ export interface FlagSpec<K extends string = string> {
   readonly help: string;
   readonly option: K | 'none';
   readonly valueName?: string;
+  /** The flag may be given more than once (its value is then a list). */
+  readonly multiple?: boolean;
 }
 
 /** `-h/--help`, for every command but `serve` (whose `-h` is `--host`, as in MLflow). */
@@ -21,7 +23,10 @@ const HELP_FLAG = { long: 'help', short: 'h', kind: 'boolean', option: 'none', h
 
 /** Flags of `mlserve models serve`, with MLflow's names and defaults. */
 export const SERVE_FLAGS = [
-  { long: 'model-uri', short: 'm', kind: 'string', option: 'modelUri', valueName: 'URI', help: 'Model URI: a local directory, file:, runs:/, models:/ or mlflow-artifacts:/. Required.' },
+  { long: 'model-uri', short: 'm', kind: 'string', multiple: true, option: 'modelUri', valueName: '[NAME=]URI', help: 'Model URI: a local directory, file:, runs:/, models:/ or mlflow-artifacts:/. Required (or --model-repository, --config). Give it more than once, as NAME=URI, to serve several models (/models/NAME/invocations).' },
+  { long: 'model-repository', kind: 'string', option: 'modelRepository', valueName: 'DIR', help: 'Serve every model folder (a folder with an MLmodel file) in DIR, each under its folder name; the V2 repository API can load and unload them.' },
+  { long: 'config', kind: 'string', option: 'models', valueName: 'FILE', help: 'YAML file naming each model with its own options (workers, batching, timeout, engine); see docs/models.md.' },
+  { long: 'poll-interval', kind: 'string', option: 'pollIntervalSeconds', valueName: 'SECONDS', help: 'Check every SECONDS where models:/ aliases, latest and stages point, and switch to new versions without dropping requests (env MLSERVE_POLL_INTERVAL; SIGHUP checks at once). Default 0: never.' },
   { long: 'tracking-uri', kind: 'string', option: 'trackingUri', valueName: 'URI', help: 'MLflow tracking store for runs:/ and models:/ URIs (file:, sqlite:, http(s):). Default: env MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db.' },
   { long: 'no-cache', kind: 'boolean', option: 'noCache', help: 'Download the model afresh instead of reusing the local cache (~/.cache/mlserve/models, env MLSERVE_CACHE_DIR).' },
   { long: 'model-name', kind: 'string', option: 'modelName', valueName: 'NAME', help: "The model's name in the V2 (Open Inference Protocol) routes. Default: the registered model's name or the directory name." },
@@ -154,12 +159,12 @@ export const GENERATE_KSERVE_FLAGS = [
 ] as const satisfies readonly FlagSpec<keyof KServeOptions>[];
 
 /** Parsed flags: long name → value. */
-export type ParsedFlags = Record<string, string | boolean | undefined>;
+export type ParsedFlags = Record<string, string | boolean | string[] | undefined>;
 
 /** Parses argv against a flag table; unknown flags and missing values throw TypeError with node's message. */
 export function parseFlags(argv: readonly string[], table: readonly FlagSpec[]): ParsedFlags {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const f of table) options[f.long] = f.short ? { type: f.kind, short: f.short } : { type: f.kind };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const f of table) options[f.long] = { type: f.kind, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
   const { values } = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
   return values as ParsedFlags;
 }

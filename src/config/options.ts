@@ -7,6 +7,18 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logge
 export interface ServeOptions {
   /** Model URI (`-m`): a local path, `file:`, `runs:/`, `models:/`, `mlflow-artifacts:/`. */
   modelUri: string;
+  /**
+   * Several models (`-m NAME=URI` repeated, or the config file), each with its own name and options;
+   * `modelUri` is then unused. See docs/models.md.
+   */
+  models?: readonly ModelArgumentOptions[];
+  /** A folder with one model per sub-folder (`--model-repository`); each is served under its folder's name. */
+  modelRepository?: string;
+  /**
+   * Seconds between checks of where a `models:/` alias, `latest` or stage points (a new version is
+   * loaded beside the old, then served); 0: never. @default 0 (env MLSERVE_POLL_INTERVAL)
+   */
+  pollIntervalSeconds: number;
   /** Tracking store for `runs:/` and `models:/` URIs; default MLFLOW_TRACKING_URI, then ./mlruns or ./mlflow.db. */
   trackingUri?: string;
   /** Download the model afresh instead of reusing the local cache. @default false */
@@ -114,6 +126,13 @@ export interface ServeOptions {
   logFormat: LogFormat;
 }
 
+/** One of several models: its URI, name (default: as `--model-name` defaults) and own options. */
+export interface ModelArgumentOptions {
+  readonly name?: string;
+  readonly uri: string;
+  readonly options?: Partial<Pick<ServeOptions, 'workers' | 'batching' | 'maxBatchSize' | 'maxBatchDelayMs' | 'maxQueue' | 'timeoutSeconds' | 'engine' | 'envManager' | 'python' | 'warmup' | 'noCache'>>;
+}
+
 /** The values of `--engine`. */
 export type EngineName = 'auto' | 'native' | 'python';
 /** The accepted values of `--engine`. */
@@ -130,6 +149,7 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   port: 5000,
   timeoutSeconds: 60,
   noCache: false,
+  pollIntervalSeconds: 0,
   workers: 0,
   batching: true,
   maxBatchSize: 1024,
@@ -211,11 +231,14 @@ function envInt(v: string | undefined): number | undefined {
  * Merges explicit options over environment variables over DEFAULTS, validates everything at once
  * (InvalidOptionsError lists every problem) and freezes the result.
  */
-export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: string }, env: Env = {}): Readonly<ServeOptions> {
+export function resolveServeOptions(given: Partial<ServeOptions>, env: Env = {}): Readonly<ServeOptions> {
   const timeoutGiven = given.timeoutSeconds;
   const envTimeout = envInt(env.MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT);
   const opts: ServeOptions = {
-    modelUri: given.modelUri,
+    modelUri: given.modelUri ?? '',
+    ...(given.models ? { models: Object.freeze([...given.models]) } : {}),
+    ...(given.modelRepository !== undefined ? { modelRepository: given.modelRepository } : {}),
+    pollIntervalSeconds: given.pollIntervalSeconds ?? envInt(env.MLSERVE_POLL_INTERVAL) ?? DEFAULTS.pollIntervalSeconds,
     trackingUri: given.trackingUri,
     noCache: given.noCache ?? DEFAULTS.noCache,
     modelName: given.modelName,
@@ -265,7 +288,8 @@ export function resolveServeOptions(given: Partial<ServeOptions> & { modelUri: s
     logFormat: given.logFormat ?? (envWord(env.MLSERVE_LOG_FORMAT) as LogFormat | undefined) ?? DEFAULTS.logFormat,
   };
   const problems: string[] = [];
-  if (!opts.modelUri) problems.push('A model URI is required (-m/--model-uri).');
+  if (!opts.modelUri && !opts.models?.length && opts.modelRepository === undefined) problems.push('A model URI is required (-m/--model-uri).');
+  if (!Number.isFinite(opts.pollIntervalSeconds) || opts.pollIntervalSeconds < 0) problems.push(`Invalid poll interval ${given.pollIntervalSeconds ?? env.MLSERVE_POLL_INTERVAL}: expected seconds >= 0 (0: never).`);
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) problems.push(`Invalid port ${given.port ?? env.MLFLOW_PORT}: expected an integer from 0 to 65535.`);
   if (!Number.isFinite(opts.timeoutSeconds) || opts.timeoutSeconds < 0) problems.push(`Invalid timeout ${opts.timeoutSeconds}: expected a number of seconds >= 0.`);
   if (!Number.isInteger(opts.workers) || opts.workers < 0) problems.push(`Invalid workers ${opts.workers}: expected an integer >= 1 (0 picks from the cores).`);

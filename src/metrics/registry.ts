@@ -75,6 +75,16 @@ export class Gauge implements Metric {
   }
 }
 
+/** Gauges with labels, one series per entry its owner lists at scrape time (per-model state). */
+export class LabeledGauge implements Metric {
+  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[], private readonly read: () => Iterable<readonly [Labels, number]>) {}
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const [labels, v] of this.read()) lines.push(`${this.name}${renderLabels(this.labelNames, this.labelNames.map((n) => labels[n] ?? ''))} ${formatNumber(v)}`);
+    return lines.join('\n');
+  }
+}
+
 /** A monotonically increasing total read from its owner at scrape time (e.g. CPU seconds). */
 export class ObservedCounter implements Metric {
   constructor(readonly name: string, readonly help: string, private readonly read: () => number) {}

@@ -92,10 +92,44 @@ export interface AppOptions {
   readonly stackTraces?: boolean;
   /** Answers routes with the server's common headers (shared with the V2 routes). */
   readonly respond?: Respond;
+  /** Extra headers of `/version`'s answer (`x-mlserve-model-version`). */
+  readonly versionHeaders?: () => Record<string, string> | undefined;
+  /** What `/invocations` answers when `scoring` gives nothing while the server is ready (several models served). */
+  readonly noScoring?: () => Error | undefined;
+  /** Routes of served models by name (`/models/{name}/...`), built with the app's scoring route; true when taken. */
+  readonly modelRoutes?: (tools: ModelRouteTools) => (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => boolean;
+}
+
+/** What one model's scoring route needs: its model, time-out and metric label. */
+export interface InvocationScope {
+  /** The model's scoring context; undefined while it is not loaded (503, or `unavailable`'s answer). */
+  readonly scoring: () => ScoringContext | undefined;
+  /** Bounded metric label: `/invocations`, `/models/{name}/invocations`. */
+  readonly endpoint: string;
+  /** Seconds before a request gets 504. */
+  readonly timeoutSeconds: number;
+  /** The error answered while the server is up but `scoring` gives nothing (several models, model unloaded). */
+  readonly unavailable?: () => Error | undefined;
+  /** Called with each answer's status (per-model metrics). */
+  readonly onAnswer?: (status: number) => void;
+}
+
+/** Builds a scoring route for one model (see InvocationScope). */
+export type MakeInvocations = (scope: InvocationScope) => (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => void;
+
+/** What the app lends the routes of served models: its scoring route, and answers with the access log. */
+export interface ModelRouteTools {
+  readonly invocations: MakeInvocations;
+  /** Sends an answer and writes its access-log line. */
+  reply(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head?: boolean): void;
+  /** Writes the access-log line of an answer a route wrote itself, once it is sent. */
+  logWhenSent(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void;
+  /** The answer of an error (MLflow's envelope). */
+  render(err: unknown, ctx: RequestContext): HttpAnswer;
 }
 
 /** One request as the routes see it: its id (echoed as `x-request-id`), path and arrival time. */
-interface RequestContext {
+export interface RequestContext {
   readonly id: string;
   readonly path: string;
   /** performance.now() at arrival. */
@@ -162,7 +196,6 @@ function notReady(state: ServerState): TemporarilyUnavailableError {
 /** Creates the request listener of the MLflow-compatible server. */
 export function createHandler(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const logger = options.logger ?? silentLogger;
-  const timeoutMs = options.timeoutSeconds * 1000;
   const { state, metrics, auth, cors } = options;
   const render = (err: unknown, ctx: RequestContext): HttpAnswer => renderError(err, logger, ctx.id, { stackTraces: options.stackTraces });
   const respond = options.respond ?? createResponder({ serverVersion: options.serverVersion, isDraining: () => state.draining, compression: options.compression });
@@ -190,102 +223,112 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     if (!isServing(state)) return reply(req, res, ctx, render(notReady(state), ctx), req.method === 'HEAD');
     reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
   };
-  const version: Handler = (req, res, ctx) => reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION }, req.method === 'HEAD');
+  const version: Handler = (req, res, ctx) => reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION, headers: options.versionHeaders?.() }, req.method === 'HEAD');
   const scrape: Handler = (req, res, ctx) => {
     metrics.ready.set(isServing(state) ? 1 : 0);
     reply(req, res, ctx, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
   };
 
-  const invocationCount = new Map<number, (by?: number) => void>();
-  const countInvocation = (status: number): void => {
-    let inc = invocationCount.get(status);
-    if (!inc) invocationCount.set(status, (inc = metrics.requests.bind({ endpoint: '/invocations', protocol: 'mlflow', status: String(status) })));
-    inc();
-  };
-  const observeInvocation = metrics.requestSeconds.bind({ endpoint: '/invocations', protocol: 'mlflow' });
-  // One timer for every request's --timeout (deadlines.ts), not one per request.
-  const deadlines = new Deadlines(timeoutMs);
+  // Bodies worth a millisecond or more of decoding wait for their own event-loop turn (turns.ts), every model's alike.
   const turns = new TurnQueue();
 
-  const invocations: Handler = (req, res, ctx) => {
-    let done = false;
-    let pending: UnansweredEntry | undefined;
-    const finish = (answer: HttpAnswer): void => {
-      if (done) return;
-      done = true;
-      deadlines.delete(expiry);
-      if (pending) state.unanswered.delete(pending);
-      reply(req, res, ctx, answer);
-      countInvocation(answer.status);
-      observeInvocation((performance.now() - ctx.started) / 1000);
+  /** The scoring handler of one model: `/invocations`, or a served model's `/models/{name}/invocations`. */
+  const makeInvocations = (scope: InvocationScope): Handler => {
+    const timeoutMs = scope.timeoutSeconds * 1000;
+    const endpoint = scope.endpoint;
+    const invocationCount = new Map<number, (by?: number) => void>();
+    const countInvocation = (status: number): void => {
+      let inc = invocationCount.get(status);
+      if (!inc) invocationCount.set(status, (inc = metrics.requests.bind({ endpoint, protocol: 'mlflow', status: String(status) })));
+      inc();
+      scope.onAnswer?.(status);
     };
-    // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
-    const answerNow = (): void => finish(render(drainedOut(), ctx));
-    const expiry = deadlines.add(() => finish(render(new DeadlineExceededError(), ctx)));
-    const deadline = expiry.key;
-    const scoring = options.scoring();
-    if (!scoring || !isReady(state)) {
-      req.resume();
-      return finish(render(notReady(state), ctx));
-    }
-    pending = state.unanswered.add(answerNow);
-    state.inFlight++;
-    const contentType = req.headers['content-type'];
-    /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
-    const stream = async (decoded: DecodedRequest): Promise<undefined> => {
-      const abort = new AbortController();
-      res.once('close', () => abort.abort());
-      const chunks = streamDecoded(decoded, scoring, { deadline, signal: abort.signal });
-      try {
-        const first = await chunks.next();
-        // Past --timeout before the first chunk: the client got 504 already.
-        if (done) return undefined;
+    const observeInvocation = metrics.requestSeconds.bind({ endpoint, protocol: 'mlflow' });
+    const getScoring = scope.scoring;
+    // One timer for every request's --timeout (deadlines.ts), not one per request.
+    const deadlines = new Deadlines(timeoutMs);
+
+    return (req, res, ctx) => {
+      let done = false;
+      let pending: UnansweredEntry | undefined;
+      const finish = (answer: HttpAnswer): void => {
+        if (done) return;
         done = true;
         deadlines.delete(expiry);
         if (pending) state.unanswered.delete(pending);
-        await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id }, logger, requestId: ctx.id });
-        countInvocation(200);
+        reply(req, res, ctx, answer);
+        countInvocation(answer.status);
         observeInvocation((performance.now() - ctx.started) / 1000);
-        logStreamed(req, res, ctx);
-        return undefined;
-      } finally {
-        abort.abort();
+      };
+      // The model call is not cancelled on time-out (as in MLflow); its late result is dropped.
+      const answerNow = (): void => finish(render(drainedOut(), ctx));
+      const expiry = deadlines.add(() => finish(render(new DeadlineExceededError(), ctx)));
+      const deadline = expiry.key;
+      const scoring = getScoring();
+      if (!scoring || !isReady(state)) {
+        req.resume();
+        return finish(render((isReady(state) && scope.unavailable?.()) || notReady(state), ctx));
       }
-    };
-    readBody(req, options.bodyLimitBytes)
-      .then((body) => {
-        // A large body is decoded on another thread (health checks keep being answered meanwhile),
-        // unless the answer may be streamed (that needs the decoded request here).
-        const offload = scoring.offload;
-        if (offload && body.length >= offload.minBytes && !canStream(scoring)) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
-        const run = (): Promise<string | undefined> => {
-          const decoded = decodeRequest(contentType, body, scoring);
-          if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
-          return score(decoded, scoring, { deadline });
-        };
-        if (body.length < TURN_MIN_BYTES) return run();
-        // A body worth a millisecond or more of decoding waits for its own event-loop turn (turns.ts).
-        return new Promise<string | undefined>((resolve, reject) =>
-          turns.run(() => {
-            try {
-              resolve(run());
-            } catch (err) {
-              reject(err);
-            }
-          }),
+      pending = state.unanswered.add(answerNow);
+      state.inFlight++;
+      const contentType = req.headers['content-type'];
+      /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
+      const stream = async (decoded: DecodedRequest): Promise<undefined> => {
+        const abort = new AbortController();
+        res.once('close', () => abort.abort());
+        const chunks = streamDecoded(decoded, scoring, { deadline, signal: abort.signal });
+        try {
+          const first = await chunks.next();
+          // Past --timeout before the first chunk: the client got 504 already.
+          if (done) return undefined;
+          done = true;
+          deadlines.delete(expiry);
+          if (pending) state.unanswered.delete(pending);
+          await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id }, logger, requestId: ctx.id });
+          countInvocation(200);
+          observeInvocation((performance.now() - ctx.started) / 1000);
+          logStreamed(req, res, ctx);
+          return undefined;
+        } finally {
+          abort.abort();
+        }
+      };
+      readBody(req, options.bodyLimitBytes)
+        .then((body) => {
+          // A large body is decoded on another thread (health checks keep being answered meanwhile),
+          // unless the answer may be streamed (that needs the decoded request here).
+          const offload = scoring.offload;
+          if (offload && body.length >= offload.minBytes && !canStream(scoring)) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
+          const run = (): Promise<string | undefined> => {
+            const decoded = decodeRequest(contentType, body, scoring);
+            if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
+            return score(decoded, scoring, { deadline });
+          };
+          if (body.length < TURN_MIN_BYTES) return run();
+          return new Promise<string | undefined>((resolve, reject) =>
+            turns.run(() => {
+              try {
+                resolve(run());
+              } catch (err) {
+                reject(err);
+              }
+            }),
+          );
+        })
+        .then(
+          (text) => {
+            state.inFlight--;
+            if (text !== undefined) finish({ status: 200, contentType: JSON_TYPE, body: text });
+          },
+          (err) => {
+            state.inFlight--;
+            finish(render(err, ctx));
+          },
         );
-      })
-      .then(
-        (text) => {
-          state.inFlight--;
-          if (text !== undefined) finish({ status: 200, contentType: JSON_TYPE, body: text });
-        },
-        (err) => {
-          state.inFlight--;
-          finish(render(err, ctx));
-        },
-      );
+    };
   };
+  const invocations = makeInvocations({ scoring: options.scoring, endpoint: '/invocations', timeoutSeconds: options.timeoutSeconds, unavailable: options.noScoring });
+  const servedModels = options.modelRoutes?.({ invocations: makeInvocations, reply, render, logWhenSent: (req, res, ctx) => void res.once('close', () => logStreamed(req, res, ctx)) });
 
   /** V2 paths: counted in metrics and in the drain's in-flight count; before the model loads, only liveness. */
   const v2: Handler = (req, res, ctx) => {
@@ -358,6 +401,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         return reply(req, res, ctx, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
       }
       if (path === '/v2' || path.startsWith('/v2/')) return v2(req, res, ctx);
+      if (servedModels && path.startsWith('/models/') && servedModels(req, res, ctx)) return;
       if (options.extraRoutes) {
         res.setHeader('x-request-id', ctx.id);
         if (options.extraRoutes(req, res, path)) return void res.once('close', () => logStreamed(req, res, ctx));

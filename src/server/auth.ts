@@ -69,5 +69,6 @@ export function routeClass(path: string): RouteClass {
   if (path === '/ping' || path === '/health' || path === '/v2/health/live' || path === '/v2/health/ready') return 'health';
   if (path === '/metrics') return 'metrics';
   if (path.startsWith('/v2/models/') && path.endsWith('/ready')) return 'health';
+  if (path.startsWith('/models/') && /^\/models\/[^/]+\/(?:ping|health)$/.test(path)) return 'health';
   return 'api';
 }

@@ -24,6 +24,19 @@ export class UnansweredRequests implements Iterable<() => void> {
     this.#list.delete(entry);
   }
 
+  /**
+   * A check that stays true while any request unanswered now still is (requests that arrive later
+   * do not count): a model version switched away from waits on it before it is released.
+   */
+  stillPending(): () => boolean {
+    let nodes: UnansweredEntry[] = [];
+    for (let n = this.#list.head; n; n = n.next) nodes.push(n);
+    return () => {
+      nodes = nodes.filter((n) => n.linked);
+      return nodes.length > 0;
+    };
+  }
+
   /** The answer functions of the requests still unanswered (a snapshot: answering may unlink them). */
   [Symbol.iterator](): Iterator<() => void> {
     return this.#list.values()[Symbol.iterator]();

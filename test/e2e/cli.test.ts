@@ -147,7 +147,7 @@ describe('mlserve CLI', () => {
     assert.match(command.stderr, /Unknown command 'models serv'\. Did you mean 'models serve'\? Run 'mlserve --help' for the commands\./);
     const missing = await runCli(['models', 'serve', '-m']);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /Option -m\/--model-uri needs a value \(URI\)\. Run 'mlserve models serve --help'/);
+    assert.match(missing.stderr, /Option -m\/--model-uri needs a value \(\[NAME=\]URI\)\. Run 'mlserve models serve --help'/);
   });
 
   it('exits 2 for usage errors and 1 for run-time failures, in every command', async () => {

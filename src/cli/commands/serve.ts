@@ -3,7 +3,9 @@
 import { serve, type ServerHandle } from '../../serve.js';
 import { processEnv, type ServeOptions } from '../../config/options.js';
 import type { LogFormat, LogLevel } from '../../logger.js';
-import { SERVE_FLAGS, formatHelp } from '../flags.js';
+import { SERVE_FLAGS, formatHelp, type ParsedFlags } from '../flags.js';
+import { parseModelArgument } from '../../models/spec.js';
+import { readConfigFile } from '../../models/config-file.js';
 import { UsageError, parse, intFlag, numberFlag, listFlag, checkEnvManager, engineFlag, warn } from '../common.js';
 
 /** Help text of `models serve`. */
@@ -17,9 +19,9 @@ export const SERVE_HELP = formatHelp(
 export async function serveCommand(argv: string[]): Promise<number> {
   const flags = parse(argv, SERVE_FLAGS, 'models serve');
   if (flags.help) return void process.stdout.write(SERVE_HELP), 0;
-  if (!flags['model-uri']) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${SERVE_HELP}`);
-  const given: Partial<ServeOptions> & { modelUri: string } = {
-    modelUri: flags['model-uri'] as string,
+  const models = await modelsOf(flags);
+  const given: Partial<ServeOptions> = {
+    pollIntervalSeconds: numberFlag(flags, 'poll-interval'),
     trackingUri: flags['tracking-uri'] as string | undefined,
     noCache: flags['no-cache'] ? true : undefined,
     modelName: flags['model-name'] as string | undefined,
@@ -64,6 +66,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ui: flags['no-ui'] ? false : undefined,
     logLevel: (flags['log-level'] as string | undefined)?.toLowerCase() as LogLevel | undefined,
     logFormat: (flags['log-format'] as string | undefined)?.toLowerCase() as LogFormat | undefined,
+    ...models,
   };
   for (const k of Object.keys(given) as (keyof typeof given)[]) if (given[k] === undefined) delete given[k];
   // serve() logs its progress and, once ready, the line naming the model, its version and the URL.
@@ -75,6 +78,33 @@ export async function serveCommand(argv: string[]): Promise<number> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // SIGHUP: check now where followed aliases point (as --poll-interval does periodically).
+    process.on('SIGHUP', () => {
+      handle.logger.info('SIGHUP received: checking model versions');
+      void handle.checkVersions();
+    });
   });
   return 0;
+}
+
+/** `-m URI` (one model, as MLflow), or several `-m NAME=URI`, `--model-repository DIR` and `--config FILE`. */
+async function modelsOf(flags: ParsedFlags): Promise<Partial<ServeOptions>> {
+  const given = (flags['model-uri'] as string[] | undefined) ?? [];
+  const repository = flags['model-repository'] as string | undefined;
+  const configFile = flags.config as string | undefined;
+  if (given.length === 0 && repository === undefined && configFile === undefined) throw new UsageError(`Missing option '-m' / '--model-uri'.\n\n${SERVE_HELP}`);
+  const args = given.map((v) => parseModelArgument(v));
+  if (given.length === 1 && repository === undefined && configFile === undefined) {
+    // One model: served exactly as before (its name from -m NAME=URI, else --model-name).
+    if (args[0].name !== undefined && flags['model-name'] !== undefined) throw new UsageError(`The model is named twice: -m ${args[0].name}=... and --model-name ${String(flags['model-name'])}; give one.`);
+    return { modelUri: args[0].uri, ...(args[0].name !== undefined ? { modelName: args[0].name } : {}) };
+  }
+  if (flags['model-name'] !== undefined) throw new UsageError('--model-name names the one model served; with several, name each one: -m NAME=URI.');
+  const config = configFile !== undefined ? await readConfigFile(configFile) : undefined;
+  const models = [...(config?.models ?? []), ...args];
+  return {
+    models,
+    ...(repository !== undefined ? { modelRepository: repository } : config?.modelRepository !== undefined ? { modelRepository: config.modelRepository } : {}),
+    ...(config?.pollIntervalSeconds !== undefined && flags['poll-interval'] === undefined ? { pollIntervalSeconds: config.pollIntervalSeconds } : {}),
+  };
 }

@@ -45,7 +45,16 @@ export function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
 
 /** Builds the V2 core over a served model. */
 export function createDataplane(ctx: V2Context): V2Dataplane {
-  const metadata = v2ModelMetadata(ctx.modelName, ctx.signature, ctx.modelVersion);
+  let metadata = v2ModelMetadata(ctx.modelName, ctx.signature, ctx.modelVersion);
+  let described = [ctx.signature, ctx.modelVersion];
+  /** The metadata of the version served now (a context that follows an alias may switch versions). */
+  const currentMetadata = (): V2ModelMetadata => {
+    if (described[0] !== ctx.signature || described[1] !== ctx.modelVersion) {
+      described = [ctx.signature, ctx.modelVersion];
+      metadata = v2ModelMetadata(ctx.modelName, ctx.signature, ctx.modelVersion);
+    }
+    return metadata;
+  };
   const check = (name: string, version?: string): void => {
     // An empty version means "server's choice" (the gRPC default for an unset string field).
     const v = version === '' ? undefined : version;
@@ -72,7 +81,9 @@ export function createDataplane(ctx: V2Context): V2Dataplane {
   };
 
   return {
-    metadata,
+    get metadata() {
+      return currentMetadata();
+    },
     serverMetadata: () => ({ name: V2_SERVER_NAME, version: ctx.serverVersion ?? 'unknown', extensions: [] }),
     live: () => ctx.isLive(),
     ready: () => ctx.isReady(),
@@ -82,7 +93,7 @@ export function createDataplane(ctx: V2Context): V2Dataplane {
     },
     modelMetadata(name, version) {
       check(name, version);
-      return metadata;
+      return currentMetadata();
     },
     admit,
     async infer(name, version, request) {
