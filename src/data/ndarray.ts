@@ -34,15 +34,15 @@ function collect(value: unknown, origin?: Origin): Leaves {
     shape.push(v.length);
     if (v.length === 0) break;
   }
-  // The shape fixes the number of leaves: fill preallocated storage, the innermost level in one loop.
-  let total = 1;
-  for (const d of shape) total *= d;
-  const values: unknown[] = new Array(total);
-  const floats = new Uint8Array(total);
+  // Leaves are appended as the walk finds them: the shape is read from first elements only, so it
+  // may not size an allocation before the walk has checked it against what the client sent
+  // (a 30 KB body can claim 5000 x 5000 x 5000).
+  const values: unknown[] = [];
+  const floatAt: number[] = [];
   let k = 0;
   const leaf = (v: unknown, container: object | undefined, key: number): void => {
-    values[k] = v;
-    if (typeof v === 'number' && (container ? isFloatAt(container, key, v) : !Number.isInteger(v))) floats[k] = 1;
+    values.push(v);
+    if (typeof v === 'number' && (container ? isFloatAt(container, key, v) : !Number.isInteger(v))) floatAt.push(k);
     k++;
   };
   const last = shape.length - 1;
@@ -61,6 +61,8 @@ function collect(value: unknown, origin?: Origin): Leaves {
     if (Array.isArray(value)) inhomogeneous(shape, 0);
     leaf(value, origin?.container, origin?.key as number);
   } else walk(value, 0);
+  const floats = new Uint8Array(k);
+  for (const i of floatAt) floats[i] = 1;
   return { shape, values, floats };
 }
 

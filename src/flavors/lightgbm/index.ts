@@ -1,7 +1,7 @@
 // Owns the `lightgbm` flavor: reads MLflow LightGBM model directories (Booster text models) and answers as MLflow's pyfunc does.
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fileInModel } from '../model-file.js';
 import { ModelLoadError } from '../../errors.js';
 import { Tensor } from '../../data/tensor.js';
 import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput } from '../types.js';
@@ -50,7 +50,7 @@ export const lightgbmFlavor: ModelFlavor = {
     const conf = ctx.flavorConf;
     const modelClass = typeof conf.model_class === 'string' && conf.model_class !== '' ? conf.model_class : BOOSTER_CLASS;
     const data = typeof conf.data === 'string' && conf.data !== '' ? conf.data : modelClass === BOOSTER_CLASS ? 'model.lgb' : 'model.pkl';
-    const modelFile = join(ctx.modelPath, data);
+    const modelFile = fileInModel(ctx.modelPath, data);
     // mlflow.lightgbm saves anything but a Booster with cloudpickle (_save_model): the sklearn engine reads it.
     if (modelClass !== BOOSTER_CLASS) return (await import('./sklearn-estimator.js')).loadEstimatorPickle(modelFile, modelClass);
     let text: string;

@@ -112,6 +112,8 @@ describe('parseLightGBMModel: load errors name the file, the line and what was e
     assert.match(loadError(modelText([stump], { num_tree_per_iteration: '3' })).message, /num_tree_per_iteration=3 differs from num_class=1/);
     assert.match(loadError(modelText([stump], { num_class: '3', num_tree_per_iteration: '3', objective: 'multiclass num_class:4' })).message, /objective multiclass has num_class:4, the model num_class=3/);
     assert.match(loadError(modelText([stump, stump], { num_class: '3', num_tree_per_iteration: '3', objective: 'multiclass num_class:3' })).message, /2 trees are not a whole number of rounds of 3/);
+    // No trees: nothing would bound num_class, which sizes every prediction's output.
+    assert.match(loadError(modelText([], { num_class: '100000000', num_tree_per_iteration: '100000000', objective: 'multiclass num_class:100000000', tree_sizes: '' })).message, /num_class=100000000 but the file holds no trees/);
   });
 
   it('rejects unknown objectives and objectives without their settings', () => {

@@ -95,6 +95,8 @@ function readModel(text: ModelText, source: string): LightGBMModel {
   }
   const trees = text.trees.map((block) => readTree(block, numFeatures));
   checkTreeCount(text, trees.length, numTreePerIteration);
+  // With no trees nothing bounds num_class by the file's bytes, yet predict allocates rows × num_class.
+  if (trees.length === 0 && numClass > 1) throw new LightGBMFormatError(`num_class=${numClass} but the file holds no trees`, text.header.get('num_class')!.line);
   const forest = buildForest(trees, numFeatures);
   return new TextModel(forest, {
     source,

@@ -2,7 +2,7 @@
 // sklearn_version, python_function.model_path and predict_fn) and reading the model file once.
 
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { fileInModel } from '../model-file.js';
 import { ModelLoadError } from '../../errors.js';
 import { DEFAULT_LIMITS, PickleError, PyTreeError, readPythonObject, sniffFormat, type PyValue } from '../../pyobj/index.js';
 
@@ -39,9 +39,7 @@ export function readSklearnConf(modelPath: string, flavors: Readonly<Record<stri
   const pyfunc = flavors.python_function;
   // MLflow up to 1.9 wrote the file name as python_function.data.
   const name = text(pyfunc?.model_path) ?? text(pyfunc?.data) ?? text(sk.pickled_model) ?? 'model.pkl';
-  const file = resolve(modelPath, name);
-  const rel = relative(modelPath, file);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new ModelLoadError(`The model file ${name} named in MLmodel is outside the model directory ${modelPath}.`);
+  const file = fileInModel(modelPath, name);
   const format = (text(sk.serialization_format) ?? 'pickle') as SerializationFormat;
   if (!FORMATS.includes(format)) {
     throw new ModelLoadError(`Unrecognized serialization format: ${String(sk.serialization_format)}. Please specify one of the following supported formats: ${FORMATS.join(', ')}.`);

@@ -54,6 +54,8 @@ export function forestOf(node: PyNode, trees: readonly SourceTree[], layout: Row
  * for rows `start … start + count - 1` in `leaves[0 … count - 1]`, trees in order within a block.
  */
 function walkBlocks(forest: NodeForest, layout: RowLayout, cols: readonly ArrayLike<number>[], rows: number, visit: (t: number, start: number, count: number, leaves: Int32Array) => void): void {
+  // The trees' width sizes the row buffer below: it must be X's (a pickle without n_features_in_ is checked nowhere else).
+  if (cols.length !== layout.width) throw new Error(`X has ${cols.length} features, but the trees read ${layout.width} features.`);
   const stride = layout.width * layout.copies;
   const block = blockRows(stride);
   const x = new Float64Array(Math.min(block, rows) * stride);

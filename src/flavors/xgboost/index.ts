@@ -1,6 +1,6 @@
 // Owns the `xgboost` flavor: loads MLflow XGBoost model directories (JSON/UBJSON) and evaluates them natively (spec §6.7).
 
-import { join } from 'node:path';
+import { fileInModel } from '../model-file.js';
 import { ModelLoadError } from '../../errors.js';
 import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput, ModelParams } from '../types.js';
 import { DEFAULT_MODEL_CLASS, type Estimator, readEstimator } from './estimator.js';
@@ -48,7 +48,7 @@ export const xgboostFlavor: ModelFlavor = {
     const conf = ctx.flavorConf;
     const format = typeof conf.model_format === 'string' ? conf.model_format : 'ubj';
     const data = typeof conf.data === 'string' && conf.data !== '' ? conf.data : `model.${format}`;
-    const modelFile = join(ctx.modelPath, data);
+    const modelFile = fileInModel(ctx.modelPath, data);
     const { format: found, doc } = await readModelFile(modelFile);
     let learner: Learner;
     try {
