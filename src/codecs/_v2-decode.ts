@@ -10,6 +10,7 @@ import { parseJson } from './json-parse.js';
 import { bytesValues, inputTensor } from './_v2-datatype.js';
 import { CONTENT_TYPES } from './_v2-metadata.js';
 import type { V2Input } from './_v2-types.js';
+import { clip } from './_csv-error.js';
 
 /** One input after its input-level codec: a Tensor (np) or a list of values (str, base64, datetime, pd_json). */
 type DecodedInput = { kind: 'tensor'; tensor: Tensor } | { kind: 'list'; column: Column; value: unknown };
@@ -60,7 +61,7 @@ function decodeInput(input: V2Input, contentType: string | undefined, maxDepth: 
           const t = text(input, v, i);
           const parsed = parseDatetime(t);
           if (!parsed) throw inputError(input, contentType, i, new Error('not an ISO 8601 date/time'));
-          const problem = datetimeRangeProblem(t.length > 200 ? `${t.slice(0, 200)}...` : t, parsed);
+          const problem = datetimeRangeProblem(clip(t), parsed);
           if (problem) throw inputError(input, contentType, i, new Error(problem.message));
           return parsed.ns;
         }),

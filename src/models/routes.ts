@@ -11,6 +11,7 @@ import type { Respond } from '../server/respond.js';
 import { createUiRoutes, type ExtraRoutes } from '../server/ui/routes.js';
 import { v2RouteTemplate, UNMATCHED_ROUTE } from '../server/v2/index.js';
 import type { ModelMetrics } from '../metrics/model-metrics.js';
+import { renderV2Error } from '../server/v2/render.js';
 import type { Logger } from '../logger.js';
 import type { ModelEntry, ModelRegistry } from './registry.js';
 
@@ -214,11 +215,8 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
   // ---- V2: by model name, and the repository extension.
 
   const send = (req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): void => void o.respond(req, res, answer, req.method === 'HEAD');
-  const v2Error = (err: unknown): HttpAnswer => {
-    const status = err instanceof ServingError ? err.status : 500;
-    const retry = err instanceof TemporarilyUnavailableError ? { 'retry-after': '1' } : undefined;
-    return json(status, { error: err instanceof Error ? err.message : String(err) }, retry);
-  };
+  // The V2 routes' renderer: logs an unexpected error and answers a generic 500, bounds messages, Retry-After as the error says.
+  const v2Error = (err: unknown): HttpAnswer => renderV2Error(err, o.logger);
   const index = (readyOnly: boolean): unknown[] =>
     registry
       .list()
@@ -277,7 +275,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
           try {
             await registry.load(name);
           } catch (err) {
-            if (err instanceof ServingError && err.status < 500 && !(err instanceof ModelNotFoundError)) throw err;
+            if (err instanceof TemporarilyUnavailableError || (err instanceof ServingError && err.status < 500 && !(err instanceof ModelNotFoundError))) throw err;
             throw new BadRequestError(`Model '${name}' failed to load: ${(err as Error).message}`);
           }
         } else {

@@ -37,7 +37,7 @@ interface Pending {
  */
 export function createDecodeOffload(ctx: EnforceContext, minBytes = OFFLOAD_MIN_BYTES): DecodeOffload {
   // Only the serialisable part of the context crosses (never the predictor).
-  const data: EnforceContext = { signature: ctx.signature, signatureFromTypeHint: ctx.signatureFromTypeHint, limits: ctx.limits, schemaDetails: ctx.schemaDetails };
+  const data: EnforceContext = { signature: ctx.signature, signatureFromTypeHint: ctx.signatureFromTypeHint, limits: ctx.limits, schemaDetails: ctx.schemaDetails, enforcedByPredictor: ctx.enforcedByPredictor };
   let worker: Worker | undefined;
   const pending = new Map<number, Pending>();
   let nextId = 1;

@@ -9,6 +9,15 @@ import { isPlainObject } from '../data/pytype.js';
 /** Params after enforcement are plain JSON-like values: a stable string tells equal ones apart. */
 export function paramsKey(params: unknown): string {
   if (params === null || params === undefined) return String(params);
+  // Most requests have no params: no stringify (with its replacer) on the hot path for them.
+  if (typeof params === 'object' && !Array.isArray(params)) {
+    let empty = true;
+    for (const _ in params) {
+      empty = false;
+      break;
+    }
+    if (empty) return '{}';
+  }
   return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
 

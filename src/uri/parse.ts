@@ -138,9 +138,7 @@ function checkArtifactUri(uri: string): string {
   } catch {
     // Malformed escapes stay as written; the store refuses them.
   }
-  if (decoded.includes('\0') || decoded.split('/').some((s) => s === '..')) {
-    throw new InvalidModelUriError(`Invalid artifact path in ${JSON.stringify(uri)}: '..' and NUL are not allowed.`);
-  }
+  checkSubPath(decoded, uri);
   return uri;
 }
 

@@ -415,9 +415,12 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       slot.streams.delete(id);
       slot.worker.postMessage({ kind: 'cancel', id } satisfies ToWorker);
     });
+    // Converted first: an input that cannot cross (a function, too deep) must not leave a stream registered.
+    const call = { input: toWire(input), params: toWire(params), cell: -1 };
     slot.streams.set(id, queue);
+    slot.worker.postMessage({ kind: 'stream', id, call } satisfies ToWorker);
+    // After the stream message: a signal aborted already sends its cancel behind it, not before.
     queue.cancelOn(options?.signal);
-    slot.worker.postMessage({ kind: 'stream', id, call: { input: toWire(input), params: toWire(params), cell: -1 } } satisfies ToWorker);
     return queue;
   };
 

@@ -337,7 +337,9 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
     // Predictor.predictMany settles each call on its own; this pool answers a hand-off at once.
     predictMany: (calls) => {
       const all = predictMany(calls);
-      return calls.map((_, i) => all.then((outcomes) => outcomes[i]!));
+      // Each call settles with its outcome, also when the whole hand-off fails (a worker crash, a deadline
+      // while waiting, shutdown): a rejection here would leave the batcher's requests unanswered.
+      return calls.map((_, i) => all.then((outcomes) => outcomes[i]!, (reason: unknown): PromiseSettledResult<unknown> => ({ status: 'rejected', reason })));
     },
     close() {
       closing ??= (async () => {
