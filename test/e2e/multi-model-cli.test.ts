@@ -28,7 +28,10 @@ describe('mlserve models serve with several models', () => {
     for (const f of readdirSync(v1)) rmSync(join(v1, f), { recursive: true, force: true });
     writeFileSync(join(v1, 'MLmodel'), 'flavors:\n  js_function:\n    entry: model.mjs\n');
     writeFileSync(join(v1, 'model.mjs'), 'export function predict() { return { label: [42] }; }\n');
-    const { child, url, stderr, exited } = await spawnServe(['-m', 'iris=models:/iris@champion', '--tracking-uri', stores.fileUri, '-m', `sum=${SUM}`, '-p', '0']);
+    const { child, url, stderr, exited } = await spawnServe(['-m', 'iris=models:/iris@champion', '--tracking-uri', stores.fileUri, '-m', `sum=${SUM}`, '-p', '0']).catch((err: unknown) => {
+      stores.remove();
+      throw err;
+    });
     try {
       assert.match(stderr(), /serving 2 models: models:\/iris@champion \(iris version 2\) \(onnx, [^)]*\) as 'iris'; .* as 'sum'/);
       assert.deepEqual((await (await post(`${url}/models/iris/invocations`, ROW)).json()).predictions.label, [0]);

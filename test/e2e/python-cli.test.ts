@@ -45,11 +45,13 @@ describe('the Python engine from the command line', { skip: 'skip' in py ? py.sk
   });
   after(() => scratch?.cleanup());
 
-  it('says which engine serves the model, logs worker output prefixed and bounded, and stops its workers on SIGTERM', async () => {
+  it('says which engine serves the model, logs worker output prefixed and bounded, and stops its workers on SIGTERM', async (t) => {
     // A copy in this test's own folder: its path names this server's workers alone among running processes.
     const model = join(scratch.dir, 'print-model');
     cpSync(join(PY_MODELS, 'print'), model, { recursive: true });
     const serve = await spawnServe(['-m', model, '-p', '0', '--python', python], process.env, scratch.dir);
+    // Stopped even when an assertion below fails (a second kill after it exited does nothing).
+    t.after(() => void serve.child.kill('SIGTERM'));
     assert.match(serve.stderr(), /INFO  engine python \(flavors \[python_function\]: none runs natively\)\n[^]*ready in [\d.]+ s: serving \S+ \(python_function, engine python, 1 worker\)/);
     assert.match(serve.stderr(), /\[python worker 0\] print model: loaded\n/);
     for (let i = 0; i < 2; i++) {

@@ -41,6 +41,7 @@ describe('mlserve models predict / serve on scikit-learn folders', () => {
       assert.equal(res.status, 200);
       const got = (JSON.parse(await res.text()) as { predictions: number[][] }).predictions.flat();
       const want = (JSON.parse(readCaseResponse(proba)!) as { predictions: number[][] }).predictions.flat();
+      assert.equal(got.length, want.length);
       got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= 1e-9 * Math.max(1, Math.abs(want[i]))));
     } finally {
       served.child.kill('SIGTERM');

@@ -2,9 +2,9 @@
 // client certificate, made with the system's openssl in a temp folder (no key is committed).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 
 /** Paths of the generated PEM files, and their contents. */
 export interface TestPki {
@@ -30,7 +30,7 @@ export function hasOpenssl(): boolean {
 
 /** Generates a CA and a server and a client certificate it signed (EC P-256, valid one day). */
 export function makeTestPki(): TestPki {
-  const dir = mkdtempSync(join(tmpdir(), 'mlserve-tls-'));
+  const dir = tempDir('mlserve-tls-');
   const p = (name: string): string => join(dir, name);
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
   const key = (name: string): void => ssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p(name));

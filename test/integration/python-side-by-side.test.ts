@@ -113,7 +113,11 @@ describe('the Python engine answers as `mlflow models serve` does', { skip: 'ski
       let mlserve: ServerHandle | undefined;
       before(async () => {
         const dir = join(PY_MODELS, model);
-        [mlflow, mlserve] = await Promise.all([startMlflowServer(python, dir), startServer(dir, { engine: 'python', python, workers: 1 })]);
+        // allSettled: when one fails to start, the other is still kept for after() to close.
+        const [a, b] = await Promise.allSettled([startMlflowServer(python, dir), startServer(dir, { engine: 'python', python, workers: 1 })]);
+        if (a.status === 'fulfilled') mlflow = a.value;
+        if (b.status === 'fulfilled') mlserve = b.value;
+        for (const r of [a, b]) if (r.status === 'rejected') throw r.reason;
       });
       after(async () => {
         await Promise.all([mlflow?.close(), mlserve?.close()]);

@@ -116,7 +116,10 @@ describe('following a registered model alias', () => {
     };
     const stub = await startMlflowStub(data);
     const cache = tempDir('mlserve-cache-');
-    const server = await serve({ modelUri: 'models:/iris@champion', trackingUri: stub.url, pollIntervalSeconds: 0.1, host: '127.0.0.1', port: 0, logLevel: 'warn' }, { ...FAST, MLSERVE_CACHE_DIR: cache });
+    const server = await serve({ modelUri: 'models:/iris@champion', trackingUri: stub.url, pollIntervalSeconds: 0.1, host: '127.0.0.1', port: 0, logLevel: 'warn' }, { ...FAST, MLSERVE_CACHE_DIR: cache }).catch(async (err: unknown) => {
+      await stub.close();
+      throw err;
+    });
     try {
       await assertServing(server, '1');
       const answers = await underLoad(server.url, 32, async () => {

@@ -42,6 +42,7 @@ describe('scikit-learn models through HTTP', () => {
         else {
           const got = (JSON.parse(text) as { predictions: number[][] }).predictions.flat();
           const want = (JSON.parse(readCaseResponse(c)!) as { predictions: number[][] }).predictions.flat();
+          assert.equal(got.length, want.length);
           got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= 1e-12 + 1e-9 * Math.abs(want[i]), `${i}: ${g} vs ${want[i]}`));
         }
       } finally {
