@@ -126,11 +126,17 @@ export interface ServeOptions {
   logFormat: LogFormat;
 }
 
+/** The options each model may set for itself (`-m`, the config file); the rest are the server's. */
+export type ModelOptionKey = 'workers' | 'batching' | 'maxBatchSize' | 'maxBatchDelayMs' | 'maxQueue' | 'timeoutSeconds' | 'engine' | 'envManager' | 'python' | 'warmup' | 'noCache';
+
+/** A model's own options. */
+export type ModelOptions = Partial<Pick<ServeOptions, ModelOptionKey>>;
+
 /** One of several models: its URI, name (default: as `--model-name` defaults) and own options. */
 export interface ModelArgumentOptions {
   readonly name?: string;
   readonly uri: string;
-  readonly options?: Partial<Pick<ServeOptions, 'workers' | 'batching' | 'maxBatchSize' | 'maxBatchDelayMs' | 'maxQueue' | 'timeoutSeconds' | 'engine' | 'envManager' | 'python' | 'warmup' | 'noCache'>>;
+  readonly options?: ModelOptions;
 }
 
 /** The values of `--engine`. */

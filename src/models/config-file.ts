@@ -4,8 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { InvalidOptionsError } from '../errors.js';
-import { ENGINES, ENV_MANAGERS, type EngineName, type EnvManager, type ModelArgumentOptions } from '../config/options.js';
-import type { ModelOptions } from './spec.js';
+import { ENGINES, ENV_MANAGERS, type ModelArgumentOptions, type ModelOptionKey, type ModelOptions } from '../config/options.js';
 
 /** What a config file sets. */
 export interface ConfigFile {
@@ -46,7 +45,7 @@ const text: Reader = (v, where, problems) => {
 };
 
 /** A model's keys in the file (the serve flags' names) → its option and how it is read. */
-const MODEL_KEYS: Record<string, [keyof ModelOptions, Reader]> = {
+const MODEL_KEYS: Record<string, [ModelOptionKey, Reader]> = {
   workers: ['workers', int(0)],
   batching: ['batching', bool],
   'max-batch-size': ['maxBatchSize', int(1)],
@@ -93,7 +92,7 @@ export function parseConfig(source: string, file = 'the config file'): ConfigFil
         const value = known[1](v, `${where}.${k}`, problems);
         if (value !== undefined) options[known[0]] = value;
       }
-      if (uri !== undefined) models.push({ uri, ...(name !== undefined ? { name } : {}), options: options as ModelOptions & { engine?: EngineName; envManager?: EnvManager } });
+      if (uri !== undefined) models.push({ uri, ...(name !== undefined ? { name } : {}), options: options as ModelOptions });
     });
   }
   const repository = top['model-repository'] === undefined ? undefined : (text(top['model-repository'], `${file}: model-repository`, problems) as string | undefined);

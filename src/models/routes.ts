@@ -140,23 +140,28 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
   };
   const rootPages = createUiRoutes({ page: o.page, modelInfo: () => single()?.current?.page.modelInfo(), openapi: () => single()?.current?.api.openapi(), serverVersion: o.serverVersion });
 
+  /** Counts one answer of a model by status; the bound counters are kept per model name (no label lookup per request). */
+  const answerCounters = new Map<string, Map<number, () => void>>();
+  const countAnswer = (entry: ModelEntry, status: number): void => {
+    let byStatus = answerCounters.get(entry.name);
+    if (!byStatus) answerCounters.set(entry.name, (byStatus = new Map()));
+    let inc = byStatus.get(status);
+    if (!inc) byStatus.set(status, (inc = o.metrics.requests.bind({ model: entry.name, status: String(status) })));
+    inc();
+  };
+
   const byName = (tools: ModelRouteTools): ((req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => boolean) => {
     const scorers = new Map<string, ReturnType<ModelRouteTools['invocations']>>();
     const scorerOf = (e: ModelEntry): ReturnType<ModelRouteTools['invocations']> => {
       let h = scorers.get(e.name);
       if (!h) {
         const entry = e;
-        const counts = new Map<number, () => void>();
         h = tools.invocations({
           scoring: () => entry.current?.scoring,
           endpoint: `/models/${entry.name}/invocations`,
           timeoutSeconds: entry.options.timeoutSeconds,
           unavailable: () => modelUnavailable(entry),
-          onAnswer: (status) => {
-            let inc = counts.get(status);
-            if (!inc) counts.set(status, (inc = o.metrics.requests.bind({ model: entry.name, status: String(status) })));
-            inc();
-          },
+          onAnswer: (status) => countAnswer(entry, status),
         });
         scorers.set(e.name, h);
       }
@@ -289,7 +294,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
 
   /** V2 inference answers count in the model's requests too (the name is a configured one: the entry's). */
   const countInfer = (entry: ModelEntry, req: IncomingMessage, res: ServerResponse, path: string): void => {
-    if (req.method === 'POST' && /\/infer\/?$/.test(path)) res.once('close', () => o.metrics.requests.inc({ model: entry.name, status: String(res.statusCode) }));
+    if (req.method === 'POST' && /\/infer\/?$/.test(path)) res.once('close', () => countAnswer(entry, res.statusCode));
   };
 
   const readyAll = (): boolean => isServing(state) && registry.list().every((e) => !e.current || modelReady(e));

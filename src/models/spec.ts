@@ -4,14 +4,10 @@
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidOptionsError } from '../errors.js';
-import type { ServeOptions } from '../config/options.js';
+import type { ModelOptions } from '../config/options.js';
 import { defaultModelName } from '../server/v2/index.js';
 
-/** The options each model may set for itself (the config file); the rest are the server's. */
-export const MODEL_OPTION_KEYS = ['workers', 'batching', 'maxBatchSize', 'maxBatchDelayMs', 'maxQueue', 'timeoutSeconds', 'engine', 'envManager', 'python', 'warmup', 'noCache'] as const;
-
-/** A model's own options. */
-export type ModelOptions = Partial<Pick<ServeOptions, (typeof MODEL_OPTION_KEYS)[number]>>;
+export type { ModelOptions };
 
 /** One model to serve. */
 export interface ModelSpec {

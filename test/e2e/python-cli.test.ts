@@ -2,10 +2,10 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BIN, spawnServe } from '../helpers/cli.js';
+import { runCli, spawnServe, type CliRun } from '../helpers/cli.js';
 import { mlflowPython, pythonScratch, PY_MODELS } from '../helpers/mlflow-venv.js';
 
 const py = mlflowPython();
@@ -25,16 +25,8 @@ function processesMentioning(text: string): number[] {
   return found;
 }
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the built CLI in `cwd` to completion. */
+const run = (args: string[], cwd: string): Promise<CliRun> => runCli(args, undefined, process.env, cwd);
 
 const CSV = 'sepal_length,sepal_width,petal_length,petal_width,site\n5.1,3.5,1.4,0.2,north\n6.7,3.0,5.2,2.3,south\n5.9,3.0,4.2,1.5,east\n';
 

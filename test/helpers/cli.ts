@@ -41,10 +41,10 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the built CLI with `args` (and `env`) to completion, writing `stdin` to it first. */
-export function runCli(args: readonly string[], stdin?: string, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+/** Runs the built CLI with `args` (and `env`, in `cwd`, default the repository) to completion, writing `stdin` to it first. */
+export function runCli(args: readonly string[], stdin?: string, env: NodeJS.ProcessEnv = process.env, cwd = ROOT): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -69,19 +69,19 @@ describe('drain under load', () => {
   it('answers 503 to accepted requests the drain time cannot finish, instead of resetting them', async () => {
     const dir = makeModel({ source: 'export async function predict(input) { await new Promise((r) => setTimeout(r, 200)); return input; }\n' });
     const server = await startServer(dir, { warmup: false, workers: 1, batching: false, drainTimeoutSeconds: 1 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     try {
-      const agent = new Agent({ keepAlive: true, maxSockets: 64 });
       const pending = Array.from({ length: 64 }, () => post(server.port, agent));
       await new Promise((r) => setTimeout(r, 300));
       const started = Date.now();
       await server.close();
       const outcomes = await Promise.all(pending);
-      agent.destroy();
       const statuses = outcomes.map((o) => ('status' in o ? o.status : o.error));
       assert.ok(statuses.every((s) => s === 200 || s === 503), `outcomes: ${[...new Set(statuses)]}`);
       assert.ok(statuses.includes(503) && statuses.includes(200));
       assert.ok(Date.now() - started < 5000, 'the drain keeps to its time');
     } finally {
+      agent.destroy();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
