@@ -9,19 +9,19 @@ import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
 import { UnansweredRequests } from './server/unanswered.js';
 import { httpsServerFactory } from './server/tls.js';
-import { startGrpcServer, type GrpcServerHandle, type V2Context } from './server/v2/index.js';
+import { startGrpcServer, type GrpcModels, type GrpcServerHandle, type V2Context } from './server/v2/index.js';
 import type { ScoringContext } from './pipeline/mlflow.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { createModelMetrics } from './metrics/model-metrics.js';
 import { VERSION } from './version.js';
 import { createLogger, type Logger } from './logger.js';
 import { listenError } from './server/listen-error.js';
-import { InvalidOptionsError } from './errors.js';
+import { TemporarilyUnavailableError } from './errors.js';
 import { describeUri, type ServedModel } from './models/load.js';
 import { engineHooks } from './models/engine.js';
 import { ModelRegistry, follows, type CheckResult, type ModelEntry } from './models/registry.js';
 import { modelSpecs } from './models/spec.js';
-import { createModelRoutes, noSingleModel } from './models/routes.js';
+import { createModelRoutes, modelUnavailable, noSingleModel, unknownModel } from './models/routes.js';
 import { startFollowing } from './models/follow.js';
 
 export type { ServedModel } from './models/load.js';
@@ -90,13 +90,29 @@ function followingContext(entry: ModelEntry): V2Context {
   });
 }
 
+/** The models of a server of several, as its gRPC service finds them by name. */
+function grpcModels(registry: ModelRegistry, ready: () => boolean): GrpcModels {
+  const contexts = new WeakMap<ModelEntry, V2Context>();
+  return {
+    find(name) {
+      const entry = registry.get(name);
+      if (!entry) return unknownModel(registry, name);
+      if (!entry.current) return modelUnavailable(entry) ?? new TemporarilyUnavailableError('Retry shortly.', 1);
+      let ctx = contexts.get(entry);
+      if (!ctx) contexts.set(entry, (ctx = followingContext(entry)));
+      return ctx;
+    },
+    has: (name) => registry.get(name) !== undefined,
+    ready,
+  };
+}
+
 /** Serves one model or several; resolves once the server is listening and every model is loaded and warmed. */
 export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: ServeHooks = {}): Promise<ServerHandle> {
   const options = resolveServeOptions(given, env);
   const logger = hooks.logger ?? createLogger({ level: options.logLevel, format: options.logFormat });
   const several = options.models !== undefined || options.modelRepository !== undefined;
   const specs = modelSpecs(several ? (options.models ?? []) : [{ uri: options.modelUri, name: options.modelName }], options.modelRepository);
-  if (specs.length > 1 && options.grpcPort !== undefined) throw new InvalidOptionsError(['--grpc-port serves one model: with several, use the V2 REST routes (/v2/models/{name}/infer).']);
   const state: ServerState = { ready: false, draining: false, inFlight: 0, notReadyReason: specs.length > 1 ? 'The models are still loading.' : 'The model is still loading.', unanswered: new UnansweredRequests() };
   const front = await prepareFront(options);
   const respond = createResponder({ serverVersion: VERSION, isDraining: () => state.draining, compression: front.compression });
@@ -197,7 +213,7 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
     // One model after another: each one's resident cost is measured while nothing else loads.
     for (const spec of specs) await registry.load(spec.name);
     const first = registry.list()[0];
-    if (options.grpcPort !== undefined) grpc = await startGrpcServer(followingContext(first), options.host, options.grpcPort, front.tls);
+    if (options.grpcPort !== undefined) grpc = await startGrpcServer(followingContext(first), options.host, options.grpcPort, front.tls, several ? grpcModels(registry, routes.readyAll) : undefined);
     const loadSeconds = (performance.now() - t0) / 1000;
     metrics.modelLoadSeconds.set(loadSeconds);
     started = true;

@@ -42,6 +42,11 @@ export function modelUnavailable(entry: ModelEntry): ServingError | undefined {
 }
 
 /** The routes of one model, for the message of `/invocations` with several models. */
+/** A name none of the server's models has (404 / NOT_FOUND). */
+export function unknownModel(registry: ModelRegistry, name: string): ModelNotFoundError {
+  return new ModelNotFoundError(`Model '${name}' not found. This server serves ${registry.list().map((e) => `'${e.name}'`).join(', ')}.`);
+}
+
 function scoringRoutes(registry: ModelRegistry): string {
   return registry
     .list()
@@ -119,6 +124,8 @@ export interface ModelRoutes {
   readonly v2: ProtocolRoutes;
   /** For AppOptions.extraRoutes: `/`, `/openapi.json`, `/mlserve/model` and the page's assets. */
   readonly extra: ExtraRoutes;
+  /** Readiness of the server as a whole: serving, and every loaded model ready (`/v2/health/ready`, gRPC ServerReady). */
+  readyAll(): boolean;
 }
 
 /** Creates the routes over the registry. */
@@ -324,7 +331,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
       const entry = registry.get(name);
       if (!entry) {
         req.resume();
-        send(req, res, json(404, { error: `Model '${name}' not found. This server serves ${registry.list().map((e) => `'${e.name}'`).join(', ')}.` }));
+        send(req, res, json(404, { error: unknownModel(registry, name).message }));
         return true;
       }
       if (entry.current) {
@@ -391,5 +398,5 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
     return true;
   };
 
-  return { byName, v2: { prefix: '/v2', protocol: 'v2', handle, template }, extra };
+  return { byName, v2: { prefix: '/v2', protocol: 'v2', handle, template }, extra, readyAll };
 }

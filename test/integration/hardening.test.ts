@@ -6,11 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { connectV2Grpc } from '../helpers/grpc-client.js';
 import { startServer } from '../helpers/server.js';
 import { makeModel } from '../helpers/model-dir.js';
 import { ROOT } from '../helpers/cli.js';
-import { loadInferencePackage } from '../../src/server/v2/grpc-proto.js';
 import type { ServerHandle } from '../../src/serve.js';
 
 const MODELS = join(ROOT, 'test/conformance/models');
@@ -25,9 +25,8 @@ async function pingOk(server: ServerHandle): Promise<void> {
 }
 
 function grpcInfer(port: number, request: unknown): Promise<unknown> {
-  const pkg = loadPackageDefinition(loadInferencePackage()) as any;
-  const client: Client & Record<string, Function> = new pkg.inference.GRPCInferenceService(`127.0.0.1:${port}`, credentials.createInsecure());
-  return new Promise<unknown>((resolve, reject) => client.ModelInfer(request, (err: ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)))).finally(() => client.close());
+  const client = connectV2Grpc(port);
+  return client.rpc.ModelInfer(request).finally(() => client.close());
 }
 
 describe('1: shapes and counts are checked against the bytes sent', () => {

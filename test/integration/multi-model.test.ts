@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { serve } from '../../src/serve.js';
+import { connectV2Grpc } from '../helpers/grpc-client.js';
 import { makeModel } from '../helpers/model-dir.js';
 import { tempDir } from '../helpers/temp.js';
 import { ROOT } from '../helpers/cli.js';
@@ -136,9 +138,42 @@ describe('several models in one server', () => {
     }
   });
 
-  it('refuses two models of the same name, and --grpc-port with several models', async () => {
+  it('refuses two models of the same name', async () => {
     await assert.rejects(start([{ name: 'a', uri: IRIS }, { name: 'a', uri: SUM }]), /Two models are named 'a'/);
-    await assert.rejects(start([{ name: 'a', uri: IRIS }, { name: 'b', uri: SUM }], { grpcPort: 0 }), /--grpc-port serves one model/);
+  });
+
+  it('serves each model over V2 gRPC under its name: infer, readiness, metadata, and NOT_FOUND for other names', async () => {
+    const server = await start([
+      { name: 'iris', uri: IRIS },
+      { name: 'sum', uri: SUM },
+    ], { grpcPort: 0 });
+    const client = connectV2Grpc(server.grpcPort!);
+    try {
+      const iris = await client.rpc.ModelInfer({ model_name: 'iris', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [5.1, 3.5, 1.4, 0.2] } }] });
+      assert.equal(iris.model_name, 'iris');
+      assert.deepEqual(iris.outputs.find((o: { name: string }) => o.name === 'label').contents.int64_contents.map(Number), [0]);
+      const sum = await client.rpc.ModelInfer({
+        model_name: 'sum',
+        inputs: [
+          { name: 'x', datatype: 'FP64', shape: [2], contents: { fp64_contents: [1, 3] } },
+          { name: 'y', datatype: 'FP64', shape: [2], contents: { fp64_contents: [2, 4.5] } },
+        ],
+      });
+      assert.equal(sum.model_name, 'sum');
+      assert.deepEqual(sum.outputs[0].contents.fp64_contents, [3, 7.5]);
+      // Each model enforces its own signature.
+      await assert.rejects(client.rpc.ModelInfer({ model_name: 'sum', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [5.1, 3.5, 1.4, 0.2] } }] }), (err: ServiceError) => err.code === status.INVALID_ARGUMENT);
+      assert.deepEqual(await client.rpc.ModelReady({ name: 'sum' }), { ready: true });
+      assert.deepEqual(await client.rpc.ServerReady({}), { ready: true });
+      assert.deepEqual((await client.rpc.ModelMetadata({ name: 'sum' })).inputs.map((t: { name: string }) => t.name), ['x', 'y']);
+      assert.equal((await client.rpc.ModelMetadata({ name: 'iris' })).name, 'iris');
+      for (const call of [client.rpc.ModelInfer({ model_name: 'nope', inputs: [] }), client.rpc.ModelReady({ name: 'nope' }), client.rpc.ModelMetadata({ name: 'nope' })]) {
+        await assert.rejects(call, (err: ServiceError) => err.code === status.NOT_FOUND && /Model 'nope' not found\. This server serves 'iris', 'sum'/.test(err.details));
+      }
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 });
 
@@ -154,7 +189,10 @@ describe('the V2 model repository API', () => {
   const AUTH = { authorization: 'Bearer s3cret' };
 
   it('lists, unloads and loads the models of --model-repository, with a token', async () => {
-    const server = await serve({ modelRepository: repository(), authTokens: ['s3cret'], host: '127.0.0.1', port: 0, logLevel: 'warn' });
+    const server = await serve({ modelRepository: repository(), authTokens: ['s3cret'], host: '127.0.0.1', port: 0, grpcPort: 0, logLevel: 'warn' });
+    const grpc = connectV2Grpc(server.grpcPort!);
+    const grpcAuth = new Metadata();
+    grpcAuth.set('authorization', 'Bearer s3cret');
     try {
       /** The index once no model is loading or unloading (an unload answers at once; its workers stop once its requests are answered). */
       const index = async (body: unknown = {}): Promise<unknown> => {
@@ -186,6 +224,9 @@ describe('the V2 model repository API', () => {
       assert.match((await gone.json()).message, /not loaded/);
       assert.equal((await fetch(`${server.url}/models/sum/ping`)).status, 404);
       assert.equal((await fetch(`${server.url}/ping`)).status, 200, 'an unloaded model does not hold readiness');
+      assert.deepEqual(await grpc.rpc.ModelReady({ name: 'sum' }, grpcAuth), { ready: false }, 'gRPC: an unloaded model is not ready');
+      assert.deepEqual(await grpc.rpc.ServerReady({}, grpcAuth), { ready: true });
+      await assert.rejects(grpc.rpc.ModelInfer({ model_name: 'sum', inputs: [] }, grpcAuth), (err: ServiceError) => err.code === status.NOT_FOUND && /not loaded/.test(err.details));
       assert.equal((await post(`${server.url}/v2/repository/models/sum/unload`, {}, AUTH)).status, 400, 'not loaded');
 
       // Unloading answers the requests already taken first (a 400 ms model call here), then stops the workers.
@@ -205,6 +246,7 @@ describe('the V2 model repository API', () => {
       assert.equal((await post(`${server.url}/v2/repository/index`, '[1', AUTH)).status, 400);
       assert.equal((await fetch(`${server.url}/v2/repository/index`, { headers: AUTH })).status, 405);
     } finally {
+      grpc.close();
       await server.close();
     }
   });

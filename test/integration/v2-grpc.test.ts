@@ -5,26 +5,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadInferencePackage } from '../../src/server/v2/grpc-proto.js';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { connectV2Grpc } from '../helpers/grpc-client.js';
 import { startV2Server, type V2TestServer } from '../helpers/v2-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MODELS = join(ROOT, 'test/conformance/models');
 const IRIS = JSON.parse(readFileSync(join(MODELS, 'iris_onnx.expected.json'), 'utf8')) as { rows: number[][]; probabilities: number[][]; label: number[] };
 
-type Rpc = (request: unknown) => Promise<any>;
-
-/** A promise-returning client of inference.GRPCInferenceService. */
-function connect(port: number): { rpc: Record<string, Rpc>; close(): void } {
-  const pkg = loadPackageDefinition(loadInferencePackage()) as any;
-  const client: Client & Record<string, Function> = new pkg.inference.GRPCInferenceService(`127.0.0.1:${port}`, credentials.createInsecure());
-  const rpc: Record<string, Rpc> = {};
-  for (const name of ['ServerLive', 'ServerReady', 'ModelReady', 'ServerMetadata', 'ModelMetadata', 'ModelInfer']) {
-    rpc[name] = (request) => new Promise((resolve, reject) => client[name](request, (err: ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))));
-  }
-  return { rpc, close: () => client.close() };
-}
+const connect = connectV2Grpc;
 
 async function rejectsWith(p: Promise<unknown>, code: status, message: RegExp): Promise<void> {
   await assert.rejects(p, (err: ServiceError) => {

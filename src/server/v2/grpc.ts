@@ -1,7 +1,8 @@
 // Owns the V2 gRPC server (`inference.GRPCInferenceService`) over the shared V2 core, with errors as gRPC status codes (OIP spec §3.10–3.11).
 
 import { Metadata, Server, ServerCredentials, setLogger, status as GrpcStatus, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { createDataplane } from './dataplane.js';
+import { createDataplane, type V2Dataplane } from './dataplane.js';
+import { isServingError, type ServingError } from '../../errors.js';
 import { loadInferencePackage } from './grpc-proto.js';
 import { fromProtoRequest, toProtoResponse, type ProtoInferRequest } from './_grpc-messages.js';
 import { v2Error } from './render.js';
@@ -21,6 +22,16 @@ export interface GrpcServerHandle {
   readonly port: number;
   /** Stops accepting calls and resolves once in-flight calls have finished. */
   close(): Promise<void>;
+}
+
+/** The models of a server that serves several, by name (the names ModelInfer, ModelReady and ModelMetadata give). */
+export interface GrpcModels {
+  /** The named model's context; a ServingError when it is not served now (an unknown name: not found; an unloaded model: why). */
+  find(name: string): V2Context | ServingError;
+  /** True when the name is one of the server's models, loaded or not. */
+  has(name: string): boolean;
+  /** Server readiness: every loaded model ready. */
+  ready(): boolean;
 }
 
 type Unary = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void;
@@ -86,9 +97,11 @@ function address(host: string, port: number): string {
 
 /**
  * Starts `inference.GRPCInferenceService` on host:port (0 picks a free port). The same semantics
- * as the V2 REST routes; messages up to `ctx.bodyLimitBytes` are accepted.
+ * as the V2 REST routes; messages up to `ctx.bodyLimitBytes` are accepted. `ctx` is the one model
+ * served, or (with `models`, several served) what the server's calls need: its auth, limits, logger
+ * and metrics hooks; each model's calls then go to the model they name.
  */
-export async function startGrpcServer(ctx: V2Context, host: string, port: number, tls?: TlsMaterial): Promise<GrpcServerHandle> {
+export async function startGrpcServer(ctx: V2Context, host: string, port: number, tls?: TlsMaterial, models?: GrpcModels): Promise<GrpcServerHandle> {
   // The HTTPS material, as gRPC credentials (client certificates required when certReqs is 2).
   const credentials = tls
     ? ServerCredentials.createSsl(tls.ca ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.certReqs === 2)
@@ -98,6 +111,22 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
   // already reports in one line): route them to this server's log, at debug.
   setLogger({ error: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), info: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`), debug: (...a: unknown[]) => logger.debug(`grpc: ${a.join(' ')}`) });
   const dp = createDataplane(ctx);
+  // Several models: one dataplane per model context (a reloaded model brings a new context).
+  const planes = new WeakMap<V2Context, V2Dataplane>();
+  const planeOf = (name: string): V2Dataplane => {
+    if (!models) return dp;
+    const found = models.find(name);
+    if (isServingError(found)) throw found;
+    let plane = planes.get(found);
+    if (!plane) planes.set(found, (plane = createDataplane(found)));
+    return plane;
+  };
+  /** ModelReady: an unknown name is not found; a model of the server that is not loaded is not ready. */
+  const modelReady = (name: string, version: string | undefined): boolean => {
+    if (models && !models.has(name)) throw models.find(name);
+    if (models && isServingError(models.find(name))) return false;
+    return planeOf(name).modelReady(name, version);
+  };
   const service = withMessageSizes(loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition);
 
   /** A unary handler: checks the caller's token, resolves the answer or sends the error as a gRPC status. */
@@ -135,19 +164,20 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
 
   const handlers: UntypedServiceImplementation = {
     ServerLive: unary('ServerLive', () => ({ live: dp.live() }), 'health'),
-    ServerReady: unary('ServerReady', () => ({ ready: dp.ready() }), 'health'),
-    ModelReady: unary('ModelReady', (r: { name?: string; version?: string }) => ({ ready: dp.modelReady(r.name ?? '', r.version || undefined) }), 'health'),
+    ServerReady: unary('ServerReady', () => ({ ready: models ? models.ready() : dp.ready() }), 'health'),
+    ModelReady: unary('ModelReady', (r: { name?: string; version?: string }) => ({ ready: modelReady(r.name ?? '', r.version || undefined) }), 'health'),
     ServerMetadata: unary('ServerMetadata', () => dp.serverMetadata()),
     ModelMetadata: unary('ModelMetadata', (r: { name?: string; version?: string }) => {
-      const m = dp.modelMetadata(r.name ?? '', r.version || undefined);
+      const m = planeOf(r.name ?? '').modelMetadata(r.name ?? '', r.version || undefined);
       // TensorMetadata has no parameters field; content types are REST-only.
       const strip = (t: (typeof m.inputs)[number]) => ({ name: t.name, datatype: t.datatype, shape: t.shape });
       return { name: m.name, versions: m.versions ?? [], platform: m.platform, inputs: m.inputs.map(strip), outputs: m.outputs.map(strip) };
     }),
     ModelInfer: unary('ModelInfer', async (r: ProtoInferRequest) => {
       const [name, version] = [r.model_name ?? '', r.model_version || undefined];
-      dp.admit(name, version);
-      const response = await dp.infer(name, version, fromProtoRequest(r, MESSAGE_BYTES.get(r) ?? 0));
+      const plane = planeOf(name);
+      plane.admit(name, version);
+      const response = await plane.infer(name, version, fromProtoRequest(r, MESSAGE_BYTES.get(r) ?? 0));
       return toProtoResponse(response, (r.raw_input_contents ?? []).length > 0);
     }),
   };
