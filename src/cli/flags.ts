@@ -119,7 +119,7 @@ const DOCKER_COMPAT_FLAGS = [
 ] as const satisfies readonly FlagSpec[];
 
 /** The model copied into a Docker build context (generate-dockerfile, build-docker). */
-const MODEL_INTO_IMAGE_FLAG = { long: 'model-uri', short: 'm', kind: 'string', option: 'modelDir', valueName: 'URI', help: 'Model to copy into the image. Without it, the image serves a model mounted at /opt/ml/model.' } as const;
+const MODEL_INTO_IMAGE_FLAG = { long: 'model-uri', short: 'm', kind: 'string', multiple: true, option: 'modelDir', valueName: '[NAME=]URI', help: 'Model to copy into the image (to /opt/ml/model). Without it, the image serves a model mounted at /opt/ml/model. Give it more than once, as NAME=URI, for an image that serves several models by name (each at /opt/ml/models/NAME).' } as const;
 /** The Node.js base image of a Docker build context. */
 const BASE_IMAGE_FLAG = { long: 'base-image', kind: 'string', option: 'baseImage', valueName: 'IMAGE', help: "Node.js base image (glibc-based). Default 'node:20-bookworm-slim'." } as const;
 
@@ -143,7 +143,7 @@ export const BUILD_DOCKER_FLAGS = [
 
 /** Flags of `mlserve models generate-kserve`. */
 export const GENERATE_KSERVE_FLAGS = [
-  { long: 'model-uri', short: 'm', kind: 'string', option: 'none', valueName: 'URI', help: 'Model URI; names the InferenceService unless --name is given. Required.' },
+  { long: 'model-uri', short: 'm', kind: 'string', multiple: true, option: 'none', valueName: '[NAME=]URI', help: 'Model URI; names the InferenceService unless --name is given. Required. Give it more than once, as NAME=URI, for an image of several models (build-docker with the same -m): they are served under their names (then --name is required).' },
   { long: 'image', kind: 'string', option: 'image', valueName: 'IMAGE', help: 'Image built by `mlserve models build-docker` and pushed to a registry. Required.' },
   { long: 'output-directory', short: 'd', kind: 'string', option: 'none', valueName: 'DIR', help: "Folder for serving-runtime.yaml and inference-service.yaml. Default 'mlserve-kserve'." },
   { long: 'name', kind: 'string', option: 'name', valueName: 'NAME', help: 'InferenceService name, also the V2 model name. Default: from the model URI.' },

@@ -12,6 +12,8 @@ import { generateDockerfile, MODEL_DIR, PACKAGE_DIR } from './dockerfile.js';
 export interface DockerContextOptions {
   /** Local model directory to copy into the image; absent: the image expects a model mounted at /opt/ml/model. */
   readonly modelDir?: string;
+  /** Several local model directories instead, each served under its name (see DockerfileOptions.modelNames). */
+  readonly models?: readonly { readonly name: string; readonly dir: string }[];
   /** Folder to write the context into (created if missing). */
   readonly outputDir: string;
   /** Base image of the Dockerfile. @default DEFAULT_BASE_IMAGE */
@@ -44,7 +46,8 @@ function isRuntimeFile(path: string): boolean {
 
 /**
  * Writes a build context: `<dir>/Dockerfile`, `<dir>/mlserve/{package.json, package-lock.json, dist/src}`
- * and, with a model, `<dir>/model_dir/<model folder name>` (MLflow's layout). Existing copies of
+ * and, with a model, `<dir>/model_dir/<model folder name>` (MLflow's layout; with several, one folder
+ * per model name). Existing copies of
  * these entries are replaced; other files in `<dir>` are left alone.
  */
 export async function writeDockerContext(options: DockerContextOptions): Promise<DockerContext> {
@@ -58,13 +61,18 @@ export async function writeDockerContext(options: DockerContextOptions): Promise
   }
   await mkdir(dir, { recursive: true });
 
+  const copyModel = async (from: string, name: string): Promise<void> => {
+    const target = join(dir, MODEL_DIR, name);
+    await rm(target, { recursive: true, force: true });
+    await cp(from, target, { recursive: true, dereference: true });
+  };
   let modelDirName: string | undefined;
   if (options.modelDir !== undefined) {
     modelDirName = basename(resolve(options.modelDir));
-    const target = join(dir, MODEL_DIR, modelDirName);
-    await rm(target, { recursive: true, force: true });
-    await cp(options.modelDir, target, { recursive: true, dereference: true });
+    await copyModel(options.modelDir, modelDirName);
   }
+  const modelNames = options.models?.map((m) => m.name);
+  for (const m of options.models ?? []) await copyModel(m.dir, m.name);
 
   const pkg = join(dir, PACKAGE_DIR);
   await rm(pkg, { recursive: true, force: true });
@@ -75,6 +83,6 @@ export async function writeDockerContext(options: DockerContextOptions): Promise
   await cp(join(root, 'dist/src'), join(pkg, 'dist/src'), { recursive: true, filter: isRuntimeFile });
 
   const dockerfile = join(dir, 'Dockerfile');
-  await writeFile(dockerfile, generateDockerfile({ modelDirName, baseImage: options.baseImage, lockfile, version: VERSION }));
+  await writeFile(dockerfile, generateDockerfile({ modelDirName, modelNames, baseImage: options.baseImage, lockfile, version: VERSION }));
   return { dir, dockerfile, lockfile };
 }

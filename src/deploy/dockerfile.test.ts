@@ -69,4 +69,13 @@ describe('generateDockerfile', () => {
     assert.ok(ops(ins, 'RUN').some((r) => r.includes('ln -s /opt/mlserve/dist/src/cli/main.js /usr/local/bin/mlserve')));
     assert.ok(!/MLFLOW_MODELS_WORKERS=/.test(text), 'workers come from the environment at run time');
   });
+
+  it('copies several models to /opt/ml/models/NAME and serves each under its name', () => {
+    const several = parseDockerfile(generateDockerfile({ modelNames: ['iris', 'wine-2'], lockfile: true, version: '1' }));
+    const copies = ops(several, 'COPY');
+    assert.ok(copies.includes('--chown=1000:1000 model_dir/iris /opt/ml/models/iris'));
+    assert.ok(copies.includes('--chown=1000:1000 model_dir/wine-2 /opt/ml/models/wine-2'));
+    assert.ok(!copies.some((c) => / \/opt\/ml\/model$/.test(c)), 'nothing at /opt/ml/model');
+    assert.deepEqual(JSON.parse(ops(several, 'CMD')[0]), ['models', 'serve', '-m', 'iris=/opt/ml/models/iris', '-m', 'wine-2=/opt/ml/models/wine-2', '-h', '0.0.0.0', '-p', '8080']);
+  });
 });

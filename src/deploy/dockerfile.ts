@@ -4,6 +4,8 @@
 export const DEFAULT_BASE_IMAGE = 'node:20-bookworm-slim';
 /** Where the model lives in the image, as in MLflow's images. */
 export const MODEL_PATH = '/opt/ml/model';
+/** Where the models of an image of several live: one folder per model name. */
+export const MODELS_PATH = '/opt/ml/models';
 /** Where mlserve is installed in the image. */
 export const INSTALL_PATH = '/opt/mlserve';
 /** The port the container serves HTTP on, as MLflow's images do. */
@@ -19,6 +21,11 @@ export const RUN_AS = '1000:1000';
 export interface DockerfileOptions {
   /** Name of the model folder under `model_dir/`; absent: no model is copied and one must be mounted at /opt/ml/model. */
   readonly modelDirName?: string;
+  /**
+   * Several models instead: the names of their folders under `model_dir/`, which are also the names they are
+   * served under (`/models/{name}/invocations`, V2 `/v2/models/{name}`), copied to /opt/ml/models/{name}.
+   */
+  readonly modelNames?: readonly string[];
   /** Base image of both stages. @default DEFAULT_BASE_IMAGE */
   readonly baseImage?: string;
   /** True when the context has mlserve/package-lock.json: dependencies are installed with `npm ci` (exact versions). */
@@ -37,16 +44,24 @@ export function serveArgs(modelPath: string = MODEL_PATH, port: number = CONTAIN
   return ['models', 'serve', '-m', modelPath, '-h', '0.0.0.0', '-p', String(port)];
 }
 
+/** The `-m NAME=PATH` arguments of the models of an image of several (see DockerfileOptions.modelNames). */
+export function modelsArgs(names: readonly string[]): string[] {
+  return names.flatMap((name) => ['-m', `${name}=${MODELS_PATH}/${name}`]);
+}
+
 /**
  * The Dockerfile text. Stage `build` installs mlserve's production dependencies from its lockfile
  * (`npm ci --omit=dev --ignore-scripts`: no dev tools, no root `prepare` build, and no CUDA
  * download by onnxruntime-node's install script, whose bundled CPU binaries are kept — only those
  * of the image's own platform) and adds the compiled dist/. The final stage copies that tree and
  * the model, runs as the non-root `node` user, exposes 8080, checks /ping, and starts
- * `mlserve models serve -m /opt/ml/model -h 0.0.0.0 -p 8080` (workers from MLFLOW_MODELS_WORKERS).
+ * `mlserve models serve -m /opt/ml/model -h 0.0.0.0 -p 8080` (workers from MLFLOW_MODELS_WORKERS); with
+ * several models, each is copied to /opt/ml/models/{name} and served under its name (`-m NAME=PATH` each).
  */
 export function generateDockerfile(options: DockerfileOptions): string {
   const base = options.baseImage ?? DEFAULT_BASE_IMAGE;
+  const names = options.modelNames ?? [];
+  const several = names.length > 0;
   const install = options.lockfile
     ? 'npm ci --omit=dev --ignore-scripts --no-audit --no-fund'
     : 'npm install --omit=dev --ignore-scripts --no-audit --no-fund --no-package-lock';
@@ -78,15 +93,17 @@ export function generateDockerfile(options: DockerfileOptions): string {
     'ENV NODE_ENV=production',
     `COPY --from=build ${INSTALL_PATH} ${INSTALL_PATH}`,
     `RUN chmod 0755 ${INSTALL_PATH}/dist/src/cli/main.js && ln -s ${INSTALL_PATH}/dist/src/cli/main.js /usr/local/bin/mlserve`,
-    ...(options.modelDirName !== undefined
-      ? [`COPY --chown=${RUN_AS} ${MODEL_DIR}/${options.modelDirName} ${MODEL_PATH}`]
-      : [`# No model was given: mount one at ${MODEL_PATH} (docker run -v /path/to/model:${MODEL_PATH}:ro ...).`]),
+    ...(several
+      ? names.map((name) => `COPY --chown=${RUN_AS} ${MODEL_DIR}/${name} ${MODELS_PATH}/${name}`)
+      : options.modelDirName !== undefined
+        ? [`COPY --chown=${RUN_AS} ${MODEL_DIR}/${options.modelDirName} ${MODEL_PATH}`]
+        : [`# No model was given: mount one at ${MODEL_PATH} (docker run -v /path/to/model:${MODEL_PATH}:ro ...).`]),
     `WORKDIR ${INSTALL_PATH}`,
     `USER ${RUN_AS}`,
     `EXPOSE ${CONTAINER_PORT}`,
     `HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ${exec(['node', '-e', healthcheck])}`,
     `ENTRYPOINT ${exec(['mlserve'])}`,
-    `CMD ${exec(serveArgs())}`,
+    `CMD ${exec(several ? ['models', 'serve', ...modelsArgs(names), '-h', '0.0.0.0', '-p', String(CONTAINER_PORT)] : serveArgs())}`,
     '',
   ];
   return lines.join('\n');

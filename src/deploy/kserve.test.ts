@@ -86,6 +86,17 @@ describe('servingRuntime', () => {
   });
 });
 
+describe('servingRuntime of an image of several models', () => {
+  it('serves the image\'s models under their own names, or the storage URI\'s folders as a repository', () => {
+    const baked = servingRuntime({ ...BASE, modelNames: ['iris', 'wine'] }) as Obj;
+    checkServingRuntime(baked);
+    assert.deepEqual(baked.spec.containers[0].args, ['models', 'serve', '-m', 'iris=/opt/ml/models/iris', '-m', 'wine=/opt/ml/models/wine', '-h', '0.0.0.0', '-p', '8080', '--grpc-port', '8081']);
+    const stored = servingRuntime({ ...BASE, modelNames: ['iris', 'wine'], storageUri: 's3://bucket/models' }) as Obj;
+    assert.deepEqual(stored.spec.containers[0].args.slice(0, 4), ['models', 'serve', '--model-repository', '/mnt/models']);
+    assert.ok(!stored.spec.containers[0].args.includes('--model-name'), 'the models keep their own names');
+  });
+});
+
 describe('inferenceService', () => {
   it('is a valid InferenceService referencing the runtime, with a grace period past the drain time-out', () => {
     const isvc = inferenceService({ ...BASE, namespace: 'ml', drainTimeoutSeconds: 45 }) as Obj;

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { InvalidOptionsError } from '../errors.js';
-import { CONTAINER_PORT, MODEL_PATH, RUN_AS } from './dockerfile.js';
+import { CONTAINER_PORT, MODEL_PATH, RUN_AS, modelsArgs } from './dockerfile.js';
 
 /** The gRPC port of the generated container (`--grpc-port`). */
 export const GRPC_PORT = 8081;
@@ -34,6 +34,11 @@ export interface KServeOptions {
   readonly namespace?: string;
   /** Model location KServe downloads to /mnt/models; absent: the model baked into the image at /opt/ml/model is served. */
   readonly storageUri?: string;
+  /**
+   * The image serves several models by name (built with `build-docker -m NAME=URI ...`): their names. With
+   * `storageUri`, it holds one folder per model instead (served as `--model-repository /mnt/models`).
+   */
+  readonly modelNames?: readonly string[];
   /** @default 'RawDeployment' (HTTP and gRPC ports; Serverless allows one port, so gRPC is left out) */
   readonly deploymentMode?: DeploymentMode;
   /** CPU request and limit. @default '1' */
@@ -91,6 +96,12 @@ function probe(path: string, periodSeconds: number, failureThreshold: number): R
   return { httpGet: { path, port: CONTAINER_PORT }, periodSeconds, timeoutSeconds: 5, failureThreshold };
 }
 
+/** Where the container's models are: the one model, the image's named models, or the storage URI's folders. */
+function modelArgs(o: KServeOptions): string[] {
+  if (!o.modelNames?.length) return ['-m', o.storageUri !== undefined ? KSERVE_MODEL_PATH : MODEL_PATH];
+  return o.storageUri !== undefined ? ['--model-repository', KSERVE_MODEL_PATH] : modelsArgs(o.modelNames);
+}
+
 /** The `kserve-container` of the runtime: mlserve serving V2 on 8080 (HTTP) and 8081 (gRPC, raw deployments). */
 export function runtimeContainer(o: KServeOptions): Record<string, unknown> {
   const grpc = (o.deploymentMode ?? 'RawDeployment') === 'RawDeployment';
@@ -102,12 +113,12 @@ export function runtimeContainer(o: KServeOptions): Record<string, unknown> {
     image: o.image,
     args: [
       'models', 'serve',
-      '-m', o.storageUri !== undefined ? KSERVE_MODEL_PATH : MODEL_PATH,
+      ...modelArgs(o),
       '-h', '0.0.0.0',
       '-p', String(CONTAINER_PORT),
       ...(grpc ? ['--grpc-port', String(GRPC_PORT)] : []),
-      // KServe fills in the InferenceService name: the V2 model name clients use.
-      '--model-name', '{{.Name}}',
+      // One model: KServe fills in the InferenceService name, the V2 model name clients use.
+      ...(o.modelNames?.length ? [] : ['--model-name', '{{.Name}}']),
     ],
     ...(o.workers !== undefined ? { env: [{ name: 'MLFLOW_MODELS_WORKERS', value: String(o.workers) }] } : {}),
     ports: [

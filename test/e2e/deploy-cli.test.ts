@@ -2,29 +2,16 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { tempDir } from '../helpers/temp.js';
+import { ROOT, runCli as runBuiltCli, spawnServe, type CliRun } from '../helpers/cli.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(ROOT, 'dist/src/cli/main.js');
 const IRIS = join(ROOT, 'examples/iris');
+const LINEAR = join(ROOT, 'examples/js-linear');
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> => runBuiltCli(args, undefined, options.env, options.cwd);
 
 const temp = (prefix: string): string => tempDir(prefix);
 
@@ -52,6 +39,31 @@ describe('mlserve models generate-dockerfile', () => {
     assert.ok(existsSync(join(out, 'model_dir/iris/MLmodel')));
     assert.match(readFileSync(join(out, 'Dockerfile'), 'utf8'), /^CMD \["models","serve","-m","\/opt\/ml\/model","-h","0\.0\.0\.0","-p","8080"\]$/m);
     assert.match(r.stderr, /wrote the Docker build context/);
+  });
+  it('writes an image of several models, each under model_dir/NAME, whose command serves each under its name', async () => {
+    const out = join(temp('mlserve-gd-'), 'ctx');
+    const r = await runCli(['models', 'generate-dockerfile', '-m', `iris=${IRIS}`, '-m', `linear=${LINEAR}`, '-d', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(join(out, 'model_dir')).sort(), ['iris', 'linear']);
+    assert.ok(existsSync(join(out, 'model_dir/linear/MLmodel')));
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(out, 'Dockerfile'), 'utf8'))![1]) as string[];
+    assert.deepEqual(cmd, ['models', 'serve', '-m', 'iris=/opt/ml/models/iris', '-m', 'linear=/opt/ml/models/linear', '-h', '0.0.0.0', '-p', '8080']);
+    // The image's command, run here with the context's folders in place of the image's.
+    const args = cmd.slice(2).map((a) => a.replace('/opt/ml/models', join(out, 'model_dir'))).map((a) => (a === '0.0.0.0' ? '127.0.0.1' : a === '8080' ? '0' : a));
+    const server = await spawnServe(args);
+    try {
+      const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const iris = await post('/models/iris/invocations', { inputs: [[5.1, 3.5, 1.4, 0.2]] });
+      assert.equal(iris.status, 200);
+      const linear = await post('/models/linear/invocations', { dataframe_records: [{ x1: 1, x2: 2 }] });
+      assert.equal(linear.status, 200, await linear.clone().text());
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    const twice = await runCli(['models', 'generate-dockerfile', '-m', `a=${IRIS}`, '-m', `a=${LINEAR}`, '-d', join(out, 'not-written')]);
+    assert.equal(twice.code, 2, twice.stderr);
+    assert.match(twice.stderr, /Two models are named 'a'/);
   });
   it('writes a model-less context to -d and warns about MLflow-only flags', async () => {
     const out = join(temp('mlserve-gd-'), 'ctx');
@@ -135,6 +147,17 @@ describe('mlserve models generate-kserve', () => {
     assert.match(quantities.stderr, /Invalid --cpu 'lots'/);
     assert.match(quantities.stderr, /Invalid --memory '2GB'.*did you mean 2Gi\?/);
     assert.ok(!existsSync(join(out, 'not-written')));
+  });
+  it('names the image\'s models in the runtime\'s arguments when given several, and then needs --name', async () => {
+    const out = temp('mlserve-ks-');
+    const unnamed = await runCli(['models', 'generate-kserve', '-m', `iris=${IRIS}`, '-m', `linear=${LINEAR}`, '--image', 'i', '-d', out]);
+    assert.equal(unnamed.code, 2);
+    assert.match(unnamed.stderr, /--name/);
+    const r = await runCli(['models', 'generate-kserve', '-m', `iris=${IRIS}`, '-m', `linear=${LINEAR}`, '--image', 'i', '--name', 'models', '-d', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const rt = parse(readFileSync(join(out, 'serving-runtime.yaml'), 'utf8'));
+    assert.deepEqual(rt.spec.containers[0].args.slice(0, 6), ['models', 'serve', '-m', 'iris=/opt/ml/models/iris', '-m', 'linear=/opt/ml/models/linear']);
+    assert.match(r.stderr, /V2 model names 'iris', 'linear'/);
   });
   it('prints help for the three commands', async () => {
     for (const command of ['generate-dockerfile', 'build-docker', 'generate-kserve']) {

@@ -1,17 +1,16 @@
 // Owns `mlserve models generate-dockerfile`: write a Docker build context for a model (MLflow spec §5.5).
 
-import { resolveModelUri } from '../../uri/resolve.js';
 import { writeDockerContext } from '../../deploy/context.js';
 import { GENERATE_DOCKERFILE_FLAGS, formatHelp } from '../flags.js';
 import { parse, warn } from '../common.js';
-import { warnDockerCompatFlags } from './_docker-flags.js';
+import { imageModels, warnDockerCompatFlags } from './_docker-flags.js';
 
 /** MLflow's default output directory. */
 export const DEFAULT_OUTPUT_DIRECTORY = 'mlflow-dockerfile';
 
 /** Help text of `models generate-dockerfile`. */
 export const GENERATE_DOCKERFILE_HELP = formatHelp(
-  'mlserve models generate-dockerfile [-m <model-uri>] [-d <dir>] [options]',
+  'mlserve models generate-dockerfile [-m [NAME=]<model-uri> ...] [-d <dir>] [options]',
   'Write a Docker build context (Dockerfile, mlserve, model) for a Node.js image that serves the model on port 8080.',
   GENERATE_DOCKERFILE_FLAGS,
 );
@@ -21,9 +20,8 @@ export async function generateDockerfileCommand(argv: string[]): Promise<number>
   const flags = parse(argv, GENERATE_DOCKERFILE_FLAGS, 'models generate-dockerfile');
   if (flags.help) return void process.stdout.write(GENERATE_DOCKERFILE_HELP), 0;
   warnDockerCompatFlags(flags);
-  const uri = flags['model-uri'] as string | undefined;
   const ctx = await writeDockerContext({
-    modelDir: uri === undefined ? undefined : await resolveModelUri(uri),
+    ...(await imageModels(flags['model-uri'] as string[] | undefined)),
     outputDir: (flags['output-directory'] as string | undefined) ?? DEFAULT_OUTPUT_DIRECTORY,
     baseImage: flags['base-image'] as string | undefined,
   });
