@@ -46,6 +46,6 @@ export function createModelMetrics(registry: Registry, models: () => Iterable<Mo
   registry.register(new LabeledGauge('mlserve_model_info', 'The version each model serves now (value 1).', ['model', 'version'], () => each((s) => (s.version === undefined ? undefined : [{ model: s.name, version: s.version }, 1]))));
   registry.register(new LabeledGauge('mlserve_model_ready', '1 when the model takes requests, else 0.', ['model'], () => each((s) => [{ model: s.name }, s.ready ? 1 : 0])));
   registry.register(new LabeledGauge('mlserve_model_queue_depth', 'Requests waiting for one of the model\'s workers.', ['model'], () => each((s) => [{ model: s.name }, s.queued])));
-  registry.register(new LabeledGauge('mlserve_model_memory_bytes', 'Resident memory the process grew by while the model loaded at start-up (native engine), where measured.', ['model'], () => each((s) => (s.memoryBytes === undefined ? undefined : [{ model: s.name }, s.memoryBytes]))));
+  registry.register(new LabeledGauge('mlserve_model_memory_bytes', 'Resident memory of the model: what the process grew by while it loaded at start-up (native engine), or its Python workers\' resident memory now (Python engine).', ['model'], () => each((s) => (s.memoryBytes === undefined ? undefined : [{ model: s.name }, s.memoryBytes]))));
   return m;
 }

@@ -45,7 +45,15 @@ export function engineHooks(metrics: ServerMetrics, also?: Partial<EngineHooks>)
 }
 
 /** What an engine started: the predictor the server calls and how it runs the model. */
-export type Started = { predictor: Predictor & { queued: number }; flavor: string; workers: number; batching: boolean; unavailable?: () => string | undefined };
+export type Started = {
+  predictor: Predictor & { queued: number };
+  flavor: string;
+  workers: number;
+  batching: boolean;
+  unavailable?: () => string | undefined;
+  /** The model's resident memory now, where the engine can tell (Python workers: their processes'). */
+  residentBytes?: () => number | undefined;
+};
 
 /** Loads the model with the engine `--engine` allows (runtime/engine.ts chooses) and composes the predictor the server calls. */
 export async function startPredictor(
@@ -90,7 +98,7 @@ async function startPython(mlmodel: MLmodel, options: Readonly<ServeOptions>, me
     onQueueWait: metrics.onQueueWait,
     onInference: metrics.onInference,
   });
-  return { predictor: engine.predictor, flavor: 'python_function', workers, batching: engine.batching, unavailable: () => engine.pool.unavailable() };
+  return { predictor: engine.predictor, flavor: 'python_function', workers, batching: engine.batching, unavailable: () => engine.pool.unavailable(), residentBytes: () => engine.pool.residentBytes() };
 }
 
 /** A native engine: JavaScript worker threads, or in-process instances for flavors that run off the main thread. */

@@ -56,8 +56,11 @@ export interface LoadedVersion {
   readonly api: PublishedModel;
   /** Seconds it took to resolve, load and warm up. */
   readonly loadSeconds: number;
-  /** Resident memory it added, in bytes, where measured (see docs/models.md). */
-  readonly memoryBytes?: number;
+  /**
+   * Its resident memory in bytes, where known (see docs/models.md): what the process grew by while it loaded
+   * (native engine, measured at start-up), or its Python workers' resident memory now (Python engine).
+   */
+  memoryBytes(): number | undefined;
   /** Why the engine cannot take requests now (every worker restarting), or undefined. */
   unavailable(): string | undefined;
   /** Stops its workers and removes a temporary download. */
@@ -184,7 +187,7 @@ export async function loadVersion(
       page,
       api,
       loadSeconds,
-      ...(deps.measureMemory && grown > 0 && model.engine === 'native' ? { memoryBytes: grown } : {}),
+      memoryBytes: engine.residentBytes ?? (() => (deps.measureMemory && grown > 0 && model.engine === 'native' ? grown : undefined)),
       unavailable,
       close() {
         closed ??= (async () => {

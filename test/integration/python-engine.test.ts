@@ -65,6 +65,15 @@ describe('Python engine', { skip }, () => {
       assert.equal(server.model.batching, true);
     });
 
+    it('reports its Python worker\'s resident memory as the model\'s', async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const m = /^mlserve_model_memory_bytes\{model="[^"]+"\} (\d+)$/m.exec(text);
+      assert.ok(m, text);
+      // A Python process with scikit-learn and pandas loaded holds tens of megabytes; mlserve's own process is not counted.
+      assert.ok(Number(m[1]) > 20e6, m[0]);
+      assert.ok(Number(m[1]) < 2e9, m[0]);
+    });
+
     it('merges concurrent requests into fewer predict calls and answers each one as it would alone', async () => {
       const alone = await Promise.all([0, 1, 2].map(async (i) => (await invoke(server, { dataframe_split: { columns: IRIS, data: [irisRow(i)] } })).text));
       const before = await metric(server, 'mlserve_batch_requests_count');

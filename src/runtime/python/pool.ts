@@ -50,6 +50,8 @@ export interface PythonPool extends Predictor {
   readonly readyWorkers: number;
   /** Why no request can be served right now (every worker restarting, shutting down), or undefined. */
   unavailable(): string | undefined;
+  /** The workers' resident memory now, summed, in bytes; undefined when none says (none running, not Linux). */
+  residentBytes(): number | undefined;
 }
 
 type Settle =
@@ -309,6 +311,14 @@ export function createPythonPool(o: PythonPoolOptions): PythonPool {
     enforcesSignature: true,
     get readyWorkers() {
       return slots.filter((s) => s.ready).length;
+    },
+    residentBytes() {
+      let total: number | undefined;
+      for (const s of slots) {
+        const bytes = s.proc?.residentBytes();
+        if (bytes !== undefined) total = (total ?? 0) + bytes;
+      }
+      return total;
     },
     unavailable() {
       if (closed) return 'The server is shutting down.';

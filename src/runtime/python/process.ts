@@ -2,6 +2,7 @@
 
 import type { Logger } from '../../logger.js';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ModelLoadError } from '../../errors.js';
@@ -91,6 +92,17 @@ export class PythonProcess {
   /** Process id, when it started. */
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The process's resident memory now (VmRSS), in bytes; undefined when it has exited or the system does not say (not Linux). */
+  residentBytes(): number | undefined {
+    if (this.child.pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return undefined;
+    try {
+      const m = /^VmRSS:\s*(\d+)\s*kB$/m.exec(readFileSync(`/proc/${this.child.pid}/status`, 'latin1'));
+      return m ? Number(m[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private exitMessage(code: number | null, signal: NodeJS.Signals | null): string {
