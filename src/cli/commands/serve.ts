@@ -5,7 +5,6 @@ import { processEnv, type ServeOptions } from '../../config/options.js';
 import type { LogFormat, LogLevel } from '../../logger.js';
 import { SERVE_FLAGS, formatHelp, type ParsedFlags } from '../flags.js';
 import { parseModelArgument } from '../../models/spec.js';
-import { readConfigFile } from '../../models/config-file.js';
 import { UsageError, parse, intFlag, numberFlag, listFlag, checkEnvManager, engineFlag, warn } from '../common.js';
 
 /** Help text of `models serve`. */
@@ -100,7 +99,8 @@ async function modelsOf(flags: ParsedFlags): Promise<Partial<ServeOptions>> {
     return { modelUri: args[0].uri, ...(args[0].name !== undefined ? { modelName: args[0].name } : {}) };
   }
   if (flags['model-name'] !== undefined) throw new UsageError('--model-name names the one model served; with several, name each one: -m NAME=URI.');
-  const config = configFile !== undefined ? await readConfigFile(configFile) : undefined;
+  // Imported here: its YAML parser takes longer to load than the rest of `models serve` (bench/cold-start.ts).
+  const config = configFile !== undefined ? await (await import('../../models/config-file.js')).readConfigFile(configFile) : undefined;
   const models = [...(config?.models ?? []), ...args];
   return {
     models,
