@@ -1,8 +1,15 @@
 // Owns HTTP compression: gzip/br answers for clients that accept them (large answers only, off the
 // event loop), and decoding of compressed request bodies under the same size limit (no bombs).
 
-import { brotliCompress, constants, createBrotliDecompress, createGunzip, createInflate, gzip, type BrotliOptions, type ZlibOptions } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type { BrotliOptions, ZlibOptions } from 'node:zlib';
 import type { Transform } from 'node:stream';
+
+let loadedZlib: typeof import('node:zlib') | undefined;
+/** node:zlib, loaded on first use: most servers compress nothing in their first requests, and start faster without it. */
+export function zlib(): typeof import('node:zlib') {
+  return (loadedZlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
+}
 
 /** A content coding mlserve writes. */
 export type Encoding = 'br' | 'gzip';
@@ -14,7 +21,7 @@ export interface CompressionOptions {
 }
 
 /** Brotli at quality 4: about gzip -6's ratio at gzip -1's speed (quality 11, the default, is far too slow per request). */
-const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } };
+const brotli = (): BrotliOptions => ({ params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 4 } });
 /** gzip level 1: most of the gain on JSON numbers for a fraction of the CPU. */
 const GZIP: ZlibOptions = { level: 1 };
 
@@ -47,17 +54,17 @@ export function pickEncoding(acceptEncoding: string | undefined): Encoding | und
 export function compressBody(body: string, encoding: Encoding): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, out: Buffer): void => (err ? reject(err) : resolve(out));
-    if (encoding === 'br') brotliCompress(body, BROTLI, done);
-    else gzip(body, GZIP, done);
+    if (encoding === 'br') zlib().brotliCompress(body, brotli(), done);
+    else zlib().gzip(body, GZIP, done);
   });
 }
 
 /** Content codings of request bodies mlserve decodes. */
 const DECODERS: Record<string, () => Transform> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
+  gzip: () => zlib().createGunzip(),
+  'x-gzip': () => zlib().createGunzip(),
+  deflate: () => zlib().createInflate(),
+  br: () => zlib().createBrotliDecompress(),
 };
 
 /**

@@ -2,7 +2,7 @@
 // HTTPS server and its client-certificate checks (grpc.ts makes gRPC credentials of the same material).
 
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpsServer } from 'node:https';
+import { createRequire } from 'node:module';
 import type { Server, RequestListener } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { InvalidOptionsError } from '../errors.js';
@@ -49,6 +49,8 @@ export async function readTls(files: TlsFiles): Promise<TlsMaterial> {
  */
 export function httpsServerFactory(tls: TlsMaterial): (options: object, handler: RequestListener) => Server {
   return (options, handler) => {
+    // node:https (and TLS) loaded only by servers that serve HTTPS: the others start faster without it.
+    const { createServer: createHttpsServer } = createRequire(import.meta.url)('node:https') as typeof import('node:https');
     const server = createHttpsServer(
       {
         ...options,

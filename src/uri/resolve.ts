@@ -3,12 +3,9 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InvalidModelUriError, ModelNotFoundError } from '../errors.js';
-import { fetchArtifacts, type Registered } from './artifacts.js';
-import { ResolveContext, type ResolveOptions } from './context.js';
-import { parseModelUri, schemeOf, type ParsedUri } from './parse.js';
-import { resolveModels } from './resolve-models.js';
-import { resolveRun } from './resolve-runs.js';
+import { ModelNotFoundError } from '../errors.js';
+import type { Registered, ResolveOptions } from './context.js';
+import { parseModelUri, schemeOf } from './parse.js';
 import { localPathOf } from './store-uri.js';
 
 export type { ResolveOptions, Registered } from './context.js';
@@ -21,27 +18,6 @@ export interface ResolvedModel {
   readonly registered?: Registered;
   /** Temporary folders holding a `noCache` download: remove them (recursively) once done with the model. */
   readonly temporary?: readonly string[];
-}
-
-/** Registry sources may point at runs:/ or models:/ URIs; this bounds the chain (and any cycle). */
-const MAX_NESTING = 8;
-
-async function resolveParsed(ctx: ResolveContext, parsed: ParsedUri, registered: Registered | undefined, depth: number): Promise<string> {
-  if (depth > MAX_NESTING) throw new InvalidModelUriError(`${ctx.uri}: model sources nest more than ${MAX_NESTING} levels (a cycle?).`);
-  const nested = (uri: string, reg: Registered | undefined) => resolveParsed(ctx, parseModelUri(uri), reg, depth + 1);
-  switch (parsed.kind) {
-    case 'path': {
-      const path = localPathOf(parsed.path, ctx.cwd);
-      if (!existsSync(path)) throw new ModelNotFoundError(`No such file or directory: '${path}'`);
-      return path;
-    }
-    case 'runs':
-      return resolveRun(ctx, parsed.runId, parsed.path, registered, nested);
-    case 'models':
-      return resolveModels(ctx, parsed.ref, parsed.subPath, registered, nested);
-    case 'artifacts':
-      return fetchArtifacts(ctx, parsed.uri, '', { registered, nested });
-  }
 }
 
 /**
@@ -71,11 +47,7 @@ export async function resolveModel(uri: string, options: ResolveOptions = {}): P
     if (!existsSync(path)) throw new ModelNotFoundError(`No such file or directory: '${path}'`);
     return { path };
   }
-  const ctx = new ResolveContext({ ...options, cwd }, uri);
-  try {
-    const path = await resolveParsed(ctx, parsed, undefined, 0);
-    return { path, ...(ctx.registered ? { registered: ctx.registered } : {}), ...(ctx.temporary.length ? { temporary: [...ctx.temporary] } : {}) };
-  } finally {
-    await ctx.close();
-  }
+  // Imported here: a server of a local model never loads the stores' clients (HTTP, TLS, SQLite, downloads).
+  const { resolveInStores } = await import('./resolve-stores.js');
+  return resolveInStores(uri, parsed, { ...options, cwd });
 }

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import type * as Ort from 'onnxruntime-node';
 import type { OrtType, SessionConfig, ValueInfo, WireTensor } from './protocol.js';
-import { openSession, type OpenedSession } from './open-session.js';
+import { loadOnnxruntime, openSession, type OpenedSession } from './open-session.js';
 import { planProviders } from './providers.js';
 import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
 import { chooseInline, InlineBudget, type InlinePlan, type InlineTimings } from './inline-policy.js';
@@ -90,7 +90,7 @@ export class InlineRunner {
   static async open(config: SessionConfig): Promise<{ runner: InlineRunner; loaded: Omit<OpenedSession, 'session'> } | undefined> {
     if (planProviders(config.providers).accelerators.length > 0) return undefined;
     if ((await stat(config.modelFile)).size > INLINE_MAX_MODEL_BYTES) return undefined;
-    const ort = await import('onnxruntime-node');
+    const ort = loadOnnxruntime();
     let opened: OpenedSession;
     // One thread, and no CPU memory arena: small calls do not need one, and it held ~6 MB resident.
     try {

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
 import { type FromWorker, type ToWorker, transferables } from './protocol.js';
 import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
-import { openSession } from './open-session.js';
+import { loadOnnxruntime, openSession } from './open-session.js';
 
 type OrtModule = typeof Ort;
 type Session = Ort.InferenceSession;
@@ -46,8 +46,7 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
 }
 
 async function load(msg: Extract<ToWorker, { kind: 'load' }>): Promise<FromWorker> {
-  // Imported here, not at the top: the native addon loads only in threads that serve ONNX models.
-  ort ??= await import('onnxruntime-node');
+  ort ??= loadOnnxruntime();
   const opened = await openSession(ort, msg.config);
   session = opened.session;
   return { kind: 'loaded', id: msg.id, inputs: opened.inputs, outputs: opened.outputs, providers: opened.providers, notices: opened.notices };

@@ -3,9 +3,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { zlib } from '../compress.js';
 
 /** A route of another kind than MLflow's: returns true when it took the request. */
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
@@ -27,8 +27,9 @@ export interface UiRoutesOptions {
 interface Asset {
   readonly type: string;
   readonly body: Buffer;
-  readonly gzip: Buffer;
   readonly etag: string;
+  /** The gzipped body, made on the first request that accepts gzip. */
+  gzip?: Buffer;
 }
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
@@ -56,7 +57,7 @@ export function loadAssets(dir: string): Map<string, Asset> {
     let text = readFileSync(join(dir, name), 'utf8');
     if (ext === 'js') text = text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
     const body = Buffer.from(text);
-    assets.set(name, { type: TYPES[ext], body, gzip: gzipSync(body, { level: 9 }), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+    assets.set(name, { type: TYPES[ext], body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
   }
   return assets;
 }
@@ -68,7 +69,7 @@ function sendAsset(req: IncomingMessage, res: ServerResponse, asset: Asset, vers
     return void res.end();
   }
   const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-  const body = gzip ? asset.gzip : asset.body;
+  const body = gzip ? (asset.gzip ??= zlib().gzipSync(asset.body, { level: 9 })) : asset.body;
   res.writeHead(200, { ...headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}), 'content-length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
@@ -81,16 +82,17 @@ function sendJson(req: IncomingMessage, res: ServerResponse, text: string | unde
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** Creates the routes; the page's assets are read once, here. */
+/** Creates the routes; the page's assets are read once, on the first request for the page (not at start: most servers never serve it). */
 export function createUiRoutes(options: UiRoutesOptions): ExtraRoutes {
-  const assets = options.page ? loadAssets(options.assetsDir ?? join(fileURLToPath(new URL('.', import.meta.url)), 'page')) : new Map<string, Asset>();
+  let loaded: Map<string, Asset> | undefined;
+  const assets = (): Map<string, Asset> => (loaded ??= options.page ? loadAssets(options.assetsDir ?? join(fileURLToPath(new URL('.', import.meta.url)), 'page')) : new Map<string, Asset>());
   const version = options.serverVersion;
   return (req, res, path) => {
     let serve: (() => void) | undefined;
     if (path === '/openapi.json') serve = () => sendJson(req, res, options.openapi(), version);
     else if (path === '/mlserve/model') serve = () => sendJson(req, res, options.modelInfo(), version);
-    else if (path === '/' && assets.has('index.html')) serve = () => sendAsset(req, res, assets.get('index.html')!, version);
-    else if (path.startsWith('/ui/') && assets.has(path.slice(4)) && path.slice(4) !== 'index.html') serve = () => sendAsset(req, res, assets.get(path.slice(4))!, version);
+    else if (path === '/' && assets().has('index.html')) serve = () => sendAsset(req, res, assets().get('index.html')!, version);
+    else if (path.startsWith('/ui/') && assets().has(path.slice(4)) && path.slice(4) !== 'index.html') serve = () => sendAsset(req, res, assets().get(path.slice(4))!, version);
     if (!serve) return false;
     req.resume();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
