@@ -4,20 +4,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pinLoadGenerator, type Pinning } from './_child.js';
 import { readRssMb } from './_rss.js';
 import { median, ms, ratio } from './_stats.js';
 import { positive } from './_settings.js';
 
-const USAGE = `Usage: node dist/bench/cold-start.js [--starts N] [--requests N] [--no-pin] [--smoke] [--model DIR] [--flags "MLSERVE FLAGS"]
+const USAGE = `Usage: node dist/bench/cold-start.js [--starts N] [--requests N] [--no-pin] [--smoke] [--model DIR] [--flags "MLSERVE FLAGS"] [--cli FILE]
 
   --starts N     starts of each server, alternating (default 10); medians are printed
   --requests N   1-row requests sent after the first 200, before RSS is read (default 2000)
   --no-pin       don't pin the servers to CPU 0
   --smoke        2 starts, 100 requests: checks the script runs, not for figures
   --model DIR    serve this model instead of examples/iris (the warm-up request must suit it: iris's 4 floats)
-  --flags "..."  extra flags for \`mlserve models serve\``;
+  --flags "..."  extra flags for \`mlserve models serve\`
+  --cli FILE     the mlserve CLI to start (default: package.json's bin, the bundle in dist/cli/; dist/src/cli/main.js is the unbundled one)`;
 
 /** Goals of issue 18, printed as PASS/MISS. */
 const START_RATIO_GOAL = 2;
@@ -91,6 +94,7 @@ async function main(): Promise<number> {
       smoke: { type: 'boolean', default: false },
       model: { type: 'string' },
       flags: { type: 'string' },
+      cli: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -102,12 +106,13 @@ async function main(): Promise<number> {
   const requests = values.smoke ? 100 : Math.round(positive('requests', values.requests, 2000));
   const pinning = pinLoadGenerator(!values['no-pin']);
   const model = values.model ?? fileURLToPath(new URL('../../examples/iris', import.meta.url));
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const cli = values.cli ?? join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { mlserve: string } }).bin.mlserve);
   const variants = [
     { name: 'bare', args: [fileURLToPath(new URL('./_bare-server.js', import.meta.url))] },
     { name: 'mlserve', args: [cli, 'models', 'serve', '-m', model, '-p', '0', ...(values.flags ? values.flags.split(/\s+/).filter(Boolean) : [])] },
   ];
-  console.log(`cold start: process start -> first 200 on /ping, and RSS after ${requests} requests; mlserve serving ${model} vs bare node:http, started the same way`);
+  console.log(`cold start: process start -> first 200 on /ping, and RSS after ${requests} requests; mlserve (${cli}) serving ${model} vs bare node:http, started the same way`);
   console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ${pinning.description}; ${starts} starts each, alternating`);
   const results = new Map<string, Start[]>(variants.map((v) => [v.name, []]));
   for (let i = 0; i < starts; i++) {

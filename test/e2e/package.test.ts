@@ -14,7 +14,7 @@ it('packs what users run: compiled sources, types, the gRPC proto and docs, no t
   const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
   assert.deepEqual(files.filter((f) => /\.test\.(js|d\.ts)$/.test(f)), []);
   assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
-  for (const needed of ['dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/server/v2/grpc_service.proto', 'dist/src/flavors/js/self-import-hooks.js', 'README.md', 'package.json']) {
+  for (const needed of ['dist/cli/mlserve.js', 'dist/cli/index.js', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/server/v2/grpc_service.proto', 'dist/src/flavors/js/self-import-hooks.js', 'README.md', 'package.json']) {
     assert.ok(files.includes(needed), needed);
   }
 });

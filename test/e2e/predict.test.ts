@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parquetReadObjects } from 'hyparquet';
 import { makeModel } from '../helpers/model-dir.js';
 import { tempDir } from '../helpers/temp.js';
+import { BIN } from '../helpers/cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(ROOT, 'dist/src/cli/main.js');
 const LINEAR = join(ROOT, 'examples/js-linear');
 const MULTI_OUT = join(ROOT, 'test/fixtures/onnx/multi_out');
 

@@ -1,13 +1,14 @@
 // Test helper: run the built CLI to completion, or spawn its `models serve` and wait for the URL it prints once ready.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root (tests run from dist/test/...). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The built CLI. */
-export const BIN = join(ROOT, 'dist/src/cli/main.js');
+/** The built CLI users run: package.json's bin (the bundle scripts/bundle.mjs writes in dist/cli/). */
+export const BIN = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { mlserve: string } }).bin.mlserve);
 
 /** A `models serve` child process. */
 export interface ServeChild {
