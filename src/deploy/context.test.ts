@@ -26,6 +26,7 @@ it('writes the model under model_dir/<name>, mlserve\'s manifests and compiled c
   assert.deepEqual(readFileSync(join(out, 'model_dir/iris/model.onnx')), readFileSync(join(ROOT, 'examples/iris/model.onnx')));
   assert.equal(readFileSync(join(out, 'mlserve/package-lock.json'), 'utf8'), readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
   assert.ok(existsSync(join(out, 'mlserve/dist/src/cli/main.js')));
+  assert.ok(existsSync(join(out, 'mlserve/dist/cli/mlserve.js')));
   const shipped = files(join(out, 'mlserve/dist')).map((f) => relative(out, f));
   assert.ok(shipped.every((f) => /\.(js|json|proto|html|css)$/.test(f)), 'only runtime files');
   assert.ok(shipped.some((f) => f.endsWith('server/ui/page/index.html')), 'the page ships');

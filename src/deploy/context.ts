@@ -45,7 +45,7 @@ function isRuntimeFile(path: string): boolean {
 }
 
 /**
- * Writes a build context: `<dir>/Dockerfile`, `<dir>/mlserve/{package.json, package-lock.json, dist/src}`
+ * Writes a build context: `<dir>/Dockerfile`, `<dir>/mlserve/{package.json, package-lock.json, dist/src, dist/cli}`
  * and, with a model, `<dir>/model_dir/<model folder name>` (MLflow's layout; with several, one folder
  * per model name). Existing copies of
  * these entries are replaced; other files in `<dir>` are left alone.
@@ -53,7 +53,8 @@ function isRuntimeFile(path: string): boolean {
 export async function writeDockerContext(options: DockerContextOptions): Promise<DockerContext> {
   const dir = resolve(options.outputDir);
   const root = options.packageRoot ?? findPackageRoot();
-  const cli = join(root, 'dist/src/cli/main.js');
+  // The bundled CLI (package.json's bin); it runs its worker threads from dist/src.
+  const cli = join(root, 'dist/cli/mlserve.js');
   try {
     await access(cli);
   } catch {
@@ -81,6 +82,7 @@ export async function writeDockerContext(options: DockerContextOptions): Promise
   const lockfile = existsSync(join(root, 'package-lock.json'));
   if (lockfile) await writeFile(join(pkg, 'package-lock.json'), await readFile(join(root, 'package-lock.json')));
   await cp(join(root, 'dist/src'), join(pkg, 'dist/src'), { recursive: true, filter: isRuntimeFile });
+  await cp(join(root, 'dist/cli'), join(pkg, 'dist/cli'), { recursive: true, filter: isRuntimeFile });
 
   const dockerfile = join(dir, 'Dockerfile');
   await writeFile(dockerfile, generateDockerfile({ modelDirName, modelNames, baseImage: options.baseImage, lockfile, version: VERSION }));

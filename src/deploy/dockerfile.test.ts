@@ -66,7 +66,7 @@ describe('generateDockerfile', () => {
     assert.match(JSON.parse(hc.slice(hc.indexOf('CMD ') + 4))[2], /fetch\('http:\/\/127\.0\.0\.1:8080\/ping'\)/);
     assert.deepEqual(JSON.parse(ops(ins, 'ENTRYPOINT')[0]), ['mlserve']);
     assert.deepEqual(JSON.parse(ops(ins, 'CMD')[0]), ['models', 'serve', '-m', '/opt/ml/model', '-h', '0.0.0.0', '-p', '8080']);
-    assert.ok(ops(ins, 'RUN').some((r) => r.includes('ln -s /opt/mlserve/dist/src/cli/main.js /usr/local/bin/mlserve')));
+    assert.ok(ops(ins, 'RUN').some((r) => r.includes('ln -s /opt/mlserve/dist/cli/mlserve.js /usr/local/bin/mlserve')));
     assert.ok(!/MLFLOW_MODELS_WORKERS=/.test(text), 'workers come from the environment at run time');
   });
 

@@ -92,7 +92,7 @@ export function generateDockerfile(options: DockerfileOptions): string {
     `LABEL org.opencontainers.image.title="mlserve model server" org.opencontainers.image.version="${options.version}"`,
     'ENV NODE_ENV=production',
     `COPY --from=build ${INSTALL_PATH} ${INSTALL_PATH}`,
-    `RUN chmod 0755 ${INSTALL_PATH}/dist/src/cli/main.js && ln -s ${INSTALL_PATH}/dist/src/cli/main.js /usr/local/bin/mlserve`,
+    `RUN chmod 0755 ${INSTALL_PATH}/dist/cli/mlserve.js && ln -s ${INSTALL_PATH}/dist/cli/mlserve.js /usr/local/bin/mlserve`,
     ...(several
       ? names.map((name) => `COPY --chown=${RUN_AS} ${MODEL_DIR}/${name} ${MODELS_PATH}/${name}`)
       : options.modelDirName !== undefined
