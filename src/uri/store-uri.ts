@@ -4,12 +4,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidModelUriError, ModelNotFoundError } from '../errors.js';
-import { openFileStore } from './file-store.js';
 import type { HttpClient } from './http-client.js';
 import { redactUri } from './messages.js';
 import { schemeOf } from './parse.js';
-import { openRestStore } from './rest-store.js';
-import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './stores.js';
 
 /**
@@ -70,9 +67,10 @@ const SQL_SCHEMES = ['mysql', 'postgresql', 'postgres', 'mssql'];
 export async function openStore(uri: string, cwd: string, workspace: string | undefined, client: () => HttpClient): Promise<Store> {
   const scheme = schemeOf(uri);
   const display = redactUri(uri);
-  if (scheme === '' || scheme === 'file') return openFileStore(localPathOf(uri, cwd), display);
-  if (scheme === 'sqlite') return openSqliteStore(sqlitePath(uri, cwd), display, workspace ?? 'default');
-  if (scheme === 'http' || scheme === 'https') return openRestStore(uri, display, client());
+  // Each kind of store is imported when one is opened: a server of a local model loads none of them.
+  if (scheme === '' || scheme === 'file') return (await import('./file-store.js')).openFileStore(localPathOf(uri, cwd), display);
+  if (scheme === 'sqlite') return (await import('./sqlite-store.js')).openSqliteStore(sqlitePath(uri, cwd), display, workspace ?? 'default');
+  if (scheme === 'http' || scheme === 'https') return (await import('./rest-store.js')).openRestStore(uri, display, client());
   const base = scheme.split('+')[0];
   if (SQL_SCHEMES.includes(base)) {
     throw new InvalidModelUriError(
