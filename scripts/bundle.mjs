@@ -55,8 +55,8 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  // Class and function names stay as written (errors report their class's name).
-  keepNames: true,
+  // No keepNames: it wraps the creation of every named function and class (closures created per
+  // request included) in a call that redefines its name. Error classes set their `name` themselves.
   chunkNames: '[name]-[hash]',
   plugins: [ownUrls],
   logLevel: 'warning',
