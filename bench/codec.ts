@@ -7,6 +7,7 @@ import { decodeRequest, prepareDecoded, type EnforceContext } from '../src/pipel
 import { encodePredictions } from '../src/codecs/predictions.js';
 import { readMLmodel } from '../src/model/load.js';
 import { Tensor } from '../src/data/tensor.js';
+import { parseSchema } from '../src/schema/signature.js';
 import { median, ratio } from './_stats.js';
 import { positive } from './_settings.js';
 
@@ -73,14 +74,18 @@ async function main(): Promise<number> {
     const ctx = { signature: mlmodel.signature, schemaDetails: false };
     // What the server does with a body before the model: decode, then enforce the signature.
     const oursInputs = (): unknown => prepareDecoded(decodeRequest('application/json', inputsBody, ctx), ctx).input;
-    // iris's signature is a tensor spec, which a DataFrame does not meet: columns decode without one.
+    // iris's signature is a tensor spec, which a DataFrame does not meet: columns decode without one, then with a column signature.
     const noSignature: EnforceContext = { schemaDetails: false };
     const oursSplit = (): unknown => prepareDecoded(decodeRequest('application/json', splitBody, noSignature), noSignature).input;
+    // The same frame against a column signature (four doubles, as a scikit-learn model logged from a DataFrame has).
+    const columnSignature: EnforceContext = { signature: { inputs: parseSchema(JSON.stringify(columns.map((name) => ({ type: 'double', name })))) }, schemaDetails: false };
+    const oursSplitSigned = (): unknown => prepareDecoded(decodeRequest('application/json', splitBody, columnSignature), columnSignature).input;
     const oursEncode = (): string => encodePredictions(output, true);
     const floorEncode = (): string => JSON.stringify(plain);
     const pairs = [
       { name: `decode "inputs" (${rows} x 4)`, ours: oursInputs, floor: floorInputs, goal: DECODE_GOAL, floorName: 'JSON.parse + Float32Array fill' },
       { name: `decode "dataframe_split" (${rows} x 4)`, ours: oursSplit, floor: floorSplit, goal: DECODE_GOAL, floorName: 'JSON.parse + Float64Array columns' },
+      { name: `decode "dataframe_split", column signature (${rows} x 4 doubles)`, ours: oursSplitSigned, floor: floorSplit, goal: DECODE_GOAL, floorName: 'JSON.parse + Float64Array columns' },
       { name: `encode float32 predictions (${rows} x 3 + ${rows} labels)`, ours: oursEncode, floor: floorEncode, goal: ENCODE_GOAL, floorName: 'JSON.stringify of the same numbers' },
     ];
     console.log(`codec: mlserve's JSON decode (+ signature enforcement) and predictions encode vs their floors, iris, ${rows} rows; node ${process.version}`);

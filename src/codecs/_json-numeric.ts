@@ -33,7 +33,7 @@ export type NumericBody =
 
 /** Most dimensions the scanner follows (numpy's limit is 64; deeper bodies take the general path). */
 const MAX_DIMS = 32;
-/** Values allocated before the first growth (grows by doubling, never past what the bytes can hold). */
+/** Values allocated before the first innermost array closes (then sized from its bytes; grows by doubling). */
 const INITIAL_CAPACITY = 1024;
 
 // Character codes.
@@ -130,6 +130,7 @@ class Scanner {
     let values: Float64Array = new Float64Array(Math.min(INITIAL_CAPACITY, (this.n >> 1) + 1));
     let floatAt: Uint8Array = new Uint8Array(16);
     let k = 0;
+    const start = this.i;
     this.expect(LBRACKET);
     depth = 1;
     counts[0] = 0;
@@ -162,7 +163,11 @@ class Scanner {
         if (d !== RBRACKET) throw DECLINE;
         const len = counts[depth - 1];
         if (shape.length < depth) shape.length = depth;
-        if (shape[depth - 1] === undefined) shape[depth - 1] = len;
+        if (shape[depth - 1] === undefined) {
+          shape[depth - 1] = len;
+          // The first innermost array: size the storage for as many as the rest of the body holds at its density.
+          if (depth === leafDepth && depth > 1) values = resize(values, Math.ceil(((this.n - start) / (this.i - start)) * k * 1.1) + 16, this.n);
+        }
         else if (shape[depth - 1] !== len) throw DECLINE;
         if (--depth === 0) {
           const flags = new Uint8Array(shape[leafDepth - 1]);
@@ -323,9 +328,14 @@ function latin1(b: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-/** A copy with twice the room (at most one slot per two bytes of the body: a number and its comma). */
+/** A copy with twice the room. */
 function grow(values: Float64Array, bodyBytes: number): Float64Array {
-  const next = new Float64Array(Math.max(values.length + 1, Math.min(values.length * 2, (bodyBytes >> 1) + 1)));
+  return resize(values, values.length * 2, bodyBytes);
+}
+
+/** A copy with room for `capacity` values, but never more than the body can hold (a number and a comma per two bytes). */
+function resize(values: Float64Array, capacity: number, bodyBytes: number): Float64Array {
+  const next = new Float64Array(Math.max(values.length + 1, Math.min(capacity, (bodyBytes >> 1) + 1)));
   next.set(values);
   return next;
 }

@@ -103,7 +103,7 @@ export function convertNumberArray(shape: readonly number[], values: Float64Arra
   const dtype = spec ? specDType(spec) : anyFloat ? 'float64' : 'int64';
   let tensor: Tensor;
   if (dtype === 'float64') tensor = new Tensor('float64', shape, values);
-  else if (dtype === 'float32') tensor = new Tensor('float32', shape, Float32Array.from(values));
+  else if (dtype === 'float32') tensor = new Tensor('float32', shape, new Float32Array(values));
   else if (dtype === 'int64' && !spec) tensor = new Tensor('int64', shape, BigInt64Array.from(values, BigInt));
   else return undefined;
   if (!schema || !specs.every((s) => s.name !== undefined) || specs.length !== 1) return tensor;
