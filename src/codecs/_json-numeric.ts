@@ -316,8 +316,10 @@ class Scanner {
 
   private ws(): void {
     const b = this.b;
+    const n = this.n;
     let i = this.i;
-    for (let c = b[i]; c === SPACE || c === LF || c === CR || c === TAB; c = b[++i]);
+    // Bounded: a read past the end would deoptimise the scanner once per process.
+    for (let c; i < n && ((c = b[i]) === SPACE || c === LF || c === CR || c === TAB); i++);
     this.i = i;
   }
 }
