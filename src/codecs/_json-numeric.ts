@@ -167,8 +167,7 @@ class Scanner {
           shape[depth - 1] = len;
           // The first innermost array: size the storage for as many as the rest of the body holds at its density.
           if (depth === leafDepth && depth > 1) values = resize(values, Math.ceil(((this.n - start) / (this.i - start)) * k * 1.1) + 16, this.n);
-        }
-        else if (shape[depth - 1] !== len) throw DECLINE;
+        } else if (shape[depth - 1] !== len) throw DECLINE;
         if (--depth === 0) {
           const flags = new Uint8Array(shape[leafDepth - 1]);
           flags.set(floatAt.subarray(0, flags.length));
@@ -279,27 +278,28 @@ class Scanner {
 
   /** A `"string"` of printable ASCII without escapes. */
   private plainString(): string {
-    const b = this.b;
-    this.expect(QUOTE);
-    const start = this.i;
-    let i = start;
-    for (let c = b[i]; c !== QUOTE; c = b[++i]) if (!(c >= SPACE && c < 127) || c === 92) throw DECLINE;
-    this.i = i + 1;
-    return latin1(b, start, i);
+    const start = this.skipPlainString();
+    return latin1(this.b, start, this.i - 1);
   }
 
   /** `"key"` `:`, leaving `this.i` at the value; returns the key's first byte (its end is `keyEnd`). */
   private key(): number {
+    const start = this.skipPlainString();
+    this.keyEnd = this.i - 1;
+    this.ws();
+    this.expect(COLON);
+    this.ws();
+    return start;
+  }
+
+  /** Moves past a `"string"` of printable ASCII without escapes; returns the index of its first character. */
+  private skipPlainString(): number {
     const b = this.b;
     this.expect(QUOTE);
     const start = this.i;
     let i = start;
     for (let c = b[i]; c !== QUOTE; c = b[++i]) if (!(c >= SPACE && c < 127) || c === 92) throw DECLINE;
-    this.keyEnd = i;
     this.i = i + 1;
-    this.ws();
-    this.expect(COLON);
-    this.ws();
     return start;
   }
 
