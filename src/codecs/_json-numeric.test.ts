@@ -5,8 +5,8 @@ import { rng } from '../../test/helpers/fuzz-gen.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 
-function scanInputs(text: string): Extract<NumericBody, { format: 'inputs' }> | undefined {
-  return scanNumericBody(bytes(text), 1000) as Extract<NumericBody, { format: 'inputs' }> | undefined;
+function scanInputs(text: string): Exclude<NumericBody, { format: 'dataframe_split' }> | undefined {
+  return scanNumericBody(bytes(text), 1000) as Exclude<NumericBody, { format: 'dataframe_split' }> | undefined;
 }
 
 /** A JSON number spelling: sign, integer part, fraction, exponent, in the proportions that stress rounding. */
@@ -101,8 +101,8 @@ test('declines everything outside the plain-numbers subset', () => {
     '{"inputs": [[1, {"a": 1}]]}', '{"inputs": [[1, 2], [3]]}', '{"inputs": [[1, 2], 3]}', '{"inputs": [1, [2]]}', '{"inputs": []}',
     '{"inputs": [[]]}', '{"inputs": [1.]}', '{"inputs": [.5]}', '{"inputs": [01]}', '{"inputs": [-]}', '{"inputs": [1e]}', '{"inputs": [+1]}',
     '{"inputs": [1234567890123456]}', '{"inputs": [true]}', '{"inputs": [1]} x', '{"inputs": [1], "params": {}}',
-    '{"inputs": [1], "inputs": [2]}', '{"in\\u0070uts": [1]}', '{"inputs": [1\u000b]}', '{"inputs": [1\u00a0]}', '\ufeff{"inputs": [1]}',
-    '{"instances": [1]}', '{"dataframe_split": {"columns": ["a"]}}', '{"dataframe_split": {"data": [1, 2]}}',
+    '{"inputs": [1], "inputs": [2]}', '{"instances": [1], "inputs": [2]}', '{"instance": [1]}', '{"in\\u0070uts": [1]}', '{"inputs": [1\u000b]}', '{"inputs": [1\u00a0]}', '\ufeff{"inputs": [1]}',
+    '{"dataframe_split": {"columns": ["a"]}}', '{"dataframe_split": {"data": [1, 2]}}',
     '{"dataframe_split": {"data": [[1]], "data": [[2]]}}', '{"dataframe_split": {"data": [[1]], "extra": 1}}',
     '{"dataframe_split": {"columns": ["\\u0061"], "data": [[1]]}}', '{"dataframe_split": {"columns": [1], "data": [[1]]}}',
     '{"dataframe_split": {"columns": [], "data": [[1]]}}', '{"dataframe_split": {"columns": null, "data": [[1]]}}',

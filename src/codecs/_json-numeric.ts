@@ -1,5 +1,5 @@
 // Owns the single-pass scanner from request bytes to typed numbers for the common all-numbers
-// bodies (`{"inputs": [[1.5, 2], ...]}`, `{"dataframe_split": {"columns": [...], "data": [[...]]}}`):
+// bodies (`{"inputs": [[1.5, 2], ...]}` or `instances`, `{"dataframe_split": {"columns": [...], "data": [[...]]}}`):
 // no text decoding, no JS arrays of boxed numbers. It accepts only a strict subset of what the
 // general parser accepts and gives up (undefined) at the first thing outside it: strings where
 // numbers go, null, NaN/Infinity, objects, escapes, non-ASCII, ragged or empty arrays, other keys,
@@ -20,7 +20,7 @@ export interface NumericArray {
 
 /** What the scanner recognised: the body's one format key and its numbers. */
 export type NumericBody =
-  | { readonly format: 'inputs'; readonly array: NumericArray }
+  | { readonly format: 'inputs' | 'instances'; readonly array: NumericArray }
   | {
       readonly format: 'dataframe_split';
       /** `columns` (plain strings), when given. */
@@ -43,6 +43,7 @@ const LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125;
 const PLUS = 43, ZERO = 48, NINE = 57, LOWER_E = 101, UPPER_E = 69;
 
 const INPUTS = bytesOf('inputs');
+const INSTANCES = bytesOf('instances');
 const DATAFRAME_SPLIT = bytesOf('dataframe_split');
 const COLUMNS = bytesOf('columns');
 const DATA = bytesOf('data');
@@ -77,10 +78,9 @@ class Scanner {
     this.ws();
     const key = this.key();
     let body: NumericBody;
-    if (this.same(key, INPUTS)) {
-      const array = this.array(maxDepth - 1);
-      body = { format: 'inputs', array };
-    } else if (this.same(key, DATAFRAME_SPLIT)) {
+    if (this.same(key, INPUTS)) body = { format: 'inputs', array: this.array(maxDepth - 1) };
+    else if (this.same(key, INSTANCES)) body = { format: 'instances', array: this.array(maxDepth - 1) };
+    else if (this.same(key, DATAFRAME_SPLIT)) {
       body = this.split(maxDepth - 1);
     } else throw DECLINE;
     this.ws();

@@ -67,12 +67,12 @@ function assertSame(body: string | Uint8Array, ctx: DecodeContext, label: string
 
 const NUMBERS = ['1', '-0', '0', '2.0', '-0.0', '0.5', '3.14159', '1e3', '-2.5E-3', '5.109999999999999', '0.30000000000000004', '1.7976931348623157e308', '5e-324', '123456789012345', '-7'];
 
-function body(next: () => number, kind: 'inputs' | 'split', rows: number, width: number, pretty: boolean, ints: boolean): string {
+function body(next: () => number, kind: 'inputs' | 'instances' | 'split', rows: number, width: number, pretty: boolean, ints: boolean): string {
   const sp = pretty ? ' ' : '';
   const nl = pretty ? '\n  ' : '';
   const num = (): string => (ints ? String(Math.floor(next() * 2000) - 1000) : NUMBERS[Math.floor(next() * NUMBERS.length)]);
   const data = `[${nl}${Array.from({ length: rows }, () => `[${Array.from({ length: width }, num).join(`,${sp}`)}]`).join(`,${nl}`)}]`;
-  if (kind === 'inputs') return `{"inputs":${sp}${data}}`;
+  if (kind !== 'split') return `{"${kind}":${sp}${data}}`;
   const names = ['a', 'b', 'c', 'd'].slice(0, width);
   const parts = [`"data":${sp}${data}`];
   if (next() < 0.7) parts.push(`"columns":${sp}[${names.map((n) => `"${n}"`).join(`,${sp}`)}]`);
@@ -86,7 +86,7 @@ test('all-numbers bodies decode to the same input (and the same enforcement erro
   let taken = 0;
   for (const [name, signature] of Object.entries(SIGNATURES)) {
     for (let i = 0; i < 40; i++) {
-      const kind = i % 2 === 0 ? 'inputs' : 'split';
+      const kind = i % 2 === 0 ? (i % 4 === 0 ? 'inputs' : 'instances') : 'split';
       const width = i % 5 === 4 ? 4 : 3;
       const text = body(next, kind, 1 + Math.floor(next() * 6), width, i % 3 === 0, i % 4 === 1);
       const ctx = { signature };
@@ -102,6 +102,7 @@ test('the fast path takes iris-shaped inputs and dataframe_split bodies with the
   const split = Buffer.from('{"dataframe_split": {"columns": ["a", "b", "c", "d"], "data": [[5.1, 3.5, 1.4, 0.2]]}}');
   assert.ok(decodeNumericRequest(inputs, { signature: sig([tensor('float32', [-1, 4], 'input')]) }));
   assert.ok(decodeNumericRequest(inputs, {}));
+  assert.ok(decodeNumericRequest(Buffer.from('{"instances": [[5.1, 3.5, 1.4, 0.2]]}'), { signature: sig([tensor('float32', [-1, 4], 'input')]) }));
   assert.ok(decodeNumericRequest(split, {}));
   assert.ok(decodeNumericRequest(split, { signature: sig(cols('double', ['a', 'b', 'c', 'd'])) }));
   assert.equal(decodeNumericRequest(inputs, { signatureFromTypeHint: true }), undefined, 'type-hint models get inputs as parsed JSON');
@@ -116,7 +117,7 @@ test('bodies outside the subset take the general path and keep its answers and e
     '{"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2, 3]]}}', '{"dataframe_split": {"columns": ["a", "b", "c"], "data": [[1, 2, 3]], "index": [0, 1]}}',
     '{"dataframe_split": {"data": [[1, 2, 3]], "extra": 1}}', '{"dataframe_split": {"columns": ["a", "a", "b"], "data": [[1, 2, 3]]}}',
     '{"dataframe_split": {"columns": ["ä", "b", "c"], "data": [[1, 2.5, 3]]}}', '{"dataframe_split": {"data": [1, 2, 3]}}', '{"dataframe_split": [[1, 2, 3]]}',
-    '{"dataframe_records": [{"a": 1}]}', '{"instances": [[1, 2, 3]]}', '[1, 2, 3]', '{"inputs": [[1, 2, 3]], "messages": []}',
+    '{"dataframe_records": [{"a": 1}]}', '{"instances": [{"a": 1, "b": 2}]}', '{"instances": [[1, 2], [3]]}', '[1, 2, 3]', '{"inputs": [[1, 2, 3]], "messages": []}',
   ];
   for (const [name, signature] of Object.entries(SIGNATURES)) {
     for (const text of cases) assertSame(text, { signature }, name);
@@ -132,9 +133,9 @@ test('bodies outside the subset take the general path and keep its answers and e
 test('mutated bodies decode (or fail) the same with and without the fast path', () => {
   const next = rng(77);
   const alphabet = '[]{},:"-.eE+0123456789 \n\t\r\u000bnulNaIfty\\a';
-  const seeds = ['{"inputs": [[5.1, 3.5], [4.9, 3.0]]}', '{"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2.5], [3, 4]], "index": [0, 1]}}'];
+  const seeds = ['{"inputs": [[5.1, 3.5], [4.9, 3.0]]}', '{"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2.5], [3, 4]], "index": [0, 1]}}', '{"instances": [1, 2.5e1]}'];
   for (let i = 0; i < 3000; i++) {
-    const chars = [...seeds[i % 2]];
+    const chars = [...seeds[i % seeds.length]];
     for (let m = 1 + Math.floor(next() * 3); m > 0; m--) {
       const at = Math.floor(next() * (chars.length + 1));
       const c = alphabet[Math.floor(next() * alphabet.length)];

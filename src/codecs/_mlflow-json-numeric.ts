@@ -33,7 +33,7 @@ function numericFrame(split: Extract<NumericBody, { format: 'dataframe_split' }>
 }
 
 /**
- * Decodes an all-numbers `inputs` or `dataframe_split` body in one pass over its bytes, giving what
+ * Decodes an all-numbers `inputs`, `instances` or `dataframe_split` body in one pass over its bytes, giving what
  * decodeJsonRequest's general path gives for it; undefined for any other body (and for type-hint
  * models, whose `inputs` pass through as parsed JSON).
  */
@@ -42,7 +42,8 @@ export function decodeNumericRequest(body: Uint8Array, ctx: DecodeContext): Deco
   const scanned = scanNumericBody(body, ctx.limits?.maxDepth ?? MAX_JSON_DEPTH);
   if (!scanned) return undefined;
   const schema = ctx.signature?.inputs;
-  if (scanned.format === 'inputs') {
+  // `instances` of rows that are lists converts as `inputs` does (convertInstances), and one tensor has no lengths to compare.
+  if (scanned.format !== 'dataframe_split') {
     const { shape, values, floatAt } = scanned.array;
     const input = convertNumberArray(shape, values, floatAt.includes(1), schema);
     return input === undefined ? undefined : { input, params: null, unwrapped: false };

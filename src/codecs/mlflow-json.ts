@@ -52,7 +52,7 @@ function decodeUnifiedLlm(body: Record<string, unknown>, signature: Signature | 
 
 /**
  * Decodes a JSON request body: the envelope, then parse-time casting with the signature
- * (`dataframe_*` cast leniently, `inputs`/`instances` converted to arrays). All-numbers `inputs` and
+ * (`dataframe_*` cast leniently, `inputs`/`instances` converted to arrays). All-numbers `inputs`, `instances` and
  * `dataframe_split` bodies take a one-pass scanner to typed arrays; every other body, and every
  * error, the general path. Throws BadRequestError (or SchemaEnforcementError for type-hint models)
  * with MLflow's messages.
