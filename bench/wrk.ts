@@ -30,6 +30,8 @@ const USAGE = `Usage: node dist/bench/wrk.js [--rounds N] [--duration S] [--warm
   --flags "..."      extra flags for \`mlserve models serve\` (e.g. "--no-batching")
   --model DIR        serve this model instead of examples/iris (with --body: the request body file;
                      --expect: the exact answer body, else only the status is checked)
+  --rows N           every request carries N iris rows (\`inputs\`, varied values, as bench/codec.ts);
+                     the answer's status is checked, not its bytes
   --mixed-rows N     every other request carries N iris rows instead of 1 (e.g. 5000: past what runs
                      inline, so both execution modes serve at once; /ping p99 shows what each costs the others)
   --node-flags "..." node flags for both servers (e.g. "--max-semi-space-size=64")
@@ -58,6 +60,8 @@ interface Settings {
   readonly expect?: string;
   readonly profileDir?: string;
   readonly nodeGenerator: boolean;
+  /** --rows: every request carries this many iris rows. */
+  readonly rows?: number;
   /** Rows of every other request's body (wrk only); undefined: every request is `body`. */
   readonly mixedRows?: number;
   readonly nodeFlags: readonly string[];
@@ -80,6 +84,7 @@ function parseSettings(argv: string[]): Settings | undefined {
       profile: { type: 'string' },
       'node-generator': { type: 'boolean', default: false },
       'mixed-rows': { type: 'string' },
+      rows: { type: 'string' },
       'node-flags': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -88,6 +93,8 @@ function parseSettings(argv: string[]): Settings | undefined {
   const connections = (values.connections ?? '64,1').split(',').map((c) => Math.round(positive('connections', c, 1)));
   const model = values.model ?? fileURLToPath(new URL('../../examples/iris', import.meta.url));
   if (values.model && !values.body) throw new Error('--model needs --body FILE (the request body to send)');
+  if (values.rows !== undefined && (values.body || values.model)) throw new Error('--rows sends iris rows to examples/iris: not with --model or --body');
+  const rows = values.rows === undefined ? undefined : Math.round(positive('rows', values.rows, 1));
   return {
     rounds: values.smoke ? 1 : Math.round(positive('rounds', values.rounds, 5)),
     durationS: values.smoke ? 1 : positive('duration', values.duration, 5),
@@ -96,13 +103,20 @@ function parseSettings(argv: string[]): Settings | undefined {
     pin: !values['no-pin'],
     flags: values.flags ? values.flags.split(/\s+/).filter(Boolean) : [],
     model,
-    body: values.body ? readFileSync(values.body, 'utf8') : IRIS_BODY,
-    expect: values.expect ? readFileSync(values.expect, 'utf8') : values.model ? undefined : IRIS_ANSWER,
+    body: values.body ? readFileSync(values.body, 'utf8') : rows !== undefined ? irisRows(rows) : IRIS_BODY,
+    expect: values.expect ? readFileSync(values.expect, 'utf8') : values.model || rows !== undefined ? undefined : IRIS_ANSWER,
     profileDir: values.profile,
     nodeGenerator: values['node-generator'],
+    rows,
     mixedRows: values['mixed-rows'] === undefined ? undefined : Math.round(positive('mixed-rows', values['mixed-rows'], 1)),
     nodeFlags: values['node-flags'] ? values['node-flags'].split(/\s+/).filter(Boolean) : [],
   };
+}
+
+/** An \`inputs\` body of n iris rows, varied as bench/codec.ts varies them (a sixth of the numbers print with 16-17 digits). */
+function irisRows(n: number): string {
+  const row = (JSON.parse(IRIS_BODY) as { inputs: number[][] }).inputs[0]!;
+  return JSON.stringify({ inputs: Array.from({ length: n }, (_, i) => row.map((v, j) => v + ((i * 7 + j) % 13) / 100)) });
 }
 
 /** What one level measured. */
@@ -300,7 +314,7 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'mlserve-wrk-'));
   const script = join(dir, 'post.lua');
   writeFileSync(script, wrkScript(settings));
-  console.log(`wrk: mlserve /invocations (${settings.model === fileURLToPath(new URL('../../examples/iris', import.meta.url)) ? 'iris ONNX, 1-row "inputs"' : settings.model}${settings.flags.length ? `, flags ${settings.flags.join(' ')}` : ''}) vs bare node:http answering a fixed body`);
+  console.log(`wrk: mlserve /invocations (${settings.model === fileURLToPath(new URL('../../examples/iris', import.meta.url)) ? `iris ONNX, ${settings.rows !== undefined ? `${settings.rows}-row "inputs"` : settings.body === IRIS_BODY ? '1-row "inputs"' : 'the --body file'}` : settings.model}${settings.flags.length ? `, flags ${settings.flags.join(' ')}` : ''}) vs bare node:http answering a fixed body`);
   console.log(
     useWrk
       ? `load generator: wrk -t1 (${pinning.serverCpu === undefined ? 'unpinned' : 'taskset -c 1'})`

@@ -9,6 +9,7 @@ import { convertInputs, convertInstances } from '../schema/convert.js';
 import type { Signature } from '../schema/types.js';
 import { parseJson, JsonDecodeError, MAX_JSON_DEPTH } from './json-parse.js';
 import { decodeDataframeRecords, decodeDataframeSplit } from './dataframe.js';
+import { decodeNumericRequest } from './_mlflow-json-numeric.js';
 import type { DecodedRequest, DecodeContext } from './types.js';
 import { PROTOCOL_NOTE } from './content-type.js';
 
@@ -51,10 +52,17 @@ function decodeUnifiedLlm(body: Record<string, unknown>, signature: Signature | 
 
 /**
  * Decodes a JSON request body: the envelope, then parse-time casting with the signature
- * (`dataframe_*` cast leniently, `inputs`/`instances` converted to arrays). Throws BadRequestError
- * (or SchemaEnforcementError for type-hint models) with MLflow's messages.
+ * (`dataframe_*` cast leniently, `inputs`/`instances` converted to arrays). All-numbers `inputs`, `instances` and
+ * `dataframe_split` bodies take a one-pass scanner to typed arrays; every other body, and every
+ * error, the general path. Throws BadRequestError (or SchemaEnforcementError for type-hint models)
+ * with MLflow's messages.
  */
 export function decodeJsonRequest(body: Uint8Array, ctx: DecodeContext): DecodedRequest {
+  return decodeNumericRequest(body, ctx) ?? decodeJsonRequestGeneral(body, ctx);
+}
+
+/** decodeJsonRequest without the all-numbers scanner: parses the whole document (any body). */
+export function decodeJsonRequestGeneral(body: Uint8Array, ctx: DecodeContext): DecodedRequest {
   const parsed = parseRequestJson(body, ctx.limits?.maxDepth);
   if (!isPlainObject(parsed)) {
     const received = Array.isArray(parsed) ? 'a list' : `unexpected input type '${pyClass(parsed)}`;

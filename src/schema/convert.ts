@@ -3,7 +3,7 @@
 import { BadRequestError } from '../errors.js';
 import { toNdarray, ConversionError, type Origin } from '../data/ndarray.js';
 import { copyFloatMark } from '../data/float-hint.js';
-import { isTensor } from '../data/tensor.js';
+import { Tensor, isTensor } from '../data/tensor.js';
 import { isPlainObject } from '../data/pytype.js';
 import type { DType } from '../data/dtype.js';
 import { EnforceError, DATATYPE_DTYPE } from './column-check.js';
@@ -88,6 +88,28 @@ export function convertInputs(value: unknown, schema: Schema | undefined, origin
     return value.map((row) => convertObject(row as Record<string, unknown>, byName));
   }
   return convertWithSpec(value, specs[0], origin);
+}
+
+/**
+ * `convertInputs` of a rectangular n-d array of plain JSON numbers already read into `values`
+ * (row-major; `anyFloat`: some literal was a float): the same Tensor, or `{name: Tensor}`, without
+ * JS arrays in between. Undefined when the conversion is one this shortcut does not make (target
+ * dtypes other than float32/float64, an `Any` or nested spec): the caller converts the parsed JSON.
+ */
+export function convertNumberArray(shape: readonly number[], values: Float64Array, anyFloat: boolean, schema: Schema | undefined): unknown {
+  const specs = (schema?.specs ?? []) as readonly Spec[];
+  const spec = specs[0];
+  // No spec: numpy's promotion of numbers (int64 when every literal is an int).
+  const dtype = spec ? specDType(spec) : anyFloat ? 'float64' : 'int64';
+  let tensor: Tensor;
+  if (dtype === 'float64') tensor = new Tensor('float64', shape, values);
+  else if (dtype === 'float32') tensor = new Tensor('float32', shape, new Float32Array(values));
+  else if (dtype === 'int64' && !spec) tensor = new Tensor('int64', shape, BigInt64Array.from(values, BigInt));
+  else return undefined;
+  if (!schema || !specs.every((s) => s.name !== undefined) || specs.length !== 1) return tensor;
+  const name = spec.name as string;
+  // convertInputs wraps the list as `{name: list}`; a `__proto__` name takes its general path.
+  return name === '__proto__' ? undefined : { [name]: tensor };
 }
 
 /**

@@ -81,6 +81,15 @@ function frameToTensor(frame: Frame, spec: TensorSpec): Tensor {
     );
   }
   const rows = frame.numRows;
+  if ((spec.dtype === 'float32' || spec.dtype === 'float64') && frame.cols.every((c) => c.dtype === 'float32' || c.dtype === 'float64')) {
+    // Float columns into a float tensor: the numbers interleaved as they are, no JS value per cell.
+    const data = spec.dtype === 'float32' ? new Float32Array(rows * n) : new Float64Array(rows * n);
+    frame.cols.forEach((col, c) => {
+      const v = col.values as Float32Array | Float64Array;
+      for (let r = 0, k = c; r < rows; r++, k += n) data[k] = v[r];
+    });
+    return checkTensor(new Tensor(spec.dtype, [rows, n], data), spec);
+  }
   const leaves: unknown[] = new Array(rows * n);
   const floats = new Uint8Array(rows * n);
   frame.cols.forEach((col, c) => {
