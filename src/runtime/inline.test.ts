@@ -20,15 +20,16 @@ const NEVER: InlineLimits = { cheapCallMs: 0, maxCallMs: 1, extrapolation: 4 };
 
 const rows = (n: number) => numberFrame({ f0: Array(n).fill(0.5), f1: Array(n).fill(-0.2), f2: Array(n).fill(1), f3: Array(n).fill(0) });
 
-async function withInline(limits: InlineLimits, run: (p: InlinePredictor, loads: () => number) => Promise<void>, bytes?: number): Promise<void> {
+async function withInline(limits: InlineLimits, run: (p: InlinePredictor, loads: () => number, inlineCalls: () => number) => Promise<void>, bytes?: number, turnBudgetMs?: number): Promise<void> {
   let inline: InlinePredictor | undefined;
   let loads = 0;
+  let inlineCalls = 0;
   const pool = createWorkerPool({ modelDir: KNN, size: 1, onCallTimed: (e, ms) => inline?.observe(e, ms) });
   await pool.start();
   const batcher = createBatcher(pool, { maxBatchSize: 1024, maxBatchDelayMs: 0, concurrency: 2, maxQueue: 100, merge: true });
-  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: bytes ?? (await modelBytes(KNN)), limits });
+  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: bytes ?? (await modelBytes(KNN)), limits, turnBudgetMs, onBatch: () => inlineCalls++ });
   try {
-    await run(inline, () => loads);
+    await run(inline, () => loads, () => inlineCalls);
   } finally {
     await inline.close();
   }
@@ -101,5 +102,39 @@ describe('inline execution of worker-pool models', () => {
       assert.deepEqual(fromHere, fromWorker);
       assert.equal(fromHere.status, 400);
     });
+  });
+
+  it('sends a call to the batcher while it is busy (the call joins a batch) and runs a lone call inline', async () => {
+    await withInline(GENEROUS, async (p, _loads, inlineCalls) => {
+      for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
+      await p.settled();
+      const before = inlineCalls();
+      await p.predict(rows(1), null);
+      assert.equal(inlineCalls(), before + 1, 'alone: inline');
+      // 16 rows were never timed: the workers take them, and the batcher is busy meanwhile.
+      const busy = p.predict(rows(16), null);
+      await p.predict(rows(1), null);
+      await busy;
+      assert.equal(inlineCalls(), before + 1, 'behind a call in flight: to the batcher');
+    });
+  });
+
+  it('runs at most the turn budget of inline work per event-loop turn; the rest of the turn goes to the workers', async () => {
+    await withInline(
+      GENEROUS,
+      async (p, _loads, inlineCalls) => {
+        for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
+        await p.settled();
+        const before = inlineCalls();
+        // Three calls in the same turn: the first spends the (tiny) budget.
+        await Promise.all([p.predict(rows(1), null), p.predict(rows(1), null), p.predict(rows(1), null)]);
+        assert.equal(inlineCalls(), before + 1);
+        await new Promise((r) => setImmediate(r));
+        await p.predict(rows(1), null);
+        assert.equal(inlineCalls(), before + 2, 'a new turn, a new budget');
+      },
+      undefined,
+      1e-9,
+    );
   });
 });

@@ -4,13 +4,17 @@
 // skipping the hand-off to a worker (a message, a thread wake-up each way, structured clone).
 //
 // Only for flavors whose calls cannot block for long (no user code: sklearn, lightgbm, xgboost;
-// never js_function). What keeps the HTTP thread responsive under load:
-// - a call runs inline only when its estimated cost is under the policy's limit (1 ms by default);
-// - an InlineBudget lowers the limit when inline calls overrun it (0 turns inline off);
-// - at most TURN_BUDGET_MS of inline work per event-loop turn: past it, the turn's other calls go
-//   to the workers, so /ping and requests already read wait at most about that long.
-// Calls too large, or refused by these rules, go to the inner predictor (the batcher and the pool)
-// as before; inline calls never wait for a batch.
+// never js_function). Inline execution replaces a lone hand-off, not batching: under concurrent
+// load a hand-off is shared by the whole batch, and the workers run beside this thread. So a call
+// runs inline only when
+// - its estimated cost is under the policy's limit (1 ms by default), and an InlineBudget lowers
+//   that limit when inline calls overrun it (0 turns inline off);
+// - the batcher is idle (nothing queued or in flight: the call would travel alone);
+// - this event-loop turn has run less than TURN_BUDGET_MS of inline work (about a thread round
+//   trip): past it, the turn's other calls go to the workers as one batch, and /ping and requests
+//   already read wait at most about one inline call.
+// The rest go to the inner predictor (the batcher and the pool) as before; inline calls never wait
+// for a batch.
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,8 +28,8 @@ import type { ModelParams, PredictOptions, Predictor } from './types.js';
 
 /** A second copy of the model on this thread costs about its size in memory: only small models are copied. */
 export const INLINE_MAX_MODEL_BYTES = 16 * 1024 * 1024;
-/** Most inline work (ms) in one event-loop turn. */
-export const TURN_BUDGET_MS = 4;
+/** Inline work (ms) after which the rest of an event-loop turn's calls go to the workers (about a thread round trip). */
+export const TURN_BUDGET_MS = 0.2;
 /** Untimed calls of this thread's copy before it takes requests (the first calls of a thread compile). */
 const WARM_CALLS = 20;
 /** …or this long, whichever comes first (ms). */
@@ -33,7 +37,7 @@ const WARM_MS = 50;
 /** Warm-up calls asked of the server (enough timings of one size for CostEstimate to trust). */
 const WARM_UP_CALLS = 12;
 /** The limit is recomputed from the estimate every this many timed calls. */
-const REPLAN_EVERY = 8;
+const REPLAN_EVERY = 4;
 
 /** Where a call runs, and the stages of an inline predictor. */
 export type InlineState = 'timing' | 'loading' | 'inline' | 'off';
@@ -84,7 +88,7 @@ export async function modelBytes(dir: string, cap = INLINE_MAX_MODEL_BYTES): Pro
 }
 
 /** Wraps `inner` (the batcher over the worker pool); see the module comment. */
-export function createInlinePredictor(inner: Predictor & { readonly queued: number }, options: InlineOptions): InlinePredictor {
+export function createInlinePredictor(inner: Predictor & { readonly queued: number; readonly inFlight: number }, options: InlineOptions): InlinePredictor {
   const limits = options.limits ?? INLINE_LIMITS;
   const turnBudgetMs = options.turnBudgetMs ?? TURN_BUDGET_MS;
   const logger = options.logger ?? silentLogger;
@@ -100,6 +104,8 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
   let sample: { input: unknown; params: ModelParams } | undefined;
   let turnMs = 0;
   let turnScheduled = false;
+  /** Inline calls started and not settled (calls that start in the same microtask run see each other). */
+  let running = 0;
   let closed = false;
 
   const plan = (): number => chooseInline(estimate.timings() ?? { smallElements: 0, smallMs: Infinity, largeElements: 0, largeMs: Infinity }, limits)?.maxElements ?? 0;
@@ -148,7 +154,7 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
 
   const record = (elements: number, ms: number): void => {
     estimate.record(elements, ms);
-    if (++timed % REPLAN_EVERY === 0 || state === 'timing') replan();
+    if (++timed % REPLAN_EVERY === 0) replan();
   };
 
   const endTurn = (): void => {
@@ -158,9 +164,11 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
 
   const runInline = async (p: Predictor, input: unknown, params: ModelParams, elements: number): Promise<unknown> => {
     const t0 = performance.now();
+    running++;
     try {
       return await p.predict(input, params);
     } finally {
+      running--;
       const ms = performance.now() - t0;
       turnMs += ms;
       if (!turnScheduled) {
@@ -202,7 +210,7 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
       if (state === 'inline' || state === 'timing') {
         const n = inputElements(input);
         if (n !== undefined) {
-          if (local !== undefined && n <= maxElements && turnMs < turnBudgetMs) return runInline(local, input, params, n);
+          if (local !== undefined && n <= maxElements && turnMs < turnBudgetMs && running === 0 && inner.inFlight === 0 && inner.queued === 0) return runInline(local, input, params, n);
           if (state === 'timing' && (sample === undefined || n <= inputElements(sample.input)!)) sample = { input, params };
         }
       }
