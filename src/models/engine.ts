@@ -5,13 +5,13 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServeOptions, Env } from '../config/options.js';
-import { chooseFlavor, loadModel, type MLmodel } from '../model/load.js';
+import { chooseFlavor, loadModel, type LoadedModel, type MLmodel } from '../model/load.js';
 import { createReplicas } from '../runtime/replicas.js';
 import { openEngine } from '../runtime/engine.js';
 import { readPythonSettings } from '../config/python.js';
 import { createWorkerPool } from '../runtime/pool/pool.js';
 import { createBatcher } from '../runtime/batcher.js';
-import { createInlinePredictor, modelBytes, type InlinePredictor } from '../runtime/inline.js';
+import { createInlinePredictor, INLINE_MAX_MODEL_BYTES, modelBytes, type InlinePredictor } from '../runtime/inline.js';
 import type { Predictor } from '../runtime/types.js';
 import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -102,6 +102,8 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
   let base: Predictor;
   let batchable: boolean;
   let inline: InlinePredictor | undefined;
+  let bytes = Infinity;
+  let preloaded: Promise<LoadedModel | undefined> | undefined;
   if (flavor.offThread) {
     // Each instance already runs inference in its own thread (onnxruntime sessions).
     // Share the CPUs this process may use among the instances' native thread pools.
@@ -111,7 +113,14 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
     batchable = models[0].batchable;
   } else {
     const pool = createWorkerPool({ modelDir: dir, size: workers, logger, onRestart: metrics.onRestart, onCallTimed: (elements, ms) => inline?.observe(elements, ms) });
-    await pool.start();
+    // A small model whose calls may run on this thread: its copy here loads while the workers load theirs (runtime/inline.ts).
+    bytes = flavor.inline ? await modelBytes(dir) : Infinity;
+    preloaded = bytes <= INLINE_MAX_MODEL_BYTES ? loadModel(dir).catch(() => undefined) : undefined;
+    await pool.start().catch(async (err: unknown) => {
+      await (await preloaded)?.close();
+      throw err;
+    });
+    await preloaded;
     base = pool;
     batchable = flavor.batchable;
   }
@@ -131,7 +140,7 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
   });
   if (!flavor.offThread && flavor.inline) {
     // Cheap calls of a small model run on this thread once the workers' timings show them cheap (runtime/inline.ts).
-    inline = createInlinePredictor(predictor, { load: () => loadModel(dir), modelBytes: await modelBytes(dir), onBatch: metrics.onBatch, onInference: metrics.onInference, logger });
+    inline = createInlinePredictor(predictor, { load: () => loadModel(dir), preloaded, modelBytes: bytes, onBatch: metrics.onBatch, onInference: metrics.onInference, logger });
     return { predictor: inline, flavor: flavor.name, workers, batching };
   }
   return { predictor, flavor: flavor.name, workers, batching };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFrame } from '../../test/helpers/sklearn-tree.js';
-import { loadModel } from '../model/load.js';
+import { loadModel, type LoadedModel } from '../model/load.js';
 import type { InlineLimits } from '../flavors/inline-policy.js';
 import { createBatcher } from './batcher.js';
 import { createInlinePredictor, INLINE_MAX_MODEL_BYTES, modelBytes, type InlinePredictor } from './inline.js';
@@ -20,14 +20,20 @@ const NEVER: InlineLimits = { cheapCallMs: 0, maxCallMs: 1, extrapolation: 4 };
 
 const rows = (n: number) => numberFrame({ f0: Array(n).fill(0.5), f1: Array(n).fill(-0.2), f2: Array(n).fill(1), f3: Array(n).fill(0) });
 
-async function withInline(limits: InlineLimits, run: (p: InlinePredictor, loads: () => number, inlineCalls: () => number) => Promise<void>, bytes?: number, turnBudgetMs?: number): Promise<void> {
+async function withInline(
+  limits: InlineLimits,
+  run: (p: InlinePredictor, loads: () => number, inlineCalls: () => number) => Promise<void>,
+  bytes?: number,
+  turnBudgetMs?: number,
+  preloaded?: Promise<LoadedModel | undefined>,
+): Promise<void> {
   let inline: InlinePredictor | undefined;
   let loads = 0;
   let inlineCalls = 0;
   const pool = createWorkerPool({ modelDir: KNN, size: 1, onCallTimed: (e, ms) => inline?.observe(e, ms) });
   await pool.start();
   const batcher = createBatcher(pool, { maxBatchSize: 1024, maxBatchDelayMs: 0, concurrency: 2, maxQueue: 100, merge: true });
-  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: bytes ?? (await modelBytes(KNN)), limits, turnBudgetMs, onBatch: () => inlineCalls++ });
+  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: bytes ?? (await modelBytes(KNN)), limits, turnBudgetMs, preloaded, onBatch: () => inlineCalls++ });
   try {
     await run(inline, () => loads, () => inlineCalls);
   } finally {
@@ -136,5 +142,26 @@ describe('inline execution of worker-pool models', () => {
       undefined,
       1e-9,
     );
+  });
+
+  it('uses the copy loaded at start-up when calls are cheap, and releases it when they are not', async () => {
+    let closed = 0;
+    const copy = (): Promise<LoadedModel> => loadModel(KNN).then((m) => ({ ...m, close: async () => (closed++, m.close()) }));
+    await withInline(GENEROUS, async (p, loads) => {
+      for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
+      await p.settled();
+      assert.equal(p.state, 'inline');
+      assert.equal(loads(), 0, 'no second load');
+    }, undefined, undefined, copy());
+    assert.equal(closed, 1, 'closed with the predictor');
+    closed = 0;
+    await withInline(NEVER, async (p, loads) => {
+      for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(closed, 1, 'released once the timings show calls are not cheap');
+      assert.equal(p.executionOf(rows(1)), 'worker');
+      assert.equal(loads(), 0);
+    }, undefined, undefined, copy());
+    assert.equal(closed, 1);
   });
 });

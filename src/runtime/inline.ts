@@ -44,8 +44,13 @@ export type InlineState = 'timing' | 'loading' | 'inline' | 'off';
 
 /** Options of createInlinePredictor. */
 export interface InlineOptions {
-  /** Loads this thread's own copy of the model (called at most once). */
+  /** Loads this thread's own copy of the model (called at most once, unless a preloaded copy was released). */
   load(): Promise<LoadedModel>;
+  /**
+   * A copy loaded at start-up, beside the workers (loading a model holds this thread: better before
+   * the server is ready than between requests); released when the timings show calls are not cheap.
+   */
+  readonly preloaded?: Promise<LoadedModel | undefined>;
   /** Size of the model's files (see modelBytes); above INLINE_MAX_MODEL_BYTES no copy is loaded. */
   readonly modelBytes: number;
   /** @default INLINE_LIMITS */
@@ -95,6 +100,7 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
   const estimate = new CostEstimate();
   const budget = new InlineBudget(Number.MAX_SAFE_INTEGER, limits);
   let state: InlineState = options.modelBytes > INLINE_MAX_MODEL_BYTES ? 'off' : 'timing';
+  let preloaded = options.preloaded;
   let local: Predictor | undefined;
   let loading: Promise<void> = Promise.resolve();
   /** Inline calls admitted up to this many elements (0 before the copy is ready). */
@@ -122,13 +128,18 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
     } else if (state === 'timing' && allowed > 0 && sample !== undefined) {
       state = 'loading';
       loading = new Promise<void>((resolve) => setImmediate(resolve)).then(loadCopy);
+    } else if (state === 'timing' && allowed === 0 && preloaded !== undefined && estimate.timings() !== undefined) {
+      // Not cheap: the copy loaded at start-up is not worth its memory (it is loaded again if calls turn cheap).
+      void preloaded.then((m) => m?.close()).catch(() => undefined);
+      preloaded = undefined;
     }
   };
 
   /** Loads and warms this thread's copy, off the path of the request whose timing triggered it. */
   const loadCopy = async (): Promise<void> => {
     try {
-      const model = await options.load();
+      const model = (await preloaded?.catch(() => undefined)) ?? (await options.load());
+      preloaded = undefined;
       if (closed) return void (await model.close());
       const p = directPredictor(model);
       const until = performance.now() + WARM_MS;
@@ -223,7 +234,9 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
       const copy = local;
       local = undefined;
       await loading;
-      await Promise.all([copy?.close(), inner.close()]);
+      const unused = preloaded;
+      preloaded = undefined;
+      await Promise.all([copy?.close(), unused?.then((m) => m?.close()).catch(() => undefined), inner.close()]);
     },
   };
 }
