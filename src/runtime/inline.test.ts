@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFrame } from '../../test/helpers/sklearn-tree.js';
+import { DeadlineExceededError } from '../errors.js';
 import { loadModel, type LoadedModel } from '../model/load.js';
 import type { InlineLimits } from '../flavors/inline-policy.js';
 import { createBatcher } from './batcher.js';
@@ -107,6 +108,7 @@ describe('inline execution of worker-pool models', () => {
       const fromHere = await p.predict(bad, null).then(() => assert.fail('NaN accepted'), fields);
       assert.deepEqual(fromHere, fromWorker);
       assert.equal(fromHere.status, 400);
+      await assert.rejects(p.predict(rows(1), null, { deadline: Date.now() - 1 }), (e: unknown) => e instanceof DeadlineExceededError, 'past its deadline: not run');
     });
   });
 

@@ -17,6 +17,7 @@
 // for a batch.
 
 import { readdir, stat } from 'node:fs/promises';
+import { DeadlineExceededError } from '../errors.js';
 import { join } from 'node:path';
 import { chooseInline, CostEstimate, INLINE_LIMITS, InlineBudget, type InlineLimits } from '../flavors/inline-policy.js';
 import type { LoadedModel } from '../model/load.js';
@@ -221,7 +222,11 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
       if (state === 'inline' || state === 'timing') {
         const n = inputElements(input);
         if (n !== undefined) {
-          if (local !== undefined && n <= maxElements && turnMs < turnBudgetMs && running === 0 && inner.inFlight === 0 && inner.queued === 0) return runInline(local, input, params, n);
+          if (local !== undefined && n <= maxElements && turnMs < turnBudgetMs && running === 0 && inner.inFlight === 0 && inner.queued === 0) {
+            // As the batcher does: a request whose client already had its 504 is not run.
+            if (opts?.deadline !== undefined && opts.deadline <= Date.now()) return Promise.reject(new DeadlineExceededError());
+            return runInline(local, input, params, n);
+          }
           if (state === 'timing' && (sample === undefined || n <= inputElements(sample.input)!)) sample = { input, params };
         }
       }
