@@ -117,9 +117,18 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
 
   const plan = (): number => chooseInline(estimate.timings() ?? { smallElements: 0, smallMs: Infinity, largeElements: 0, largeMs: Infinity }, limits)?.maxElements ?? 0;
 
+  /** Logs where calls run (once the copy is ready, then when that changes between none and some inline). */
+  const announce = (allowed: number): void => {
+    const t = estimate.timings();
+    const timing = t ? `timed in the workers at ${(t.smallMs * 1000).toFixed(0)} µs for ${t.smallElements} elements` : 'not timed yet';
+    if (allowed > 0) logger.info(`calls of up to ${allowed} input elements run on the HTTP thread (${timing}); larger ones on the workers`);
+    else logger.info(`calls stay on the workers for now: they are not cheap enough to run on the HTTP thread (${timing})`);
+  };
+
   const replan = (): void => {
     const allowed = Math.min(plan(), budget.maxElements);
     if (state === 'inline') {
+      if ((allowed > 0) !== (maxElements > 0)) announce(allowed);
       maxElements = allowed;
       if (budget.maxElements <= 0) {
         state = 'off';
@@ -153,11 +162,8 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
       local = p;
       state = 'inline';
       sample = undefined;
-      replan();
-      const t = estimate.timings();
-      logger.info(
-        `calls of up to ${maxElements} input elements run on the HTTP thread (timed in the workers at ${t ? (t.smallMs * 1000).toFixed(0) : '?'} µs for ${t?.smallElements ?? '?'} elements); larger ones on the workers`,
-      );
+      maxElements = Math.min(plan(), budget.maxElements);
+      announce(maxElements);
     } catch (err) {
       state = 'off';
       logger.warn(`calls stay on the workers: this thread could not load its own copy of the model (${(err as Error).message})`);
