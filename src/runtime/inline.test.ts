@@ -166,4 +166,19 @@ describe('inline execution of worker-pool models', () => {
     }, undefined, undefined, copy());
     assert.equal(closed, 1);
   });
+
+  it("has the workers report each successful call's input elements and its duration in the worker", async () => {
+    const timed: [number, number][] = [];
+    const pool = createWorkerPool({ modelDir: KNN, size: 1, onCallTimed: (e, ms) => timed.push([e, ms]) });
+    await pool.start();
+    try {
+      await pool.predict(rows(3), null);
+      await assert.rejects(pool.predict(numberFrame({ f0: [NaN], f1: [0], f2: [0], f3: [0] }), null));
+      await pool.predict(rows(1), null);
+      assert.deepEqual(timed.map(([e]) => e), [12, 4], 'rows × columns; the failed call is not a timing');
+      for (const [, ms] of timed) assert.ok(ms >= 0 && ms < 60_000);
+    } finally {
+      await pool.close();
+    }
+  });
 });
