@@ -3,6 +3,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { readProcessCpuMs } from './_cpu.js';
 
 /** How the server child and the load generator are placed on CPUs. */
@@ -123,5 +124,17 @@ export function startServerChild(label: string, nodeArgs: readonly string[], pin
       };
       poll();
     }
+  });
+}
+
+/** A local port free now, for servers that take a port number rather than 0 (or print no URL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
 }

@@ -1,26 +1,33 @@
 // Owns one measured mlserve round of bench/sklearn.ts: for each model, the in-process predict of the
 // batch (timed, checked against scikit-learn's labels) and the latency of one-row requests through
-// HTTP to a `mlserve models serve` child. Prints one JSON object.
+// HTTP to a `mlserve models serve` child (and, when given, to MLflow's own scoring server), timed
+// with a lean client (_load-raw.ts: one keep-alive socket writing the same request bytes, answers
+// checked in place) so that the figure is the server's, not node:http's client. Prints one JSON object.
 // Usage: node dist/bench/_sklearn-child.js JOB.json   (see bench/sklearn.ts for the job's fields)
 
-import { request, Agent } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../src/data/tensor.js';
 import { loadModel } from '../src/model/load.js';
 import { decodeRequest } from '../src/pipeline/mlflow.js';
 import { enforceInput } from '../src/schema/enforce.js';
-import { startServerChild, type Pinning } from './_child.js';
-import { median, percentile } from './_stats.js';
+import { freePort, startServerChild, type Pinning } from './_child.js';
+import { readTreeCpuMs } from './_cpu.js';
+import { runRawLoad } from './_load-raw.js';
+import { median } from './_stats.js';
 
 /** What bench/sklearn.ts asks of one round. */
 export interface SklearnJob {
   readonly models: { name: string; dir: string; rows: string; one: string; expected: string }[];
   /** Timed batch predictions per model. */
   readonly reps: number;
-  /** Timed one-row HTTP requests per model. */
-  readonly calls: number;
+  /** Milliseconds of one-row HTTP requests timed per server and model (after 500 ms of warm-up). */
+  readonly latencyMs: number;
+  /** MLflow's `mlflow` executable: its scoring server is timed the same way; absent, it is not. */
+  readonly mlflow?: string;
   readonly pinning: Pinning;
 }
 
@@ -36,11 +43,15 @@ export interface SklearnRound {
   readonly mismatches?: number;
   /** One-row predict called in-process (ms, median). */
   readonly inProcessOneMs?: number;
-  /** One-row request through HTTP: median and p90 (ms). */
+  /** One-row request through HTTP: median and p99 (ms). */
   readonly httpOneMs?: number;
-  readonly httpOneP90Ms?: number;
+  readonly httpOneP99Ms?: number;
   /** CPU the server process spent per one-row request (ms), all its threads. */
   readonly httpOneCpuMs?: number;
+  /** MLflow's scoring server, one-row requests the same way: median and p99 (ms), or why it was not timed. */
+  readonly mlflowOneMs?: number;
+  readonly mlflowOneP99Ms?: number;
+  readonly mlflowSkipped?: string;
 }
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
@@ -51,44 +62,83 @@ async function decode(file: string, model: Awaited<ReturnType<typeof loadModel>>
   return decoded.enforced ? decoded.input : enforceInput(decoded.input, model.signature?.inputs, { schemaDetails: true });
 }
 
-/** One POST of `body`; resolves with the status and the answer. */
-function post(url: URL, agent: Agent, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+interface Latency {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Server CPU per request (ms), where it can be read. */
+  readonly cpuMs?: number;
 }
 
-async function httpLatency(dir: string, oneFile: string, want: unknown, calls: number, pinning: Pinning): Promise<{ ms: number[]; cpuMs?: number }> {
-  const server = await startServerChild('mlserve', [BIN, 'models', 'serve', '-m', dir, '-p', '0', '-w', '1'], pinning, 60_000);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/**
+ * One-row requests on one keep-alive connection for 500 ms (not counted: a server warms up), then
+ * `latencyMs` timed. The first answer is checked with `check`; every later one must be the same bytes.
+ */
+async function oneRowLatency(url: string, body: Buffer, check: (status: number, text: string) => void, latencyMs: number, serverCpuMs: () => number | undefined): Promise<Latency> {
+  const first = await fetch(new URL('/invocations', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) });
+  const text = await first.text();
+  check(first.status, text);
+  const target = { url, path: '/invocations', method: 'POST', headers: { 'content-type': 'application/json' }, body, expectStatus: 200, expectBody: text };
+  const r = await runRawLoad(target, { connections: 1, warmupMs: 500, durationMs: latencyMs, serverCpuMs });
+  if (r.errors > 0) throw new Error(`${r.errors} one-row answers differed from the first (${r.errorSamples.join('; ')})`);
+  return { p50Ms: r.p50Ms, p99Ms: r.p99Ms, cpuMs: r.serverCpuUsPerReq === undefined ? undefined : r.serverCpuUsPerReq / 1000 };
+}
+
+/** The answer MLflow's scoring protocol gives for one row whose prediction is `want`. */
+function checker(want: unknown): (status: number, text: string) => void {
+  const expected = JSON.stringify({ predictions: [want] });
+  return (status, text) => {
+    if (status !== 200 || JSON.stringify(JSON.parse(text)) !== expected) throw new Error(`one-row answer ${status} ${text.slice(0, 200)}, expected ${expected}`);
+  };
+}
+
+async function httpLatency(dir: string, oneFile: string, want: unknown, job: SklearnJob): Promise<Latency> {
+  const server = await startServerChild('mlserve', [BIN, 'models', 'serve', '-m', dir, '-p', '0', '-w', '1'], job.pinning, 60_000);
   try {
-    const url = new URL('/invocations', server.url);
-    const body = readFileSync(oneFile);
-    const expected = JSON.stringify({ predictions: [want] });
-    for (let i = 0; i < Math.min(50, calls); i++) {
-      const a = await post(url, agent, body);
-      if (a.status !== 200 || JSON.stringify(JSON.parse(a.text)) !== expected) throw new Error(`one-row answer ${a.status} ${a.text.slice(0, 200)}, expected ${expected}`);
-    }
-    const ms: number[] = [];
-    const cpu0 = server.cpuMs();
-    for (let i = 0; i < calls; i++) {
-      const t0 = performance.now();
-      const a = await post(url, agent, body);
-      ms.push(performance.now() - t0);
-      if (a.status !== 200) throw new Error(`one-row answer ${a.status}`);
-    }
-    const cpu1 = server.cpuMs();
-    return { ms, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / calls };
+    return await oneRowLatency(server.url, readFileSync(oneFile), checker(want), job.latencyMs, () => server.cpuMs());
   } finally {
-    agent.destroy();
     await server.stop();
+  }
+}
+
+/** `mlflow models serve -m dir --env-manager local` (pinned like mlserve's child), timed as mlserve is. */
+async function mlflowLatency(mlflow: string, dir: string, oneFile: string, want: unknown, job: SklearnJob): Promise<Latency> {
+  const port = await freePort();
+  const args = ['models', 'serve', '-m', dir, '--env-manager', 'local', '-h', '127.0.0.1', '-p', String(port), '-w', '1'];
+  const [command, argv] = job.pinning.serverCpu === undefined ? [mlflow, args] : ['taskset', ['-c', String(job.pinning.serverCpu), mlflow, ...args]];
+  // Its own process group (the server runs in child processes of the `mlflow` command), and its own
+  // working folder: MLflow creates a tracking database (mlflow.db) in the current folder.
+  const cwd = mkdtempSync(join(tmpdir(), 'mlserve-bench-mlflow-'));
+  const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, cwd });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (const until = Date.now() + 120_000; ; ) {
+      if (child.exitCode !== null) throw new Error(`mlflow models serve exited: ${stderr}`);
+      if (Date.now() > until) throw new Error(`mlflow models serve not ready in 120 s: ${stderr}`);
+      const ok = await fetch(`${url}/ping`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // All of the server's processes count (the `mlflow` command, uvicorn and its workers).
+    return await oneRowLatency(url, readFileSync(oneFile), checker(want), job.latencyMs, () => readTreeCpuMs(child.pid!));
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    const killer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(killer);
+    rmSync(cwd, { recursive: true, force: true });
   }
 }
 
@@ -119,13 +169,22 @@ async function measure(m: SklearnJob['models'][number], job: SklearnJob): Promis
   let mismatches = 0;
   for (let i = 0; i < expected.length; i++) if (out.at(i) !== expected[i]) mismatches++;
   const single: number[] = [];
-  for (let i = 0; i < 200 + job.calls; i++) {
+  for (let i = 0; i < 200 + 300; i++) {
     const t0 = performance.now();
     await model.predict(one, null);
     if (i >= 200) single.push(performance.now() - t0);
   }
   await model.close();
-  const http = await httpLatency(m.dir, m.one, expected[0], job.calls, job.pinning);
+  const http = await httpLatency(m.dir, m.one, expected[0], job);
+  let mlflow: Latency | undefined;
+  let mlflowSkipped: string | undefined;
+  if (job.mlflow) {
+    try {
+      mlflow = await mlflowLatency(job.mlflow, m.dir, m.one, expected[0], job);
+    } catch (err) {
+      mlflowSkipped = (err as Error).message.split('\n')[0].slice(0, 300);
+    }
+  }
   return {
     name: m.name,
     rows: expected.length,
@@ -133,9 +192,11 @@ async function measure(m: SklearnJob['models'][number], job: SklearnJob): Promis
     batchCpuSeconds,
     mismatches,
     inProcessOneMs: median(single),
-    httpOneMs: median(http.ms),
-    httpOneP90Ms: percentile(http.ms, 0.9),
+    httpOneMs: http.p50Ms,
+    httpOneP99Ms: http.p99Ms,
     httpOneCpuMs: http.cpuMs,
+    ...(mlflow ? { mlflowOneMs: mlflow.p50Ms, mlflowOneP99Ms: mlflow.p99Ms } : {}),
+    ...(mlflowSkipped ? { mlflowSkipped } : {}),
   };
 }
 

@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus, tmpdir } from 'node:os';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
-import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
+import { freePort, pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { probe, runLoad, type LoadResult, type LoadTarget } from './_load.js';
 import { ECHO_MODEL_DIR, echoTarget } from './_echo.js';
 import { rawProbe, runRawLoad } from './_load-raw.js';
@@ -26,18 +25,6 @@ type Variant = 'info' | 'warn';
 function childArgs(variant: Variant, port: number): string[] {
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   return [cli, 'models', 'serve', '-m', ECHO_MODEL_DIR, '-p', String(port), '--log-level', variant];
-}
-
-/** A port free now (at --log-level warn the server prints no URL, so the port is chosen here). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function measureVariant(variant: Variant, settings: NonNullable<ReturnType<typeof parseLoadSettings>>, raw: boolean, pinning: Pinning): Promise<LoadResult[]> {

@@ -3,11 +3,10 @@
 // Prints the one-process/two-process ratios (median over rounds, alternating order).
 
 import { cpus, tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pinLoadGenerator, startServerChild, type Pinning, type ServerChild } from './_child.js';
+import { freePort, pinLoadGenerator, startServerChild, type Pinning, type ServerChild } from './_child.js';
 import { runLoad, type LoadResult, type LoadTarget } from './_load.js';
 import { readRssMb } from './_rss.js';
 import { count, median, ratio } from './_stats.js';
@@ -38,18 +37,6 @@ interface Measured {
   /** Resident MB of the server process(es) after the load. */
   readonly rssMb: number;
   readonly errors: number;
-}
-
-/** A port free now (the servers run at --log-level warn, so they print no URL: they are started on a known port). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const logDir = mkdtempSync(join(tmpdir(), 'mlserve-bench-multi-'));

@@ -2,12 +2,11 @@
 
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
+import { freePort, pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import { readTreeCpuMs } from './_cpu.js';
 import { rawProbe, runRawLoad, type RawLoadResult } from './_load-raw.js';
 import type { LoadTarget } from './_load.js';
@@ -105,14 +104,6 @@ interface Server {
   readonly url: string;
   cpuMs(): number | undefined;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** `mlflow models serve -w N --env-manager local`, pinned like the mlserve child; ready once /ping answers. */

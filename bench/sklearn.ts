@@ -11,19 +11,22 @@ import { parseArgs } from 'node:util';
 import { pinLoadGenerator } from './_child.js';
 import type { SklearnJob, SklearnRound } from './_sklearn-child.js';
 import { count, median, ms, ratio } from './_stats.js';
+import { findPython, runPython, type PyResult } from './_sklearn-models.js';
 
-const USAGE = `Usage: node dist/bench/sklearn.js [--rounds N] [--rows N] [--reps N] [--calls N] [--model NAME ...] [--python PATH] [--dir DIR] [--no-pin] [--smoke]
+const USAGE = `Usage: node dist/bench/sklearn.js [--rounds N] [--rows N] [--reps N] [--calls N] [--latency-ms N] [--model NAME ...] [--python PATH] [--dir DIR] [--no-mlflow] [--no-pin] [--smoke]
 
   --rounds N   rounds (a fresh process per side and round, the order alternating), median taken (default 3)
   --rows N     rows per batch call (default 10000)
   --reps N     timed batch calls per process, median taken (default 5)
-  --calls N    timed one-row calls per process (default 300)
+  --calls N    timed one-row predict calls per Python process (default 300)
+  --latency-ms N  one-row HTTP requests timed per server and model, one keep-alive connection, lean client (default 2000 ms)
   --model M    random_forest, hist_gradient_boosting, logistic_regression, column_transformer (repeatable; default these four),
                or svc, kneighbors, kneighbors_kd_tree, gaussian_nb, pca_logistic (other families, only when named)
   --python P   a Python with scikit-learn, numpy and pandas (default: $MLSERVE_BENCH_PYTHON, ../.mlflow-venv/bin/python, python3)
   --dir DIR    cache of the generated models and rows (default: bench/sklearn-models.py's)
+  --no-mlflow  do not time MLflow's own scoring server (mlflow models serve --env-manager local, next to the Python)
   --no-pin     do not pin the server child to CPU 0 and this process to CPU 1
-  --smoke      1 round, 200 rows, 1 rep, 5 calls: checks the script runs, not for figures
+  --smoke      1 round, 200 rows, 1 rep, 5 calls, 200 ms, no MLflow server: checks the script runs, not for figures
 
 Models and scikit-learn's timings come from bench/sklearn-models.py (threads limited to 1).`;
 
@@ -31,35 +34,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MODELS = ['random_forest', 'hist_gradient_boosting', 'logistic_regression', 'column_transformer'];
 /** Models of the other families, timed when named with --model. */
 const OTHER_MODELS = ['svc', 'kneighbors', 'kneighbors_kd_tree', 'gaussian_nb', 'pca_logistic'];
-
-interface PyTiming {
-  batch: { rows: number; medianSeconds: number; rowsPerSecond: number; rowsPerCpuSecond: number };
-  single: { medianMs: number; p90Ms: number; cpuMedianMs: number };
-}
-
-interface PyResult {
-  sklearn: string;
-  numpy: string;
-  dir: string;
-  manifest: { models: Record<string, { dir: string; rows: string; one: string; expected: string; estimator: string }> };
-  timings?: Record<string, PyTiming>;
-}
-
-function findPython(given: string | undefined): string | undefined {
-  const candidates = [given, process.env.MLSERVE_BENCH_PYTHON, join(ROOT, '../.mlflow-venv/bin/python'), 'python3'].filter((p): p is string => !!p);
-  for (const p of candidates) {
-    if (p.includes('/') && !existsSync(p)) continue;
-    const r = spawnSync(p, ['-c', 'import sklearn, numpy, pandas'], { stdio: 'ignore' });
-    if (r.status === 0) return p;
-  }
-  return undefined;
-}
-
-function runPython(python: string, args: string[]): PyResult {
-  const r = spawnSync(python, [join(ROOT, 'bench/sklearn-models.py'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`bench/sklearn-models.py ${args.join(' ')} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout) as PyResult;
-}
 
 function runMlserve(job: SklearnJob): SklearnRound[] {
   const dir = mkdtempSync(join(tmpdir(), 'mlserve-bench-sklearn-'));
@@ -78,8 +52,11 @@ interface Sample {
   mlRowsPerSec: number;
   mlCpuRowsPerSec: number;
   mlHttpMs: number;
-  mlHttpP90Ms: number;
+  mlHttpP99Ms: number;
   mlHttpCpuMs: number;
+  /** MLflow's scoring server, one row (NaN when not timed). */
+  mlflowMs: number;
+  mlflowP99Ms: number;
   mlInProcessMs: number;
   pyRowsPerSec: number;
   pyCpuRowsPerSec: number;
@@ -95,6 +72,8 @@ function main(): void {
       rows: { type: 'string' },
       reps: { type: 'string' },
       calls: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'no-mlflow': { type: 'boolean', default: false },
       model: { type: 'string', multiple: true },
       python: { type: 'string' },
       dir: { type: 'string' },
@@ -113,6 +92,7 @@ function main(): void {
   const rows = smoke ? 200 : int(values.rows, 10_000);
   const reps = smoke ? 1 : int(values.reps, 5);
   const calls = smoke ? 5 : int(values.calls, 300);
+  const latencyMs = smoke ? 200 : int(values['latency-ms'], 2000);
   const models = values.model?.length ? values.model : MODELS;
   for (const m of models) if (!MODELS.includes(m) && !OTHER_MODELS.includes(m)) throw new Error(`unknown --model ${m}; one of ${[...MODELS, ...OTHER_MODELS].join(', ')}`);
   const python = findPython(values.python);
@@ -129,7 +109,10 @@ function main(): void {
     process.stdout.write(
       `scikit-learn ${prepared.sklearn} (numpy ${prepared.numpy}, ${python}), ${rows.toLocaleString('en-US')} rows, ${rounds} rounds; ${pinning.description}\n`,
     );
-    const job: SklearnJob = { models: models.map((name) => ({ name, ...prepared.manifest.models[name] })), reps, calls, pinning };
+    const mlflowBin = join(dirname(python), 'mlflow');
+    const mlflow = !smoke && !values['no-mlflow'] && python.includes('/') && existsSync(mlflowBin) ? mlflowBin : undefined;
+    process.stdout.write(mlflow ? `MLflow's scoring server: ${mlflowBin} models serve --env-manager local, timed like mlserve's\n` : "MLflow's scoring server: not timed (--no-mlflow, --smoke, or no mlflow next to the Python)\n");
+    const job: SklearnJob = { models: models.map((name) => ({ name, ...prepared.manifest.models[name] })), reps, latencyMs, mlflow, pinning };
     const samples = new Map<string, Sample[]>(models.map((m) => [m, []]));
     const unsupported = new Map<string, string>();
     for (let round = 0; round < rounds; round++) {
@@ -150,7 +133,9 @@ function main(): void {
           mlRowsPerSec: r.rows! / median(r.batchSeconds!),
           mlCpuRowsPerSec: r.rows! / median(r.batchCpuSeconds!),
           mlHttpMs: r.httpOneMs!,
-          mlHttpP90Ms: r.httpOneP90Ms!,
+          mlHttpP99Ms: r.httpOneP99Ms!,
+          mlflowMs: r.mlflowOneMs ?? NaN,
+          mlflowP99Ms: r.mlflowOneP99Ms ?? NaN,
           mlHttpCpuMs: r.httpOneCpuMs ?? NaN,
           mlInProcessMs: r.inProcessOneMs!,
           pyRowsPerSec: t.batch.rowsPerSecond,
@@ -162,7 +147,9 @@ function main(): void {
         samples.get(r.name)!.push(s);
         process.stdout.write(
           `  round ${round + 1} ${r.name}: mlserve ${count(s.mlRowsPerSec)} rows/s vs scikit-learn ${count(s.pyRowsPerSec)} rows/s → ${ratio(s.mlRowsPerSec / s.pyRowsPerSec)}; ` +
-            `one row: mlserve ${ms(s.mlHttpMs)} ms (HTTP) vs scikit-learn ${ms(s.pyOneMs)} ms → ${ratio(s.pyOneMs / s.mlHttpMs)}\n`,
+            `one row: mlserve ${ms(s.mlHttpMs)} ms (HTTP) vs scikit-learn ${ms(s.pyOneMs)} ms → ${ratio(s.pyOneMs / s.mlHttpMs)}` +
+            (r.mlflowSkipped ? `; MLflow's server not timed: ${r.mlflowSkipped}` : Number.isNaN(s.mlflowMs) ? '' : `; MLflow's server ${ms(s.mlflowMs)} ms (HTTP) → ${ratio(s.mlflowMs / s.mlHttpMs)}`) +
+            '\n',
         );
       }
     }
@@ -181,8 +168,11 @@ function main(): void {
       process.stdout.write(
         `${name}, ${rows.toLocaleString('en-US')} rows: mlserve ${count(med((s) => s.mlRowsPerSec))} rows/s vs scikit-learn ${count(med((s) => s.pyRowsPerSec))} rows/s → ${ratio(rowsRatio)} (median of ${list.length}; goal ≥ 1.0x)\n` +
           `  per CPU second: mlserve ${count(med((s) => s.mlCpuRowsPerSec))} rows vs scikit-learn ${count(med((s) => s.pyCpuRowsPerSec))} → ${ratio(cpuRatio)} (the steadier figure on a busy machine)\n` +
-          `  one row: mlserve ${ms(med((s) => s.mlHttpMs))} ms through HTTP (p90 ${ms(med((s) => s.mlHttpP90Ms))}; ${ms(med((s) => s.mlInProcessMs))} ms in-process) vs scikit-learn ${ms(med((s) => s.pyOneMs))} ms per predict call (p90 ${ms(med((s) => s.pyOneP90Ms))}) → ${ratio(oneRatio)} (goal ≥ 20x)\n` +
-          `  CPU per one-row request: mlserve server ${ms(med((s) => s.mlHttpCpuMs))} ms (HTTP, parsing, worker hand-off, predict) vs scikit-learn ${ms(med((s) => s.pyOneCpuMs))} ms per predict call → ${ratio(oneCpuRatio)}\n`,
+          `  one row: mlserve ${ms(med((s) => s.mlHttpMs))} ms through HTTP (p99 ${ms(med((s) => s.mlHttpP99Ms))}; ${ms(med((s) => s.mlInProcessMs))} ms in-process) vs scikit-learn ${ms(med((s) => s.pyOneMs))} ms per predict call (p90 ${ms(med((s) => s.pyOneP90Ms))}) → ${ratio(oneRatio)} (goal ≥ 20x)\n` +
+          (list.some((s) => !Number.isNaN(s.mlflowMs))
+            ? `  one row through MLflow's own scoring server: ${ms(med((s) => s.mlflowMs))} ms (p99 ${ms(med((s) => s.mlflowP99Ms))}) vs mlserve ${ms(med((s) => s.mlHttpMs))} ms → ${ratio(median(list.map((s) => s.mlflowMs / s.mlHttpMs)))}\n`
+            : '') +
+          `  CPU per one-row request: mlserve server ${ms(med((s) => s.mlHttpCpuMs))} ms (HTTP, parsing, predict) vs scikit-learn ${ms(med((s) => s.pyOneCpuMs))} ms per predict call → ${ratio(oneCpuRatio)}\n`,
       );
     }
   } finally {

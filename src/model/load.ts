@@ -23,6 +23,12 @@ export const SUPPORTED_FLAVORS = Object.keys(FLAVORS);
 /** Flavors whose inference already runs off the main thread (each instance owns a worker). */
 const OFF_THREAD = new Set(['onnx']);
 
+/**
+ * Flavors whose calls cannot block for long (no user code runs): their cheap calls may run on the
+ * HTTP thread (runtime/inline.ts). Never js_function: a user's function can loop.
+ */
+const INLINE = new Set(['sklearn', 'lightgbm', 'xgboost']);
+
 /** Flavors whose models always predict rows independently, so requests can be merged into one call. */
 const ROW_WISE = new Set(['sklearn']);
 
@@ -35,6 +41,8 @@ export interface FlavorChoice {
   readonly conf: Readonly<Record<string, unknown>>;
   /** True when requests may be merged into one model call (the flavor's models are row-wise, or MLmodel says `batchable: true`). */
   readonly batchable: boolean;
+  /** True when the flavor's cheap calls may run on the HTTP thread (they cannot block for long). */
+  readonly inline: boolean;
 }
 
 /** Chooses the first flavor mlserve supports; throws MLflow's error when there is none. */
@@ -48,7 +56,7 @@ export function chooseFlavor(mlmodel: MLmodel): FlavorChoice {
     );
   }
   const conf = mlmodel.flavors[name] ?? {};
-  return { name, offThread: OFF_THREAD.has(name), conf, batchable: ROW_WISE.has(name) || conf.batchable === true };
+  return { name, offThread: OFF_THREAD.has(name), conf, batchable: ROW_WISE.has(name) || conf.batchable === true, inline: INLINE.has(name) };
 }
 
 /** A model ready to serve. */

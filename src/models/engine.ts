@@ -5,12 +5,13 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServeOptions, Env } from '../config/options.js';
-import { chooseFlavor, loadModel, type MLmodel } from '../model/load.js';
+import { chooseFlavor, loadModel, type LoadedModel, type MLmodel } from '../model/load.js';
 import { createReplicas } from '../runtime/replicas.js';
 import { openEngine } from '../runtime/engine.js';
 import { readPythonSettings } from '../config/python.js';
 import { createWorkerPool } from '../runtime/pool/pool.js';
 import { createBatcher } from '../runtime/batcher.js';
+import { createInlinePredictor, INLINE_MAX_MODEL_BYTES, modelBytes, type InlinePredictor } from '../runtime/inline.js';
 import type { Predictor } from '../runtime/types.js';
 import { decodeRequest, score, type ScoringContext } from '../pipeline/mlflow.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -108,6 +109,9 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
   logger.info(`loading the ${flavor.name} model in ${mlmodel.path} into ${workers} worker${workers === 1 ? '' : 's'}`);
   let base: Predictor;
   let batchable: boolean;
+  let inline: InlinePredictor | undefined;
+  let bytes = Infinity;
+  let preloaded: Promise<LoadedModel | undefined> | undefined;
   if (flavor.offThread) {
     // Each instance already runs inference in its own thread (onnxruntime sessions).
     // Share the CPUs this process may use among the instances' native thread pools.
@@ -116,8 +120,15 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
     base = createReplicas(models);
     batchable = models[0].batchable;
   } else {
-    const pool = createWorkerPool({ modelDir: dir, size: workers, logger, onRestart: metrics.onRestart });
-    await pool.start();
+    const pool = createWorkerPool({ modelDir: dir, size: workers, logger, onRestart: metrics.onRestart, onCallTimed: (elements, ms) => inline?.observe(elements, ms) });
+    // A small model whose calls may run on this thread: its copy here loads while the workers load theirs (runtime/inline.ts).
+    bytes = flavor.inline ? await modelBytes(dir) : Infinity;
+    preloaded = bytes <= INLINE_MAX_MODEL_BYTES ? loadModel(dir).catch(() => undefined) : undefined;
+    await pool.start().catch(async (err: unknown) => {
+      await (await preloaded)?.close();
+      throw err;
+    });
+    await preloaded;
     base = pool;
     batchable = flavor.batchable;
   }
@@ -135,6 +146,11 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
     onQueueWait: metrics.onQueueWait,
     onInference: metrics.onInference,
   });
+  if (!flavor.offThread && flavor.inline) {
+    // Cheap calls of a small model run on this thread once the workers' timings show them cheap (runtime/inline.ts).
+    inline = createInlinePredictor(predictor, { load: () => loadModel(dir), preloaded, modelBytes: bytes, onBatch: metrics.onBatch, onInference: metrics.onInference, logger });
+    return { predictor: inline, flavor: flavor.name, workers, batching };
+  }
   return { predictor, flavor: flavor.name, workers, batching };
 }
 
@@ -150,6 +166,11 @@ export async function warmUp(mlmodel: MLmodel, scoring: ScoringContext, timeoutS
   try {
     const body = await readFile(join(mlmodel.path, file));
     await score(decodeRequest('application/json', body, scoring), scoring, { deadline: Date.now() + timeoutSeconds * 1000 });
+    // More calls where the engine times them to choose where calls run (runtime/inline.ts), within 100 ms.
+    const calls = scoring.predictor.warmUpCalls ?? 1;
+    for (let i = 1, until = performance.now() + 100; i < calls && performance.now() < until; i++) {
+      await score(decodeRequest('application/json', body, scoring), scoring, { deadline: Date.now() + timeoutSeconds * 1000 });
+    }
   } catch (err) {
     if (strict) throw new Error(`warm-up with ${file} failed: ${(err as Error).message}`);
     logger.warn(`warm-up with ${file} failed (serving anyway): ${(err as Error).message}`);

@@ -47,6 +47,11 @@ export interface Predictor {
    * the first `next()`; breaking out of the loop cancels the model's stream.
    */
   predictStream?(input: unknown, params: ModelParams, options?: PredictOptions): AsyncIterable<unknown>;
+  /**
+   * Times the server's warm-up should score the model's serving input example: a predictor that
+   * decides from timed calls where calls run (runtime/inline.ts) wants several. Absent: once.
+   */
+  readonly warmUpCalls?: number;
   /** Releases the model and any workers. */
   close(): Promise<void>;
 }

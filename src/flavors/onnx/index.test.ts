@@ -91,7 +91,7 @@ describe('onnx flavor: cheap calls run on the calling thread', () => {
     const model = await load('iris');
     const rows: number[][] = expected.rows;
     const one = new Tensor('float32', [1, 4], Float32Array.from(rows[0]));
-    // The choice comes from timed warm-up calls (the rule itself: inline-policy.test.ts, fake timings);
+    // The choice comes from timed warm-up calls (the rule itself: ../inline-policy.test.ts, fake timings);
     // a machine too busy to find a 1-row call cheap runs everything on the worker, which is right there.
     if (model.executionOf(one) !== 'inline') t.diagnostic('warm-up here did not find 1-row calls cheap: all calls on the worker');
     // 5,000 copies of the ten rows: far past what 1 ms of inline work allows (at most 4x the 256 rows timed).

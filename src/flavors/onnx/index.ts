@@ -63,7 +63,7 @@ export const onnxFlavor: ModelFlavor = {
       throw new ModelLoadError(`ONNX model file ${config.modelFile} (flavors.onnx.data in ${ctx.modelPath}/MLmodel) does not exist or cannot be read.`, { cause });
     }
     const client = new SessionClient(config);
-    // A model whose calls are cheap runs them here (inline-policy.ts), and its worker thread starts
+    // A model whose calls are cheap runs them here (../inline-policy.ts), and its worker thread starts
     // only when a call too large for this thread comes (most never do: less memory, faster start).
     const inline = await InlineRunner.open(config).catch(() => undefined);
     let loaded: Omit<LoadedInfo, 'kind' | 'id'>;

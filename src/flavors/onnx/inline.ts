@@ -1,4 +1,4 @@
-// Owns running an ONNX model's cheap calls on the calling thread: a single-threaded session in this thread, timed at load (inline-policy.ts decides); the worker thread, started on first need, takes the rest.
+// Owns running an ONNX model's cheap calls on the calling thread: a single-threaded session in this thread, timed at load (../inline-policy.ts decides); the worker thread, started on first need, takes the rest.
 
 import { stat } from 'node:fs/promises';
 import type * as Ort from 'onnxruntime-node';
@@ -6,7 +6,7 @@ import type { OrtType, SessionConfig, ValueInfo, WireTensor } from './protocol.j
 import { loadOnnxruntime, openSession, type OpenedSession } from './open-session.js';
 import { planProviders } from './providers.js';
 import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
-import { chooseInline, InlineBudget, type InlinePlan, type InlineTimings } from './inline-policy.js';
+import { chooseInline, InlineBudget, type InlinePlan, type InlineTimings } from '../inline-policy.js';
 
 type OrtModule = typeof Ort;
 
@@ -83,7 +83,7 @@ export class InlineRunner {
   /**
    * Creates the session on this thread (one intra-op thread: no pool of its own to wake), times
    * warm-up calls of 1 and LARGE_ROWS rows, and returns a runner with what the session reports when
-   * inline-policy.ts finds the calls cheap; undefined (the session released) otherwise, or when the
+   * ../inline-policy.ts finds the calls cheap; undefined (the session released) otherwise, or when the
    * model is large, is configured for an accelerator, fails to load here, or has inputs whose size
    * the row count does not fix.
    */

@@ -35,7 +35,7 @@ export const pipeline: EstimatorBuilder = (node, ctx) => {
     }
     return xt;
   };
-  const out: Estimator = { className: node.className!, ...(last?.estimatorType ? { estimatorType: last.estimatorType } : {}) };
+  const out: Estimator = { className: node.className!, ...(last?.estimatorType ? { estimatorType: last.estimatorType } : {}), ...(last?.withheld ? { withheld: last.withheld } : {}) };
   for (const m of FORWARDED) {
     const f = last?.[m]?.bind(last);
     if (f) (out as unknown as Record<string, unknown>)[m] = (x: Table) => f(transformAll(x));

@@ -34,6 +34,12 @@ export interface Estimator {
    * before names its output), else its own `feature_names_in_`.
    */
   featureNamesOut?(inputFeatures?: readonly string[]): readonly string[];
+  /**
+   * Prediction methods scikit-learn offers for this model that mlserve leaves out on purpose, and
+   * why (e.g. an answer MLflow cannot return as a table): a `predict_fn` naming one is refused at
+   * load with this reason, instead of every request failing.
+   */
+  readonly withheld?: Readonly<Partial<Record<PredictMethod, string>>>;
 }
 
 /** Every method an Estimator may have. */
@@ -50,6 +56,7 @@ export function forwardTo(className: string, inner: Estimator, overrides: Partia
     const f = overrides[m] ?? inner[m]?.bind(inner);
     if (f) out[m] = f;
   }
+  if (inner.withheld) out.withheld = inner.withheld;
   return out as unknown as Estimator;
 }
 
@@ -63,6 +70,9 @@ export const PREDICT_METHODS = {
 
 /** A `python_function.predict_fn` mlserve evaluates. */
 export type PredictFn = keyof typeof PREDICT_METHODS;
+
+/** The Estimator method of a `predict_fn`. */
+export type PredictMethod = (typeof PREDICT_METHODS)[PredictFn];
 
 /** What a builder may ask of the build in progress. */
 export interface BuildContext {

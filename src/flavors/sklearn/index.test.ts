@@ -3,6 +3,7 @@ import { silentLogger } from '../../logger.js';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { ModelLoadError, UnsupportedModelError } from '../../errors.js';
@@ -53,6 +54,15 @@ describe('sklearn flavor', () => {
       (err: unknown) => err instanceof ModelLoadError && !(err instanceof UnsupportedModelError) && /missing required predict_proba method/.test((err as Error).message),
     );
     await assert.rejects(load(variant('linear-svc-binary', (m) => (m.flavors.python_function.predict_fn = 'transform'))), /predict_fn is "transform"/);
+  });
+
+  it('refuses at load a multi-output KNeighborsClassifier served with predict_proba (a list of arrays), saying why', async () => {
+    const knn = fileURLToPath(new URL('../../../../test/fixtures/sklearn-others/v1.6.1/knn-str-2outputs/model.pkl', import.meta.url));
+    const withKnn = (fn: string) => variant('linear-regression', (m) => (m.flavors.python_function.predict_fn = fn), (dir) => copyFileSync(knn, join(dir, 'model.pkl')));
+    await assert.rejects(load(withKnn('predict_proba')), (err: unknown) => err instanceof ModelLoadError && /predict_fn predict_proba: predict_proba of a KNeighborsClassifier fitted on 2 outputs is a list of arrays/.test((err as Error).message));
+    const model = await load(withKnn('predict'));
+    const out = (await model.predict(numberFrame({ a: [3], b: [0], c: [0], d: [2] }), null)) as Tensor;
+    assert.deepEqual(out.shape, [1, 2]);
   });
 
   it('refuses score (it needs labels) so that another engine can answer as MLflow does', async () => {

@@ -56,7 +56,10 @@ export const sklearnFlavor: ModelFlavor = {
     }
     const root = PyNode.root(tree);
     const model = buildModel(root, conf.file);
-    const method = model[PREDICT_METHODS[predictFn as PredictFn]]?.bind(model);
+    const name = PREDICT_METHODS[predictFn as PredictFn];
+    const method = model[name]?.bind(model);
+    const withheld = model.withheld?.[name];
+    if (withheld) throw new ModelLoadError(`mlserve cannot serve ${model.className} (in ${conf.file}) with python_function.predict_fn ${predictFn}: ${withheld}`);
     if (!method) {
       // MLflow's pyfunc fails to load such a model the same way (getattr on the estimator).
       throw new ModelLoadError(`Model implementation is missing required ${predictFn} method: ${model.className} (in ${conf.file}) has no ${predictFn} with the settings it was fitted with.`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { f8, fittedOn, i8, numberFrame, obj, record, root } from '../../../test/helpers/sklearn-tree.js';
-import type { PyValue } from '../../pyobj/index.js';
+import { NdArray, NpDType, type PyValue } from '../../pyobj/index.js';
 import { buildModel } from './build.js';
 import { toTable } from './input.js';
 
@@ -70,5 +70,30 @@ describe('KNeighborsRegressor', () => {
     assert.deepEqual([...buildModel(root(regressor('uniform')), 'm').predict!(x).data], [15]);
     const w = [1 / 0.25, 1 / 0.75];
     assert.deepEqual([...buildModel(root(regressor('distance')), 'm').predict!(x).data], [(10 * w[0] + 20 * w[1]) / (w[0] + w[1])]);
+  });
+});
+
+describe('KNeighborsClassifier with several outputs', () => {
+  /** Four points on a line; output 0 has classes a, b (`<U1`), output 1 ant, bee (`<U3`). */
+  function twoOutputs(): PyValue {
+    return record('sklearn.neighbors._classification.KNeighborsClassifier', {
+      ...fittedOn(['x', 'y']), n_neighbors: 1, weights: 'uniform', effective_metric_: 'manhattan', effective_metric_params_: new Map(),
+      _fit_method: 'brute', _fit_X: f8([0, 0, 1, 0, 2, 0, 3, 0], [4, 2]), n_samples_fit_: 4, outputs_2d_: true,
+      classes_: [new NdArray(NpDType.parse('<U1'), [2], ['a', 'b']), new NdArray(NpDType.parse('<U3'), [2], ['ant', 'bee'])],
+      _y: new NdArray(NpDType.parse('<i8'), [4, 2], BigInt64Array.from([0n, 0n, 0n, 1n, 1n, 0n, 1n, 1n])),
+    });
+  }
+
+  it("predicts labels side by side in the first output's dtype, as numpy's assignment casts them (<U1 cuts 'bee' to 'b')", () => {
+    const knn = buildModel(root(twoOutputs()), 'm');
+    const out = knn.predict!(toTable(numberFrame({ x: [0, 1, 3], y: [0, 0, 0] })));
+    assert.deepEqual(out.shape, [3, 2]);
+    assert.deepEqual([...out.data], ['a', 'a', 'a', 'b', 'b', 'b']);
+  });
+
+  it('has no predict_proba, and says why (a list of arrays), so that a predict_fn asking for it is refused at load', () => {
+    const knn = buildModel(root(twoOutputs()), 'm');
+    assert.equal(knn.predictProba, undefined);
+    assert.match(knn.withheld?.predictProba ?? '', /fitted on 2 outputs is a list of arrays/);
   });
 });

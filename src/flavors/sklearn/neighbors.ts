@@ -9,6 +9,7 @@ import { NdArray, type PyNode } from '../../pyobj/index.js';
 import { type BinaryTree, queryTree, readBinaryTree } from './binary-tree.js';
 import { type DistanceMetric, metricByName } from './distance-metrics.js';
 import { type BuildContext, type Estimator, type EstimatorBuilder, fittedInput, releaseBefore } from './estimator.js';
+import { interleave } from './tree-outputs.js';
 import { Labels } from './labels.js';
 import { pairwiseSum } from './math.js';
 import { type DenseMatrix, densify, isSparse, readDense, readSparse } from './matrix.js';
@@ -252,41 +253,31 @@ function probabilities(out: ClassOutput, nb: Neighbors, n: number, weights: Floa
   return proba;
 }
 
-/** Tensors of equal dtype `[n]` side by side as `[n, m]` (a multi-output prediction). */
-function stackColumns(columns: Tensor[], n: number): Tensor {
-  const first = columns[0];
-  if (columns.length === 1) return first;
-  if (columns.some((t) => t.dtype !== first.dtype)) throw new Error('the outputs of this multi-output model have classes of different types, which mlserve does not combine');
-  const m = columns.length;
-  const data = (Array.isArray(first.data) ? new Array(n * m) : new (first.data.constructor as new (len: number) => typeof first.data)(n * m)) as typeof first.data & { [i: number]: unknown };
-  for (let j = 0; j < m; j++) {
-    const src = columns[j].data as ArrayLike<unknown>;
-    for (let r = 0; r < n; r++) data[r * m + j] = src[r];
-  }
-  return new Tensor(first.dtype, [n, m], data);
-}
-
 /** KNeighborsClassifier: `predict` (majority or weighted vote) and `predict_proba`. */
 export const kNeighborsClassifier: EstimatorBuilder = (node, ctx) => {
   const parts = readParts(node, ctx);
   if (!parts) return { className: node.className! };
   const outputs = readClassOutputs(node, parts.nFit);
-  const est: Estimator = {
+  const first = (outputs.length > 1 ? node.get('classes_').asList()[0] : node.get('classes_')).asArray();
+  const strWidth = first.dtype.kind === 'U' ? first.dtype.itemsize / 4 : 0;
+  const est: { -readonly [K in keyof Estimator]: Estimator[K] } = {
     className: parts.input.className,
     estimatorType: 'classifier',
     predict(x) {
       const { nb, weights } = kneighbors(parts, x);
-      return stackColumns(
-        outputs.map((out) => out.labels.take(votes(out, nb, x.rows, weights))),
-        x.rows,
-      );
-    },
-    predictProba(x) {
-      if (outputs.length > 1) throw new Error('predict_proba of a multi-output KNeighborsClassifier is a list of arrays, which mlserve does not return');
-      const { nb, weights } = kneighbors(parts, x);
-      return new Tensor('float64', [x.rows, outputs[0].labels.size], probabilities(outputs[0], nb, x.rows, weights));
+      const labels = outputs.map((out) => out.labels.take(votes(out, nb, x.rows, weights)));
+      // Several outputs: numpy assigns each column into an array of the first output's dtype.
+      return labels.length === 1 ? labels[0] : interleave(labels, x.rows, strWidth);
     },
   };
+  if (outputs.length === 1) {
+    est.predictProba = (x) => {
+      const { nb, weights } = kneighbors(parts, x);
+      return new Tensor('float64', [x.rows, outputs[0].labels.size], probabilities(outputs[0], nb, x.rows, weights));
+    };
+  } else {
+    est.withheld = { predictProba: `predict_proba of a KNeighborsClassifier fitted on ${outputs.length} outputs is a list of arrays, which mlserve does not return; serve it with predict_fn predict` };
+  }
   return est;
 };
 

@@ -45,8 +45,8 @@ export function labelsByArgmax(classes: ClassLabels, scores: Float64Array, rows:
   return O === 1 ? parts[0] : interleave(parts, rows, classes.strWidth);
 }
 
-/** Labels of several outputs side by side, cast to the first output's dtype as numpy's assignment does. */
-function interleave(parts: Tensor[], rows: number, strWidth: number): Tensor {
+/** Labels of several outputs side by side, cast to the first output's dtype (`strWidth`: its `U` width, 0 if none) as numpy's assignment does. */
+export function interleave(parts: Tensor[], rows: number, strWidth: number): Tensor {
   const O = parts.length;
   const dtype = parts[0].dtype;
   for (const p of parts) {

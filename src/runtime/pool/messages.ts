@@ -26,7 +26,8 @@ export interface WireCall {
 
 /** One request's outcome inside a message; `skipped` when the pool took the call back before it started. */
 export type WireOutcome =
-  | { readonly ok: true; readonly output: Wire }
+  /** `ms`: how long the model call took in the worker (the hand-off excluded); `elements`: the input's size (input-size.ts), when it has one. */
+  | { readonly ok: true; readonly output: Wire; readonly ms: number; readonly elements?: number }
   | { readonly ok: false; readonly error: FlatError }
   | { readonly ok: false; readonly skipped: true };
 

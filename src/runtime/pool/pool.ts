@@ -90,6 +90,8 @@ export interface PoolOptions {
   logger?: Logger;
   /** Called when a worker is replaced, for metrics. */
   onRestart?: () => void;
+  /** Called with each successful call's size (input elements) and duration in the worker (ms, the hand-off excluded). */
+  onCallTimed?: (elements: number, ms: number) => void;
   /**
    * Milliseconds a worker holding an overdue call must have been unresponsive before it is
    * terminated and replaced. @default 2000
@@ -198,6 +200,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     msg.outcomes.forEach((o, k) => {
       const job = flight.jobs[msg.first + k];
       if (!job || 'skipped' in o) return; // taken back before it started: settled or sent elsewhere already
+      if (o.ok && o.elements !== undefined) options.onCallTimed?.(o.elements, o.ms);
       finish(job, o.ok ? settled(fromWire(o.output)) : failed(rebuildError(o.error)));
     });
     if (!msg.final) return;

@@ -6,6 +6,7 @@ import { loadModel } from '../../model/load.js';
 import { directPredictor } from '../direct.js';
 import { fromWire, toWire } from '../wire.js';
 import { finishCall, startCall } from './cells.js';
+import { inputElements } from '../input-size.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import type { ModelParams } from '../../flavors/types.js';
 import { createLogger } from '../../logger.js';
@@ -99,8 +100,13 @@ async function main(): Promise<void> {
         continue;
       }
       try {
-        const output = await p.predict(fromWire(call.input), fromWire(call.params) as ModelParams);
-        outcomes.push({ ok: true, output: toWire(output) });
+        const input = fromWire(call.input);
+        const params = fromWire(call.params) as ModelParams;
+        // The model call alone: what the same call would cost on the pool's own thread (runtime/inline.ts).
+        const t0 = performance.now();
+        const output = await p.predict(input, params);
+        const ms = performance.now() - t0;
+        outcomes.push({ ok: true, output: toWire(output), ms, elements: inputElements(input) });
       } catch (err) {
         outcomes.push({ ok: false, error: flatten(err) });
       }

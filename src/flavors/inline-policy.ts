@@ -1,11 +1,15 @@
-// Owns the decision to run an ONNX model on the calling (HTTP) thread: from timed warm-up calls, which calls are cheap enough to skip the hand-off to the session's worker thread.
+// Owns the decision to run a model's cheap calls on the calling (HTTP) thread instead of handing
+// them to a worker thread: from timed calls, which sizes of call are cheap enough to skip the hand-off.
+// Shared by the onnx flavor (it times warm-up calls of its own session) and the worker pool of the
+// JS flavors (runtime/inline.ts: the workers time the calls they run).
 //
-// A hand-off to the worker thread and back costs 80-300 µs of CPU and wall time (message, wake-up,
-// structured clone, promise); a 1-row call of a small model costs 2-20 µs. Running such calls on
+// A hand-off to a worker thread and back costs 80-300 µs of CPU and wall time (message, wake-up,
+// structured clone, promise); a 1-row call of a small model costs 2-30 µs. Running such calls on
 // the HTTP thread saves most of a request's cost, but every microsecond they take is a microsecond
 // no other request (nor /ping) is served. So a call runs inline only when its estimated cost, from
-// its element count and the timed warm-up calls, stays under a small budget; the model's larger
-// calls, and models whose cost cannot be estimated from their input size, go to the worker thread.
+// its size and the timed calls, stays under a small budget; the model's larger calls, and models
+// whose cost cannot be estimated from their input size, go to the worker thread. "Elements" are
+// the unit of size the caller counts: input elements (onnx) or rows (the worker pool).
 
 /** Typical (lower-quartile) wall times of warm-up calls at two input sizes (same shapes but the first dimension). */
 export interface InlineTimings {
@@ -99,4 +103,55 @@ function popcount(bits: number): number {
   let n = 0;
   for (let b = bits; b !== 0; b &= b - 1) n++;
   return n;
+}
+
+/** Timed calls kept per size class (powers of two of the element count). */
+const SAMPLES_PER_CLASS = 16;
+/** A size class is trusted once it holds this many timings (the first calls of a thread compile). */
+const MIN_SAMPLES = 8;
+
+/**
+ * A running estimate of a model's cost from the durations of its calls, in the form chooseInline
+ * takes: calls are grouped by size class (⌊log2 elements⌋), each class keeps its last timings, and
+ * its typical cost is their lower quartile (a busy machine or a GC pause only ever adds). The small
+ * size is the smallest class with enough timings, the large one the largest.
+ */
+export class CostEstimate {
+  /** Per size class: the last timings (ring buffers) of durations (ms) and sizes. */
+  readonly #ms: Float64Array[] = [];
+  readonly #elements: Float64Array[] = [];
+  readonly #count: number[] = [];
+
+  /** Records a call of `elements` that took `ms` (calls of no size are ignored). */
+  record(elements: number, ms: number): void {
+    if (!(elements >= 1) || !(ms >= 0)) return;
+    const c = 31 - Math.clz32(Math.min(elements, 2 ** 31 - 1));
+    if (this.#ms[c] === undefined) {
+      this.#ms[c] = new Float64Array(SAMPLES_PER_CLASS);
+      this.#elements[c] = new Float64Array(SAMPLES_PER_CLASS);
+      this.#count[c] = 0;
+    }
+    const i = this.#count[c]! % SAMPLES_PER_CLASS;
+    this.#ms[c]![i] = ms;
+    this.#elements[c]![i] = elements;
+    this.#count[c]!++;
+  }
+
+  /** The typical timings of the smallest and largest trusted size classes, or undefined before any class is trusted. */
+  timings(): InlineTimings | undefined {
+    let small: [number, number] | undefined;
+    let large: [number, number] | undefined;
+    for (let c = 0; c < this.#ms.length; c++) {
+      const n = Math.min(this.#count[c] ?? 0, SAMPLES_PER_CLASS);
+      if (n < MIN_SAMPLES) continue;
+      const ms = Array.from(this.#ms[c]!.subarray(0, n)).sort((a, b) => a - b)[n >> 2]!;
+      let elements = 0;
+      for (let i = 0; i < n; i++) elements += this.#elements[c]![i]!;
+      const typical: [number, number] = [Math.round(elements / n), ms];
+      small ??= typical;
+      large = typical;
+    }
+    if (!small || !large) return undefined;
+    return { smallElements: small[0], smallMs: small[1], largeElements: large[0], largeMs: large[1] };
+  }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseInline, InlineBudget, INLINE_LIMITS } from './inline-policy.js';
+import { chooseInline, CostEstimate, InlineBudget, INLINE_LIMITS } from './inline-policy.js';
 
 test('a cheap model runs inline up to the size whose estimated cost reaches the budget', () => {
   // 4 elements: 20 µs; 1024 elements: 120 µs -> ~0.098 µs per element, fixed ~19.6 µs.
@@ -42,4 +42,29 @@ test('one slow inline call keeps the limit; several of the last few far over bud
   assert.equal(budget.maxElements, 0);
   budget.stop();
   assert.equal(budget.maxElements, -1);
+});
+
+test('a running estimate trusts a size class only after enough timings, and takes their lower quartile', () => {
+  const e = new CostEstimate();
+  for (let i = 0; i < 7; i++) e.record(4, 0.02);
+  assert.equal(e.timings(), undefined, 'seven timings are not enough (the first calls compile)');
+  e.record(4, 5); // one slow call (a GC pause) among eight
+  assert.deepEqual(e.timings(), { smallElements: 4, smallMs: 0.02, largeElements: 4, largeMs: 0.02 });
+  for (let i = 0; i < 8; i++) e.record(1000 + i, 0.1 + i / 1000);
+  const t = e.timings()!;
+  assert.equal(t.smallElements, 4);
+  assert.equal(t.largeElements, 1004, 'the mean size of the class');
+  assert.equal(t.largeMs, 0.1 + 2 / 1000, 'the lower quartile of eight: the third smallest');
+  assert.ok(chooseInline(t), 'both sizes cheap: a plan');
+});
+
+test('a running estimate follows the latest timings of a class (a model slower than it first looked)', () => {
+  const e = new CostEstimate();
+  for (let i = 0; i < 16; i++) e.record(1, 0.01);
+  for (let i = 0; i < 16; i++) e.record(1, 0.5);
+  assert.equal(e.timings()!.smallMs, 0.5);
+  assert.equal(chooseInline(e.timings()!), undefined);
+  e.record(0, 1);
+  e.record(Number.NaN, 1);
+  assert.equal(e.timings()!.smallElements, 1, 'calls of no size are ignored');
 });
