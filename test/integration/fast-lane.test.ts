@@ -5,7 +5,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { connect } from 'node:net';
 import { startServer } from '../helpers/server.js';
+import { makeModel } from '../helpers/model-dir.js';
+import { memoryLogger } from '../helpers/logs.js';
+import { serve } from '../../src/serve.js';
 import { exchange, exchangeSteps, normalise, seeded, splitRandomly } from '../helpers/raw-http.js';
 import type { ServerHandle } from '../../src/serve.js';
 import type { ServeOptions } from '../../src/config/options.js';
@@ -193,5 +197,70 @@ describe('fast HTTP/1.1 lane', () => {
     const res = await fetch(`${fast.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs": [[5.1, 3.5, 1.4, 0.2]]}' });
     assert.equal(res.status, 200);
     assert.equal((await fetch(`${fast.url}/ping`)).status, 200);
+  });
+
+  it('closes an idle keep-alive connection after the keep-alive time-out, and answers 408 to a stalled head, as node:http does', async () => {
+    const opts: Partial<ServeOptions> = { keepAliveTimeoutSeconds: 1, headerTimeoutSeconds: 1, logLevel: 'error' };
+    const [f, n] = [await startServer(IRIS, { ...opts, httpParser: 'fast' }), await startServer(IRIS, { ...opts, httpParser: 'node' })];
+    try {
+      const idle = Buffer.from('GET /ping HTTP/1.1\r\nHost: x\r\nX-Request-ID: k\r\n\r\n');
+      const stalled = Buffer.from('GET /ping HTTP/1.1\r\nHo');
+      for (const bytes of [idle, stalled]) {
+        const t0 = Date.now();
+        const [a, b] = await Promise.all([exchange(f.port, [bytes], { quietMs: 4000, maxMs: 5000 }), exchange(n.port, [bytes], { quietMs: 4000, maxMs: 5000 })]);
+        assert.ok(a.closed && b.closed, `closed: fast ${a.closed}, node ${b.closed}`);
+        assert.ok(Date.now() - t0 < 4000);
+        assert.equal(normalise(a.text), normalise(b.text));
+      }
+    } finally {
+      await f.close();
+      await n.close();
+    }
+  });
+
+  it('logs 499 for a client gone before its answer, and keeps serving, as node:http does', async () => {
+    const slow = makeModel({ source: 'export async function predict(input) { await new Promise((r) => setTimeout(r, 150)); return input; }\n' });
+    for (const httpParser of ['fast', 'node'] as const) {
+      const logger = memoryLogger('info');
+      const server = await serve({ modelUri: slow, host: '127.0.0.1', port: 0, workers: 1, httpParser }, {}, { logger });
+      try {
+        const body = '{"inputs": [1, 2]}';
+        await new Promise<void>((resolve) => {
+          const sock = connect(server.port, '127.0.0.1', () => {
+            sock.write(`POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-ID: gone\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+            setTimeout(() => sock.destroy(), 30);
+          });
+          sock.on('close', () => setTimeout(resolve, 300));
+        });
+        const res = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        assert.deepEqual(await res.json(), { predictions: [1, 2] });
+        logger.flush();
+        const gone = logger.records.find((r) => r.msg === 'access' && r.request_id === 'gone');
+        assert.equal(gone?.status, 499, `${httpParser}: ${JSON.stringify(logger.records)}`);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it('drains connections of the lane: an idle one is closed, a request in flight is answered with Connection: close', async () => {
+    const slow = makeModel({ source: 'export async function predict(input) { await new Promise((r) => setTimeout(r, 300)); return input; }\n' });
+    const server = await serve({ modelUri: slow, host: '127.0.0.1', port: 0, workers: 1, httpParser: 'fast', logLevel: 'error' });
+    const body = '{"inputs": [3]}';
+    const post = Buffer.from(`POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    try {
+      const idle = exchange(server.port, [Buffer.from('GET /ping HTTP/1.1\r\nHost: x\r\n\r\n')], { quietMs: 5000, maxMs: 5000 });
+      const busy = exchange(server.port, [post], { quietMs: 5000, maxMs: 5000 });
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      await server.close();
+      const [i, b] = await Promise.all([idle, busy]);
+      assert.ok(Date.now() - t0 < 3000, `drained in ${Date.now() - t0} ms`);
+      assert.ok(i.closed && b.closed);
+      assert.match(i.text, /^HTTP\/1\.1 200 OK/);
+      assert.match(b.text, /^HTTP\/1\.1 200 OK\r\n[^]*\r\nconnection: close\r\n[^]*\r\n\r\n\{"predictions": \[3\]\}$/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -60,8 +60,6 @@ export class FastConnection {
   /** open: reading; handing: stopped reading, going to node:http once answers are written; closing: no more requests; gone: closed or handed off. */
   #phase: 'open' | 'handing' | 'closing' | 'gone' = 'open';
   #paused = false;
-  /** The client half-closed: the connection ends after the answers written. */
-  #ended = false;
 
   constructor(socket: Socket, lane: LaneContext) {
     this.#socket = socket;
@@ -94,10 +92,19 @@ export class FastConnection {
   }
 
   #timeOut(): void {
+    this.#closeWith('ERR_HTTP_REQUEST_TIMEOUT');
+  }
+
+  /**
+   * Ends the connection with the raw answer node:http's clientError handler (answerClientError) gives
+   * `code`; answers not written yet are dropped, as node:http drops the requests it aborts.
+   */
+  #closeWith(code: string): void {
     this.#phase = 'closing';
     this.#buf = undefined;
-    const answer = clientErrorAnswer(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), this.#lane.limits);
-    if (this.#slots.length > 0 || answer === undefined) this.#socket.destroy();
+    this.#slots.length = 0;
+    const answer = clientErrorAnswer(Object.assign(new Error(code), { code }), this.#lane.limits);
+    if (answer === undefined) this.#socket.destroy();
     else this.#socket.end(answer);
   }
 
@@ -166,7 +173,7 @@ export class FastConnection {
 
   /** Fills a request's slot with its answer (as createResponder would write it); the body bytes, or undefined when the client is gone. */
   #send(slot: Slot, req: FastRequest, answer: HttpAnswer, head: boolean, requestId: string): number | undefined {
-    if (slot.taken || this.#phase === 'gone' || this.#socket.destroyed || !this.#slots.includes(slot)) return undefined;
+    if (slot.taken || this.#phase === 'gone' || !this.#socket.writable || !this.#slots.includes(slot)) return undefined;
     slot.taken = true;
     const options = this.#lane.answers;
     const headers = answerHeaders(answer, requestId, options);
@@ -219,11 +226,6 @@ export class FastConnection {
     if (slots.length > 0) return;
     this.#idleSince = performance.now();
     if (this.#phase === 'handing') return this.#completeHandOff();
-    if (this.#ended) {
-      this.#phase = 'closing';
-      this.#socket.end();
-      return;
-    }
     if (this.#paused && !this.#socket.writableNeedDrain) this.#resume();
   }
 
@@ -266,20 +268,14 @@ export class FastConnection {
   }
 
   readonly #onEnd = (): void => {
-    this.#ended = true;
     if (this.#phase !== 'open') return;
-    if (this.#requestStart !== NOT_STARTED) {
-      // The client ended in the middle of a request: node:http answers 400 (or closes when an answer is under way).
-      this.#phase = 'closing';
-      const answer = clientErrorAnswer(Object.assign(new Error('eof'), { code: 'HPE_INVALID_EOF_STATE' }), this.#lane.limits);
-      if (this.#slots.length > 0 || answer === undefined) this.#socket.destroy();
-      else this.#socket.end(answer);
-      return;
-    }
-    if (this.#slots.length === 0) {
-      this.#phase = 'closing';
-      this.#socket.end();
-    }
+    // The client ended in the middle of a request: node:http answers it 400.
+    if (this.#requestStart !== NOT_STARTED) return this.#closeWith('HPE_INVALID_EOF_STATE');
+    // As node:http (no half-open HTTP): requests still unanswered are aborted (their answers find the
+    // socket gone: 499 in the access log), and the connection is ended.
+    this.#phase = 'closing';
+    this.#slots.length = 0;
+    this.#socket.end();
   };
 
   readonly #onError = (): void => {
