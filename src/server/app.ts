@@ -436,14 +436,24 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
     '/invocations': { methods: ['POST'], handle: invocations },
   };
 
+  /** A fast-lane route that answers what it throws, as the node:http handler does. */
+  const guarded =
+    <A extends unknown[]>(route: (ex: Exchange, ctx: RequestContext, ...rest: A) => void) =>
+    (ex: Exchange, ctx: RequestContext, ...rest: A): void => {
+      try {
+        route(ex, ctx, ...rest);
+      } catch (err) {
+        reply(ex, ctx, render(err, ctx));
+      }
+    };
   const fast: FastRoutes = {
     canScore: () => {
       const scoring = options.scoring();
       return scoring !== undefined && isReady(state) && !canStream(scoring);
     },
-    invocations: (ex, ctx, body) => scoreInvocations(ex, ctx, body),
-    health: healthCore,
-    version: versionCore,
+    invocations: guarded((ex, ctx, body: Buffer) => scoreInvocations(ex, ctx, body)),
+    health: guarded(healthCore),
+    version: guarded(versionCore),
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const target = requestPath(req.url);

@@ -199,13 +199,13 @@ describe('fast HTTP/1.1 lane', () => {
     assert.equal((await fetch(`${fast.url}/ping`)).status, 200);
   });
 
-  it('closes an idle keep-alive connection after the keep-alive time-out, and answers 408 to a stalled head, as node:http does', async () => {
+  it('closes an idle keep-alive connection after the keep-alive time-out, and answers 408 to a stalled head or a silent new connection, as node:http does', async () => {
     const opts: Partial<ServeOptions> = { keepAliveTimeoutSeconds: 1, headerTimeoutSeconds: 1, logLevel: 'error' };
     const [f, n] = [await startServer(IRIS, { ...opts, httpParser: 'fast' }), await startServer(IRIS, { ...opts, httpParser: 'node' })];
     try {
       const idle = Buffer.from('GET /ping HTTP/1.1\r\nHost: x\r\nX-Request-ID: k\r\n\r\n');
       const stalled = Buffer.from('GET /ping HTTP/1.1\r\nHo');
-      for (const bytes of [idle, stalled]) {
+      for (const bytes of [idle, stalled, Buffer.alloc(0)]) {
         const t0 = Date.now();
         const [a, b] = await Promise.all([exchange(f.port, [bytes], { quietMs: 4000, maxMs: 5000 }), exchange(n.port, [bytes], { quietMs: 4000, maxMs: 5000 })]);
         assert.ok(a.closed && b.closed, `closed: fast ${a.closed}, node ${b.closed}`);

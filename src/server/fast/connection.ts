@@ -43,7 +43,7 @@ interface Slot {
 const MAX_PIPELINED = 32;
 /** Reads a head may take to arrive whole; a head slower than that goes to node:http (and its time-outs). */
 const MAX_HEAD_READS = 4;
-/** Reads of the head's first bytes that `started` is taken from. */
+/** #requestStart between requests. */
 const NOT_STARTED = -1;
 
 /** One connection served by the fast lane. */
@@ -53,8 +53,12 @@ export class FastConnection {
   #buf: Buffer | undefined;
   #start = 0;
   #headReads = 0;
-  /** performance.now() when the current request's first byte arrived, or NOT_STARTED. */
-  #requestStart = NOT_STARTED;
+  /**
+   * When the head time-out of the next request started (performance.now()): at the connection's
+   * start (node:http answers 408 to a connection that sends nothing), else at the first byte of a
+   * request; NOT_STARTED while the connection is idle between requests (the keep-alive time-out runs).
+   */
+  #requestStart = performance.now();
   #idleSince = performance.now();
   #slots: Slot[] = [];
   /** open: reading; handing: stopped reading, going to node:http once answers are written; closing: no more requests; gone: closed or handed off. */
@@ -73,7 +77,7 @@ export class FastConnection {
 
   /** No request in progress and no answer waiting: what node:http's closeIdleConnections closes. */
   get idle(): boolean {
-    return this.#phase === 'open' && this.#slots.length === 0 && this.#requestStart === NOT_STARTED;
+    return this.#phase === 'open' && this.#slots.length === 0 && this.#buf === undefined;
   }
 
   /** Closes the connection at once. */
@@ -270,7 +274,7 @@ export class FastConnection {
   readonly #onEnd = (): void => {
     if (this.#phase !== 'open') return;
     // The client ended in the middle of a request: node:http answers it 400.
-    if (this.#requestStart !== NOT_STARTED) return this.#closeWith('HPE_INVALID_EOF_STATE');
+    if (this.#buf !== undefined) return this.#closeWith('HPE_INVALID_EOF_STATE');
     // As node:http (no half-open HTTP): requests still unanswered are aborted (their answers find the
     // socket gone: 499 in the access log), and the connection is ended.
     this.#phase = 'closing';
