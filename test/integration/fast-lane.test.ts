@@ -17,7 +17,9 @@ import type { ServeOptions } from '../../src/config/options.js';
 const IRIS = fileURLToPath(new URL('../../../examples/iris', import.meta.url));
 // Short header and body time-outs bound how long a fuzzed connection with half a head stays open.
 const LIMITS: Partial<ServeOptions> = { bodyLimitBytes: 4096, maxHeaderBytes: 2048, maxHeaderCount: 20, headerTimeoutSeconds: 1, bodyTimeoutSeconds: 2, logLevel: 'error' };
-const CASES = 300;
+// More cases or another seed for a longer hunt: FAST_LANE_CASES=5000 FAST_LANE_SEED=7 node --test dist/test/integration/fast-lane.test.js
+const CASES = Number(process.env.FAST_LANE_CASES ?? 300);
+const SEED = Number(process.env.FAST_LANE_SEED ?? 18);
 const PARALLEL = 12;
 
 type Rand = ReturnType<typeof seeded>;
@@ -149,8 +151,8 @@ describe('fast HTTP/1.1 lane', () => {
     await node?.close();
   });
 
-  it(`answers ${CASES} generated request streams byte for byte as node:http does (seeded)`, async () => {
-    const rand = seeded(18);
+  it(`answers ${CASES} generated request streams byte for byte as node:http does (seed ${SEED})`, async () => {
+    const rand = seeded(SEED);
     const cases = Array.from({ length: CASES }, () => steps(rand));
     const mismatches: string[] = [];
     await inBatches(cases, PARALLEL, async (c) => {

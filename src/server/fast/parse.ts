@@ -64,6 +64,9 @@ const MAX_LENGTH_DIGITS = 15;
 const NAME_LENGTHS = new Uint8Array(18);
 for (const n of [4, 6, 7, 10, 12, 14, 15, 16, 17]) NAME_LENGTHS[n] = 1;
 
+/** Where the header values read as strings are kept (their order in FastRequest). */
+const VALUE_SLOTS: Readonly<Record<string, number>> = { 'content-type': 0, accept: 1, 'accept-encoding': 2, 'x-request-id': 3 };
+
 /** Which fast routes take which method. */
 const ROUTES: Readonly<Record<string, string>> = { '/invocations': 'POST', '/ping': 'GET', '/health': 'GET', '/version': 'GET' };
 
@@ -111,10 +114,7 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
   let count = 0;
   let hosts = 0;
   let contentLength: number | undefined;
-  let contentType: string | undefined;
-  let accept: string | undefined;
-  let acceptEncoding: string | undefined;
-  let requestId: string | undefined;
+  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined];
   let connection: string | undefined;
   for (;;) {
     if (i === stop) return end > stop ? HAND_OFF : NEED_MORE;
@@ -162,21 +162,15 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
         break;
       }
       case 'content-type':
-        if (contentType !== undefined) return HAND_OFF;
-        contentType = buf.toString('latin1', valueStart, valueEnd);
-        break;
       case 'accept':
-        if (accept !== undefined) return HAND_OFF;
-        accept = buf.toString('latin1', valueStart, valueEnd);
-        break;
       case 'accept-encoding':
-        if (acceptEncoding !== undefined) return HAND_OFF;
-        acceptEncoding = buf.toString('latin1', valueStart, valueEnd);
+      case 'x-request-id': {
+        // Each at most once (node:http would join or drop repeats).
+        const slot = VALUE_SLOTS[name];
+        if (values[slot] !== undefined) return HAND_OFF;
+        values[slot] = buf.toString('latin1', valueStart, valueEnd);
         break;
-      case 'x-request-id':
-        if (requestId !== undefined) return HAND_OFF;
-        requestId = buf.toString('latin1', valueStart, valueEnd);
-        break;
+      }
       case 'connection':
         if (connection !== undefined) return HAND_OFF;
         connection = buf.toString('latin1', valueStart, valueEnd).toLowerCase();
@@ -197,5 +191,5 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
   if (routeMethod === undefined || (method === 'HEAD' ? routeMethod !== 'GET' : routeMethod !== method)) return HAND_OFF;
   // A GET or HEAD with a body is answered by node:http (its answer closes a connection whose body is unread).
   if (method !== 'POST' && (contentLength ?? 0) > 0) return HAND_OFF;
-  return { method, path, contentType, accept, acceptEncoding, requestId, contentLength: contentLength ?? 0, close: connection === 'close', headBytes: i - start };
+  return { method, path, contentType: values[0], accept: values[1], acceptEncoding: values[2], requestId: values[3], contentLength: contentLength ?? 0, close: connection === 'close', headBytes: i - start };
 }
