@@ -51,21 +51,30 @@ export function exchange(port: number, chunks: readonly Buffer[], options: { gap
   });
 }
 
+/** One write of a step-by-step exchange, and how many final answers (not 1xx) it should get (undefined: unknown, wait until quiet). */
+export interface Step {
+  readonly bytes: Buffer;
+  readonly answers?: number;
+}
+
+const FINAL_ANSWER = /HTTP\/1\.1 [2-5]\d\d /g;
+
 /**
- * Opens a connection and writes `steps` one at a time, each in one write, waiting for its answers
- * before the next (their bytes stop for `settleMs`, or none come for `idleMs`), so that what node:http
- * answers does not depend on how reads happen to split the stream. Stops early once the server closes.
+ * Opens a connection and writes `steps` one at a time, each in one write, waiting before the next
+ * until its answers are in (then `settleMs` more for anything unexpected), the server closes, or
+ * nothing comes for `idleMs`: so that what node:http answers does not depend on how reads happen
+ * to split the stream or on how fast answers come. Stops early once the server closes.
  */
-export function exchangeSteps(port: number, steps: readonly Buffer[], options: { settleMs?: number; idleMs?: number } = {}): Promise<RawResult> {
-  const { settleMs = 40, idleMs = 600 } = options;
+export function exchangeSteps(port: number, steps: readonly Step[], options: { settleMs?: number; idleMs?: number } = {}): Promise<RawResult> {
+  const { settleMs = 20, idleMs = 500 } = options;
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    const parts: Buffer[] = [];
+    let text = '';
     let closed = false;
     let wake: (() => void) | undefined;
     let lastData = 0;
     socket.on('data', (d: Buffer) => {
-      parts.push(d);
+      text += d.toString('latin1');
       lastData = Date.now();
     });
     socket.on('error', () => undefined);
@@ -73,28 +82,33 @@ export function exchangeSteps(port: number, steps: readonly Buffer[], options: {
       closed = true;
       wake?.();
     });
-    const settled = (sentAt: number): Promise<void> =>
+    const settled = (step: Step, before: number): Promise<void> =>
       new Promise((done) => {
+        const sentAt = Date.now();
+        let completeAt = 0;
         const check = (): void => {
           const now = Date.now();
-          if (closed || (lastData > sentAt && now - lastData >= settleMs) || (lastData <= sentAt && now - sentAt >= idleMs)) {
+          const got = (text.match(FINAL_ANSWER)?.length ?? 0) - before;
+          if (step.answers !== undefined && got >= step.answers && completeAt === 0) completeAt = now;
+          const quietSince = Math.max(lastData, sentAt);
+          if (closed || (completeAt > 0 && now - completeAt >= settleMs) || now - quietSince >= idleMs) {
             wake = undefined;
             clearInterval(timer);
             done();
           }
         };
-        const timer = setInterval(check, 10);
+        const timer = setInterval(check, 5);
         wake = check;
       });
     socket.once('connect', async () => {
       for (const step of steps) {
         if (closed) break;
-        const sentAt = Date.now();
-        socket.write(step);
-        await settled(sentAt);
+        const before = text.match(FINAL_ANSWER)?.length ?? 0;
+        socket.write(step.bytes);
+        await settled(step, before);
       }
       socket.destroy();
-      setImmediate(() => resolve({ text: Buffer.concat(parts).toString('latin1'), closed }));
+      setImmediate(() => resolve({ text, closed }));
     });
   });
 }

@@ -76,6 +76,14 @@ function matches(buf: Buffer, at: number, end: number, text: string): 'yes' | 'n
   return n === text.length ? 'yes' : 'prefix';
 }
 
+/** True when `buf[from, to)` is digits followed only by spaces or tabs (or a prefix of that). */
+function digitsThenSpaces(buf: Buffer, from: number, to: number): boolean {
+  let k = from;
+  while (k < to && buf[k] >= 48 && buf[k] <= 57) k++;
+  while (k < to && (buf[k] === SP || buf[k] === HTAB)) k++;
+  return k === to;
+}
+
 /**
  * Parses the head starting at `start` of `buf[start, end)`: the request when the whole head is
  * there and the fast lane takes it, NEED_MORE while every byte so far could still be such a
@@ -130,20 +138,25 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
     // No name (obs-fold, bare LF, a control) or anything between the name and the colon.
     if (i === nameStart || buf[i] !== COLON) return HAND_OFF;
     const nameEnd = i++;
+    const length = nameEnd - nameStart;
+    // Only names as long as one that matters are read as strings.
+    const name = length < NAME_LENGTHS.length && NAME_LENGTHS[length] === 1 ? buf.toString('latin1', nameStart, nameEnd).toLowerCase() : undefined;
+    // Decided at the colon: node:http may refuse such a head before its line ends (Transfer-Encoding after Content-Length).
+    if (name === 'transfer-encoding' || name === 'expect' || name === 'upgrade' || name === 'content-encoding') return HAND_OFF;
+    if ((name === 'content-length' && contentLength !== undefined) || (name === 'host' && hosts > 0)) return HAND_OFF;
     while (i < stop && (buf[i] === SP || buf[i] === HTAB)) i++;
     const valueStart = i;
     while (i < stop && VALUE[buf[i]]) i++;
     if (i < stop && buf[i] !== CR) return HAND_OFF;
+    // Likewise a length that is not digits (then only spaces) is handed off as soon as it shows.
+    if (name === 'content-length' && !digitsThenSpaces(buf, valueStart, i)) return HAND_OFF;
     if (i + 1 >= stop) return end > stop ? HAND_OFF : NEED_MORE;
     if (buf[i + 1] !== LF) return HAND_OFF;
     let valueEnd = i;
     while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
     i += 2;
     if (++count > limits.maxHeaderCount) return HAND_OFF;
-    const length = nameEnd - nameStart;
-    // Only names as long as one that matters are read as strings.
-    if (length >= NAME_LENGTHS.length || NAME_LENGTHS[length] === 0) continue;
-    const name = buf.toString('latin1', nameStart, nameEnd).toLowerCase();
+    if (name === undefined) continue;
     switch (name) {
       case 'host':
         if (++hosts > 1) return HAND_OFF;
@@ -176,11 +189,6 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
         connection = buf.toString('latin1', valueStart, valueEnd).toLowerCase();
         if (connection !== 'keep-alive' && connection !== 'close') return HAND_OFF;
         break;
-      case 'transfer-encoding':
-      case 'expect':
-      case 'upgrade':
-      case 'content-encoding':
-        return HAND_OFF;
     }
   }
   if (hosts !== 1) return HAND_OFF;
