@@ -64,6 +64,8 @@ export class FastConnection {
   /** open: reading; handing: stopped reading, going to node:http once answers are written; closing: no more requests; gone: closed or handed off. */
   #phase: 'open' | 'handing' | 'closing' | 'gone' = 'open';
   #paused = false;
+  /** The client ended its side (no more input). */
+  #endSeen = false;
 
   constructor(socket: Socket, lane: LaneContext) {
     this.#socket = socket;
@@ -256,10 +258,12 @@ export class FastConnection {
 
   #completeHandOff(): void {
     const socket = this.#socket;
+    // The client ended while earlier answers were written: node:http cannot be given its end of input.
+    if (this.#endSeen && !socket.destroyed) return this.#closeWith('HPE_INVALID_EOF_STATE');
     this.#phase = 'gone';
     socket.off('data', this.#onData);
     socket.off('end', this.#onEnd);
-    socket.off('error', this.#onError);
+    // The 'error' listener stays: a socket destroyed with an error emits it later, and node:http adds its own only below.
     socket.off('close', this.#onClose);
     socket.off('drain', this.#onDrain);
     this.#lane.forget(this);
@@ -272,6 +276,7 @@ export class FastConnection {
   }
 
   readonly #onEnd = (): void => {
+    this.#endSeen = true;
     if (this.#phase !== 'open') return;
     // The client ended in the middle of a request: node:http answers it 400.
     if (this.#buf !== undefined) return this.#closeWith('HPE_INVALID_EOF_STATE');
