@@ -101,7 +101,7 @@ export interface ServeOptions {
   compressionMinBytes: number;
   /**
    * Who parses HTTP/1.1: `fast`, mlserve's lane for the simplest requests of `/invocations`, `/ping`,
-   * `/health` and `/version` with node:http for everything else (not with TLS, auth or CORS: node:http
+   * `/health` and `/version` with node:http for everything else (not with TLS or CORS: node:http
    * alone then), or `node`: node:http alone. @default 'fast'
    */
   httpParser: HttpParser;

@@ -247,14 +247,14 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
     logger.access({ method: ex.method, path: ctx.path, status: bytes === undefined ? 499 : answer.status, bytes, durationMs: performance.now() - ctx.started, requestId: ctx.id });
   };
   /** node:http's side of an exchange. */
-  const nodeExchange = (req: IncomingMessage, res: ServerResponse, _ctx: RequestContext): Exchange => ({
+  const nodeExchange = (req: IncomingMessage, res: ServerResponse): Exchange => ({
     method: req.method ?? '',
     contentType: req.headers['content-type'],
     accept: req.headers.accept,
     res,
     send: (answer, head, id) => respond(req, res, answer, head, id),
   });
-  const replyNode = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head = false): void => reply(nodeExchange(req, res, ctx), ctx, answer, head);
+  const replyNode = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head = false): void => reply(nodeExchange(req, res), ctx, answer, head);
 
   /** The access-log line of an answer a route wrote itself (V2, the page), once its connection is done with it. */
   const logStreamed = (method: string | undefined, res: ServerResponse, ctx: RequestContext): void => {
@@ -275,8 +275,8 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
     reply(ex, ctx, { status: 200, contentType: JSON_TYPE, body: '\n' }, ex.method === 'HEAD');
   };
   const versionCore = (ex: Exchange, ctx: RequestContext): void => reply(ex, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION, headers: options.versionHeaders?.() }, ex.method === 'HEAD');
-  const health: Handler = (req, res, ctx) => healthCore(nodeExchange(req, res, ctx), ctx);
-  const version: Handler = (req, res, ctx) => versionCore(nodeExchange(req, res, ctx), ctx);
+  const health: Handler = (req, res, ctx) => healthCore(nodeExchange(req, res), ctx);
+  const version: Handler = (req, res, ctx) => versionCore(nodeExchange(req, res), ctx);
   const scrape: Handler = (req, res, ctx) => {
     metrics.ready.set(isServing(state) ? 1 : 0);
     replyNode(req, res, ctx, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
@@ -392,7 +392,7 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
   const onNode =
     (core: ScoreRoute): Handler =>
     (req, res, ctx) =>
-      core(nodeExchange(req, res, ctx), ctx, () => readBody(req, options.bodyLimitBytes), () => req.resume());
+      core(nodeExchange(req, res), ctx, () => readBody(req, options.bodyLimitBytes), () => req.resume());
   const makeInvocations = (scope: InvocationScope): Handler => onNode(makeScoring(scope));
   const scoreInvocations = makeScoring({ scoring: options.scoring, endpoint: '/invocations', timeoutSeconds: options.timeoutSeconds, unavailable: options.noScoring });
   const invocations = onNode(scoreInvocations);
@@ -518,9 +518,9 @@ function shouldContinue(req: IncomingMessage, options: AppOptions): boolean {
 export function createAppServer(options: AppOptions, create: (opts: object, listener: (req: IncomingMessage, res: ServerResponse) => void) => Server = (opts, listener) => createServer(opts, listener)): Server {
   const { handler, fast } = createRoutes(options);
   const server = create(httpServerOptions(options.httpLimits), handler);
-  // The fast lane: plain HTTP only, and only where its routes need no per-request rules of their own (auth, CORS).
-  if (options.fastLane && !options.auth && !options.cors) {
-    installFastLane(server, fast, { limits: options.httpLimits, bodyLimitBytes: options.bodyLimitBytes, serverVersion: options.serverVersion, isDraining: () => options.state.draining, compression: options.compression, logger: options.logger });
+  // The fast lane: plain HTTP only, and not with CORS (its headers and preflights are node:http's alone).
+  if (options.fastLane && !options.cors) {
+    installFastLane(server, fast, { limits: options.httpLimits, bodyLimitBytes: options.bodyLimitBytes, serverVersion: options.serverVersion, isDraining: () => options.state.draining, compression: options.compression, auth: options.auth });
   }
   applyHttpLimits(server, options.httpLimits);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, options.httpLimits));

@@ -40,9 +40,13 @@ const BODIES: readonly [string | undefined, string][] = [
 
 const word = (rand: Rand, w: string): string => (rand.chance(0.2) ? w.toUpperCase() : rand.chance(0.2) ? w.toLowerCase() : w);
 
-/** Extra header lines a request may carry. */
-function extras(rand: Rand): string[] {
+/** The token of the servers with authentication. */
+const TOKEN = 's3cret';
+
+/** Extra header lines a request may carry (`auth`: tokens, right or wrong, most of the time). */
+function extras(rand: Rand, auth = false): string[] {
   const out: string[] = [];
+  if (auth && rand.chance(0.8)) out.push(rand.pick([`Authorization: Bearer ${TOKEN}`, `authorization:  bearer ${TOKEN} `, `X-API-Key: ${TOKEN}`, 'Authorization: Bearer wrong', 'Authorization: Basic eDp5', 'X-API-Key: wrong']));
   if (rand.chance(0.6)) out.push(`X-Request-ID: req-${rand.int(1000)}`);
   if (rand.chance(0.2)) out.push(`${word(rand, 'Connection')}: ${rand.pick(['keep-alive', 'Keep-Alive', 'close'])}`);
   if (rand.chance(0.2)) out.push(`Accept: ${rand.pick(['*/*', 'application/json', 'text/event-stream'])}`);
@@ -52,18 +56,18 @@ function extras(rand: Rand): string[] {
 }
 
 /** One request of a stream, well-formed or not (`simpleOnly`: a well-formed one of the routes the lane serves). */
-function request(rand: Rand, simpleOnly = false): string {
+function request(rand: Rand, simpleOnly = false, auth = false): string {
   const host = 'Host: localhost';
   const simple = (): string => {
     const [type, body] = rand.pick(BODIES);
-    const lines = [`POST /invocations${rand.chance(0.1) ? '?x=1' : ''} HTTP/1.1`, host, ...(type ? [`${word(rand, 'Content-Type')}: ${type}`] : []), `Content-Length: ${Buffer.byteLength(body)}`, ...extras(rand)];
+    const lines = [`POST /invocations${rand.chance(0.1) ? '?x=1' : ''} HTTP/1.1`, host, ...(type ? [`${word(rand, 'Content-Type')}: ${type}`] : []), `Content-Length: ${Buffer.byteLength(body)}`, ...extras(rand, auth)];
     return `${lines.join('\r\n')}\r\n\r\n${body}`;
   };
   const kinds: (() => string)[] = [
     simple,
     simple,
     simple,
-    () => `${rand.pick(['GET', 'HEAD'])} ${rand.pick(['/ping', '/health', '/version', '/ping?x'])} HTTP/1.1\r\n${host}\r\n${extras(rand).map((l) => `${l}\r\n`).join('')}\r\n`,
+    () => `${rand.pick(['GET', 'HEAD'])} ${rand.pick(['/ping', '/health', '/version', '/ping?x'])} HTTP/1.1\r\n${host}\r\n${extras(rand, auth).map((l) => `${l}\r\n`).join('')}\r\n`,
     () => `${rand.pick(['GET', 'POST', 'DELETE', 'OPTIONS'])} ${rand.pick(['/nope', '/invocations/', '/ping/', '/v2/health/live', '/models/x/invocations', '/'])} HTTP/1.1\r\n${host}\r\n\r\n`,
     () => `POST /ping HTTP/1.1\r\n${host}\r\nContent-Length: 0\r\n\r\n`,
     () => `GET /ping HTTP/1.1\r\n${host}\r\nContent-Length: 3\r\n\r\nabc`,
@@ -98,9 +102,9 @@ function request(rand: Rand, simpleOnly = false): string {
 }
 
 /** A simple request that may come pipelined after others (never `Connection: close`: bytes after it are an error to node:http). */
-function pipelinable(rand: Rand): string {
+function pipelinable(rand: Rand, auth: boolean): string {
   for (;;) {
-    const r = request(rand, true);
+    const r = request(rand, true, auth);
     if (!/\r\nconnection: close/i.test(r)) return r;
   }
 }
@@ -109,14 +113,14 @@ function pipelinable(rand: Rand): string {
  * A connection's worth of steps, each one write: single requests of any kind, or pipelined batches of
  * well-formed ones; then mostly a closing /ping, sometimes a truncated request.
  */
-function steps(rand: Rand): Step[] {
+function steps(rand: Rand, auth = false): Step[] {
   const out: [string, number | undefined][] = [];
   for (let n = 1 + rand.int(4); n > 0; n--) {
     const batch = rand.chance(0.3) ? 2 + rand.int(4) : 1;
-    out.push(batch > 1 ? [Array.from({ length: batch }, () => pipelinable(rand)).join(''), batch] : [request(rand), 1]);
+    out.push(batch > 1 ? [Array.from({ length: batch }, () => pipelinable(rand, auth)).join(''), batch] : [request(rand, false, auth), 1]);
   }
   if (rand.chance(0.1)) {
-    const last = request(rand);
+    const last = request(rand, false, auth);
     // node:http may refuse a part of a head at once (Transfer-Encoding after Content-Length): wait until quiet
     // (0.5 s, within the 1 s header time-out).
     out.push([last.slice(0, 1 + rand.int(last.length - 1)), undefined]);
@@ -144,6 +148,23 @@ async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T)
   return out;
 }
 
+/** Sends `count` generated streams to both servers, step by step, and fails on any difference in the raw answers or closes. */
+async function differential(fast: ServerHandle, node: ServerHandle, rand: Rand, count: number, auth: boolean): Promise<void> {
+  const cases = Array.from({ length: count }, () => steps(rand, auth));
+  const mismatches: string[] = [];
+  await inBatches(cases, PARALLEL, async (c) => {
+    const [a, b] = await Promise.all([exchangeSteps(fast.port, c), exchangeSteps(node.port, c)]);
+    const [na, nb] = [normalise(a.text), normalise(b.text)];
+    if (na !== nb || a.closed !== b.closed) {
+      let at = 0;
+      while (at < na.length && na[at] === nb[at]) at++;
+      const from = Math.max(0, at - 300);
+      mismatches.push(`steps ${JSON.stringify(c.map((s) => s.bytes.toString('latin1').slice(0, 400)))}\n  answers differ from character ${at}:\n  fast (closed ${a.closed}): ${JSON.stringify(na.slice(from, at + 600))}\n  node (closed ${b.closed}): ${JSON.stringify(nb.slice(from, at + 600))}`);
+    }
+  });
+  assert.equal(mismatches.length, 0, `${mismatches.length} of ${count} differ; first:\n${mismatches.slice(0, 3).join('\n')}`);
+}
+
 describe('fast HTTP/1.1 lane', () => {
   let fast: ServerHandle;
   let node: ServerHandle;
@@ -157,20 +178,18 @@ describe('fast HTTP/1.1 lane', () => {
   });
 
   it(`answers ${CASES} generated request streams byte for byte as node:http does (seed ${SEED})`, async () => {
-    const rand = seeded(SEED);
-    const cases = Array.from({ length: CASES }, () => steps(rand));
-    const mismatches: string[] = [];
-    await inBatches(cases, PARALLEL, async (c) => {
-      const [a, b] = await Promise.all([exchangeSteps(fast.port, c), exchangeSteps(node.port, c)]);
-      const [na, nb] = [normalise(a.text), normalise(b.text)];
-      if (na !== nb || a.closed !== b.closed) {
-        let at = 0;
-        while (at < na.length && na[at] === nb[at]) at++;
-        const from = Math.max(0, at - 300);
-        mismatches.push(`steps ${JSON.stringify(c.map((s) => s.bytes.toString('latin1').slice(0, 400)))}\n  answers differ from character ${at}:\n  fast (closed ${a.closed}): ${JSON.stringify(na.slice(from, at + 600))}\n  node (closed ${b.closed}): ${JSON.stringify(nb.slice(from, at + 600))}`);
-      }
-    });
-    assert.equal(mismatches.length, 0, `${mismatches.length} of ${CASES} differ; first:\n${mismatches.slice(0, 3).join('\n')}`);
+    await differential(fast, node, seeded(SEED), CASES, false);
+  });
+
+  it(`with --auth-token too: ${Math.ceil(CASES / 3)} streams with right, wrong and missing tokens (seed ${SEED + 1})`, async () => {
+    const options = { ...LIMITS, authTokens: [TOKEN], authHealth: true };
+    const [f, n] = [await startServer(IRIS, { ...options, httpParser: 'fast' }), await startServer(IRIS, { ...options, httpParser: 'node' })];
+    try {
+      await differential(f, n, seeded(SEED + 1), Math.ceil(CASES / 3), true);
+    } finally {
+      await f.close();
+      await n.close();
+    }
   });
 
   it('serves pipelined requests in order, and hands the connection to node:http mid-stream without losing a byte', async () => {

@@ -9,6 +9,7 @@
 
 import type { Socket } from 'node:net';
 import { compressBody, pickEncoding, type CompressionOptions } from '../compress.js';
+import { routeClass, type Authenticator } from '../auth.js';
 import type { Exchange, FastRoutes, RequestContext } from '../app.js';
 import type { HttpAnswer } from '../render.js';
 import { requestIdOf } from '../request-id.js';
@@ -23,6 +24,8 @@ export interface LaneContext {
   readonly answers: AnswerOptions;
   readonly limits: HttpLimits;
   readonly compression?: CompressionOptions;
+  /** Checks tokens (as the node:http handler does); undefined: every route is open. */
+  readonly auth?: Authenticator;
   /** Gives the socket to node:http (its connection listener). */
   handOff(socket: Socket): void;
   /** The connection is no longer the lane's (closed or handed off). */
@@ -148,6 +151,9 @@ export class FastConnection {
       if (buf.length < end) return this.#handOff();
       // Whether the model serves now is decided with the request whole: still all here to hand off.
       if (req.method === 'POST' && !this.#lane.routes.canScore()) return this.#handOff();
+      // A request without a valid token gets node:http's 401 (and the rest of the connection goes with it).
+      const auth = this.#lane.auth;
+      if (auth && !auth.allows({ authorization: req.authorization, 'x-api-key': req.apiKey }, routeClass(req.path))) return this.#handOff();
       this.#headReads = 0;
       this.#start = end;
       this.#requestStart = end < buf.length ? performance.now() : NOT_STARTED;

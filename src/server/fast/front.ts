@@ -10,8 +10,8 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastRoutes } from '../app.js';
 import type { CompressionOptions } from '../compress.js';
+import type { Authenticator } from '../auth.js';
 import { httpServerOptions, type HttpLimits } from '../http-limits.js';
-import { silentLogger, type Logger } from '../../logger.js';
 import { FastConnection, type LaneContext } from './connection.js';
 
 /** What the fast lane needs of the server's options. */
@@ -21,7 +21,7 @@ export interface FastLaneOptions {
   readonly serverVersion: string;
   readonly isDraining: () => boolean;
   readonly compression?: CompressionOptions;
-  readonly logger?: Logger;
+  readonly auth?: Authenticator;
 }
 
 /**
@@ -29,7 +29,6 @@ export interface FastLaneOptions {
  * (see connection.ts); everything else, and the rest of such a connection, goes to node:http.
  */
 export function installFastLane(server: Server, routes: FastRoutes, options: FastLaneOptions): void {
-  const logger = options.logger ?? silentLogger;
   const nodeListeners = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   const connections = new Set<FastConnection>();
@@ -40,19 +39,13 @@ export function installFastLane(server: Server, routes: FastRoutes, options: Fas
     answers: { serverVersion: options.serverVersion, isDraining: options.isDraining, keepAliveMs: timing.keepAliveTimeout },
     limits: options.limits,
     compression: options.compression,
+    auth: options.auth,
     handOff: (socket) => {
       for (const listener of nodeListeners) listener.call(server, socket);
     },
     forget: (connection) => connections.delete(connection),
   };
-  server.on('connection', (socket: Socket) => {
-    try {
-      connections.add(new FastConnection(socket, lane));
-    } catch (err) {
-      logger.error(`fast lane: ${(err as Error).message}`);
-      socket.destroy();
-    }
-  });
+  server.on('connection', (socket: Socket) => void connections.add(new FastConnection(socket, lane)));
   // node:http's time-outs for the lane's connections, checked as often as node:http checks its own.
   let sweep: NodeJS.Timeout | undefined;
   const startSweep = (): void => {

@@ -30,9 +30,9 @@ function handedOff(buf: Buffer, limits = LIMITS): void {
 }
 
 test('takes a simple POST /invocations, reading the headers the routes need as node:http presents them', () => {
-  const buf = post('Accept:  text/event-stream \t', 'X-Request-ID: abc', 'Accept-Encoding: gzip', 'connection: Keep-Alive', 'X-Other: anything at all ~!');
+  const buf = post('Accept:  text/event-stream \t', 'X-Request-ID: abc', 'Accept-Encoding: gzip', 'connection: Keep-Alive', 'X-Other: anything at all ~!', 'Authorization: Bearer t0k', 'x-api-key: k3y');
   const r = taken(buf);
-  assert.deepEqual(r, { method: 'POST', path: '/invocations', contentType: 'application/json', accept: 'text/event-stream', acceptEncoding: 'gzip', requestId: 'abc', contentLength: 2, close: false, headBytes: buf.length });
+  assert.deepEqual(r, { method: 'POST', path: '/invocations', contentType: 'application/json', accept: 'text/event-stream', acceptEncoding: 'gzip', requestId: 'abc', authorization: 'Bearer t0k', apiKey: 'k3y', contentLength: 2, close: false, headBytes: buf.length });
 });
 
 test('takes GET and HEAD of /ping, /health and /version, with a query, Connection: close and an empty Content-Length: 0', () => {
@@ -132,6 +132,8 @@ test('hands off the framing and semantics node:http must judge: lengths, transfe
     ['X-Request-ID: a', 'X-Request-ID: b'],
     ['Accept: a', 'Accept: b'],
     ['Accept-Encoding: a', 'Accept-Encoding: b'],
+    ['Authorization: Bearer a', 'Authorization: Bearer a'],
+    ['X-API-Key: a', 'X-API-Key: a'],
     ['Host: y'],
   ]) {
     handedOff(head(['POST /invocations HTTP/1.1', 'Host: x', 'Content-Length: 2', ...extra]));

@@ -21,6 +21,9 @@ export interface FastRequest {
   readonly accept: string | undefined;
   readonly acceptEncoding: string | undefined;
   readonly requestId: string | undefined;
+  /** `Authorization` and `X-API-Key`, for the authenticator. */
+  readonly authorization: string | undefined;
+  readonly apiKey: string | undefined;
   /** Body bytes that follow the head (0 without Content-Length). */
   readonly contentLength: number;
   /** `Connection: close`: the connection ends after this answer. */
@@ -60,12 +63,16 @@ const VERSION = ' HTTP/1.1\r\n';
 /** Content-Length digits taken: more than this is past any body limit. */
 const MAX_LENGTH_DIGITS = 15;
 
-/** Lengths of the header names read (host, accept, expect, upgrade, connection, content-type, x-request-id, content-length, accept-encoding, content-encoding, transfer-encoding). */
+/**
+ * Lengths of the header names read (host, accept, expect, upgrade, x-api-key, connection,
+ * content-type, x-request-id, authorization, content-length, accept-encoding, content-encoding,
+ * transfer-encoding).
+ */
 const NAME_LENGTHS = new Uint8Array(18);
-for (const n of [4, 6, 7, 10, 12, 14, 15, 16, 17]) NAME_LENGTHS[n] = 1;
+for (const n of [4, 6, 7, 9, 10, 12, 13, 14, 15, 16, 17]) NAME_LENGTHS[n] = 1;
 
 /** Where the header values read as strings are kept (their order in FastRequest). */
-const VALUE_SLOTS: Readonly<Record<string, number>> = { 'content-type': 0, accept: 1, 'accept-encoding': 2, 'x-request-id': 3 };
+const VALUE_SLOTS: Readonly<Record<string, number>> = { 'content-type': 0, accept: 1, 'accept-encoding': 2, 'x-request-id': 3, authorization: 4, 'x-api-key': 5 };
 
 /** Which fast routes take which method. */
 const ROUTES: Readonly<Record<string, string>> = { '/invocations': 'POST', '/ping': 'GET', '/health': 'GET', '/version': 'GET' };
@@ -90,7 +97,7 @@ function digitsThenSpaces(buf: Buffer, from: number, to: number): boolean {
  * request, else HAND_OFF. What is taken: `GET|HEAD|POST SP origin-form SP HTTP/1.1 CRLF`, header
  * lines `token ":" OWS value OWS CRLF` with visible ASCII values, CRLF; exactly one Host; at most one
  * Content-Length (digits, within the body limit; none on GET and HEAD), Content-Type, Accept,
- * Accept-Encoding, X-Request-ID and Connection (keep-alive or close); no Transfer-Encoding,
+ * Accept-Encoding, X-Request-ID, Authorization, X-API-Key and Connection (keep-alive or close); no Transfer-Encoding,
  * Expect, Upgrade or Content-Encoding; a fast route and method; within the head size and count.
  */
 export function parseHead(buf: Buffer, start: number, end: number, limits: ParseLimits): FastRequest | typeof NEED_MORE | typeof HAND_OFF {
@@ -122,7 +129,7 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
   let count = 0;
   let hosts = 0;
   let contentLength: number | undefined;
-  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   let connection: string | undefined;
   for (;;) {
     if (i === stop) return end > stop ? HAND_OFF : NEED_MORE;
@@ -177,7 +184,9 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
       case 'content-type':
       case 'accept':
       case 'accept-encoding':
-      case 'x-request-id': {
+      case 'x-request-id':
+      case 'authorization':
+      case 'x-api-key': {
         // Each at most once (node:http would join or drop repeats).
         const slot = VALUE_SLOTS[name];
         if (values[slot] !== undefined) return HAND_OFF;
@@ -199,5 +208,5 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
   if (routeMethod === undefined || (method === 'HEAD' ? routeMethod !== 'GET' : routeMethod !== method)) return HAND_OFF;
   // A GET or HEAD with a body is answered by node:http (its answer closes a connection whose body is unread).
   if (method !== 'POST' && (contentLength ?? 0) > 0) return HAND_OFF;
-  return { method, path, contentType: values[0], accept: values[1], acceptEncoding: values[2], requestId: values[3], contentLength: contentLength ?? 0, close: connection === 'close', headBytes: i - start };
+  return { method, path, contentType: values[0], accept: values[1], acceptEncoding: values[2], requestId: values[3], authorization: values[4], apiKey: values[5], contentLength: contentLength ?? 0, close: connection === 'close', headBytes: i - start };
 }
