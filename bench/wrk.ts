@@ -36,7 +36,8 @@ const USAGE = `Usage: node dist/bench/wrk.js [--rounds N] [--duration S] [--warm
                      inline, so both execution modes serve at once; /ping p99 shows what each costs the others)
   --node-flags "..." node flags for both servers (e.g. "--max-semi-space-size=64")
   --profile DIR      run mlserve under --cpu-prof, writing .cpuprofile files to DIR/r<round>
-  --node-generator   use the raw-socket node generator even when wrk is installed`;
+  --node-generator   use the raw-socket node generator even when wrk is installed
+  --no-node-parser   skip the third server, mlserve with --http-parser node (node:http alone), measured by default`;
 
 const IRIS_BODY = '{"inputs": [[5.1, 3.5, 1.4, 0.2]]}';
 const IRIS_ANSWER = '{"predictions": {"probabilities": [[0.981583297252655, 0.018416734412312508, 1.4506358780863593e-08]], "label": [0]}}';
@@ -65,6 +66,8 @@ interface Settings {
   /** Rows of every other request's body (wrk only); undefined: every request is `body`. */
   readonly mixedRows?: number;
   readonly nodeFlags: readonly string[];
+  /** Also measure mlserve with `--http-parser node`. */
+  readonly nodeParser: boolean;
 }
 
 function parseSettings(argv: string[]): Settings | undefined {
@@ -86,6 +89,7 @@ function parseSettings(argv: string[]): Settings | undefined {
       'mixed-rows': { type: 'string' },
       rows: { type: 'string' },
       'node-flags': { type: 'string' },
+      'no-node-parser': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -110,6 +114,7 @@ function parseSettings(argv: string[]): Settings | undefined {
     rows,
     mixedRows: values['mixed-rows'] === undefined ? undefined : Math.round(positive('mixed-rows', values['mixed-rows'], 1)),
     nodeFlags: values['node-flags'] ? values['node-flags'].split(/\s+/).filter(Boolean) : [],
+    nodeParser: !values['no-node-parser'],
   };
 }
 
@@ -284,6 +289,9 @@ interface Variant {
 
 function variants(settings: Settings): Variant[] {
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const nodeParser: Variant[] = settings.nodeParser
+    ? [{ name: 'mls-node', args: () => [...settings.nodeFlags, cli, 'models', 'serve', '-m', settings.model, '-p', '0', ...settings.flags, '--http-parser', 'node'], expect: settings.expect, pingBody: '\n' }]
+    : [];
   return [
     { name: 'bare', args: () => [...settings.nodeFlags, fileURLToPath(new URL('./_bare-server.js', import.meta.url))], expect: BARE_ANSWER, pingBody: BARE_ANSWER },
     {
@@ -300,6 +308,7 @@ function variants(settings: Settings): Variant[] {
       expect: settings.expect,
       pingBody: '\n',
     },
+    ...nodeParser,
   ];
 }
 
@@ -343,7 +352,7 @@ async function main(): Promise<number> {
             bad += level.errors + (level.ping?.bad ?? 0);
             results.get(v.name)!.get(c)!.push(level);
             const ping = level.ping ? `  /ping p50 ${ms(level.ping.p50Ms)} p99 ${ms(level.ping.p99Ms)} max ${ms(level.ping.maxMs)} ms (${level.ping.n})` : '';
-            console.log(`  ${v.name.padEnd(7)} ${String(c).padStart(3)} conn: ${count(level.reqPerSec).padStart(7)} req/s  p50 ${ms(level.p50Ms)} ms  p99 ${ms(level.p99Ms)} ms  server CPU ${level.cpuUsPerReq?.toFixed(1) ?? '-'} µs/req  errors ${level.errors}${ping}`);
+            console.log(`  ${v.name.padEnd(8)} ${String(c).padStart(3)} conn: ${count(level.reqPerSec).padStart(7)} req/s  p50 ${ms(level.p50Ms)} ms  p99 ${ms(level.p99Ms)} ms  server CPU ${level.cpuUsPerReq?.toFixed(1) ?? '-'} µs/req  errors ${level.errors}${ping}`);
           }
         } finally {
           await child.stop();
@@ -358,14 +367,21 @@ async function main(): Promise<number> {
     const med = (name: string, f: (l: Level) => number | undefined): number => median(results.get(name)!.get(c)!.map((l) => f(l) ?? NaN));
     // Ratio per round (paired, same machine state), then the median of those.
     const bare = results.get('bare')!.get(c)!;
-    const ours = results.get('mlserve')!.get(c)!;
-    const r = median(ours.map((l, i) => l.reqPerSec / bare[i]!.reqPerSec));
-    const goal = GOALS[c];
-    console.log(
-      `  ${String(c).padStart(3)} connections: mlserve ${ratio(r)} of bare req/s (${count(med('mlserve', (l) => l.reqPerSec))} vs ${count(med('bare', (l) => l.reqPerSec))})` +
-        `${goal === undefined ? '' : ` goal ${goal}x ${r >= goal ? 'PASS' : 'MISS'}`}; server CPU ${med('mlserve', (l) => l.cpuUsPerReq).toFixed(1)} vs ${med('bare', (l) => l.cpuUsPerReq).toFixed(1)} µs/req;` +
-        ` p50 ${ms(med('mlserve', (l) => l.p50Ms))} vs ${ms(med('bare', (l) => l.p50Ms))} ms; p99 ${ms(med('mlserve', (l) => l.p99Ms))} vs ${ms(med('bare', (l) => l.p99Ms))} ms`,
-    );
+    for (const name of ['mlserve', ...(settings.nodeParser ? ['mls-node'] : [])]) {
+      const ours = results.get(name)!.get(c)!;
+      const r = median(ours.map((l, i) => l.reqPerSec / bare[i]!.reqPerSec));
+      const goal = name === 'mlserve' ? GOALS[c] : undefined;
+      console.log(
+        `  ${String(c).padStart(3)} connections: ${name} ${ratio(r)} of bare req/s (${count(med(name, (l) => l.reqPerSec))} vs ${count(med('bare', (l) => l.reqPerSec))})` +
+          `${goal === undefined ? '' : ` goal ${goal}x ${r >= goal ? 'PASS' : 'MISS'}`}; server CPU ${med(name, (l) => l.cpuUsPerReq).toFixed(1)} vs ${med('bare', (l) => l.cpuUsPerReq).toFixed(1)} µs/req;` +
+          ` p50 ${ms(med(name, (l) => l.p50Ms))} vs ${ms(med('bare', (l) => l.p50Ms))} ms; p99 ${ms(med(name, (l) => l.p99Ms))} vs ${ms(med('bare', (l) => l.p99Ms))} ms`,
+      );
+    }
+    if (settings.nodeParser) {
+      const fastLane = results.get('mlserve')!.get(c)!;
+      const nodeOnly = results.get('mls-node')!.get(c)!;
+      console.log(`  ${String(c).padStart(3)} connections: fast lane ${ratio(median(fastLane.map((l, i) => l.reqPerSec / nodeOnly[i]!.reqPerSec)))} the req/s of --http-parser node`);
+    }
   }
   const largest = Math.max(...settings.connections);
   const pingP99 = median(results.get('mlserve')!.get(largest)!.map((l) => l.ping?.p99Ms ?? NaN));

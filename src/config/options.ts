@@ -3,6 +3,10 @@
 import { InvalidOptionsError } from '../errors.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logger.js';
 
+/** Who parses HTTP/1.1 requests (see ServeOptions.httpParser). */
+export type HttpParser = 'fast' | 'node';
+const HTTP_PARSERS: readonly HttpParser[] = ['fast', 'node'];
+
 /** Options of `serve()` and `mlserve models serve`. */
 export interface ServeOptions {
   /** Model URI (`-m`): a local path, `file:`, `runs:/`, `models:/`, `mlflow-artifacts:/`. */
@@ -95,6 +99,12 @@ export interface ServeOptions {
   compression: boolean;
   /** Smallest answer compressed, in bytes. @default 65536 */
   compressionMinBytes: number;
+  /**
+   * Who parses HTTP/1.1: `fast`, mlserve's lane for the simplest requests of `/invocations`, `/ping`,
+   * `/health` and `/version` with node:http for everything else (not with TLS or CORS: node:http
+   * alone then), or `node`: node:http alone. @default 'fast'
+   */
+  httpParser: HttpParser;
   /** PEM private key: serve HTTPS (uvicorn's --ssl-keyfile); needs `sslCertfile`. */
   sslKeyfile?: string;
   /** PEM certificate chain (uvicorn's --ssl-certfile). */
@@ -181,6 +191,7 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   corsAllowCredentials: false,
   compression: true,
   compressionMinBytes: 64 * 1024,
+  httpParser: 'fast',
   sslCertReqs: 0,
   stackTraces: true,
   schemaDetails: true,
@@ -279,6 +290,7 @@ export function resolveServeOptions(given: Partial<ServeOptions>, env: Env = {})
     corsAllowCredentials: given.corsAllowCredentials ?? DEFAULTS.corsAllowCredentials,
     compression: given.compression ?? DEFAULTS.compression,
     compressionMinBytes: given.compressionMinBytes ?? DEFAULTS.compressionMinBytes,
+    httpParser: given.httpParser ?? DEFAULTS.httpParser,
     sslKeyfile: given.sslKeyfile,
     sslCertfile: given.sslCertfile,
     sslCaCerts: given.sslCaCerts,
@@ -330,6 +342,7 @@ export function resolveServeOptions(given: Partial<ServeOptions>, env: Env = {})
   if (!ENGINES.includes(opts.engine)) problems.push(`Invalid engine '${opts.engine}': expected one of ${ENGINES.join(', ')}.`);
   if (opts.python !== undefined && opts.python.trim() === '') problems.push('Invalid --python: expected the path of a Python interpreter.');
   if (!LOG_LEVELS.includes(opts.logLevel)) problems.push(`Invalid log level ${JSON.stringify(opts.logLevel)}: expected one of ${LOG_LEVELS.join(', ')}.`);
+  if (!HTTP_PARSERS.includes(opts.httpParser)) problems.push(`Invalid HTTP parser ${JSON.stringify(opts.httpParser)}: expected fast or node.`);
   if (!LOG_FORMATS.includes(opts.logFormat)) problems.push(`Invalid log format ${JSON.stringify(opts.logFormat)}: expected text or json.`);
   if (problems.length) throw new InvalidOptionsError(problems);
   return Object.freeze(opts);

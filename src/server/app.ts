@@ -22,6 +22,7 @@ import { requestIdOf } from './request-id.js';
 import type { UnansweredEntry, UnansweredRequests } from './unanswered.js';
 import { Deadlines } from './deadlines.js';
 import { TurnQueue } from './turns.js';
+import { installFastLane } from './fast/front.js';
 
 /** The MLflow version whose scoring protocol mlserve implements; `/version` answers it as MLflow does. */
 export const MLFLOW_PROTOCOL_VERSION = '3.6.1.dev0';
@@ -96,6 +97,11 @@ export interface AppOptions {
   readonly versionHeaders?: () => Record<string, string> | undefined;
   /** What `/invocations` answers when `scoring` gives nothing while the server is ready (several models served). */
   readonly noScoring?: () => Error | undefined;
+  /**
+   * Serve the simplest requests of the busiest routes with mlserve's own HTTP/1.1 lane (fast/),
+   * everything else with node:http; never with TLS (the caller leaves it off). @default false
+   */
+  readonly fastLane?: boolean;
   /** Routes of served models by name (`/models/{name}/...`), built with the app's scoring route; true when taken. */
   readonly modelRoutes?: (tools: ModelRouteTools) => (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => boolean;
 }
@@ -134,6 +140,37 @@ export interface RequestContext {
   readonly path: string;
   /** performance.now() at arrival. */
   readonly started: number;
+}
+
+/**
+ * One request as a transport hands it to the shared routes: node:http's (IncomingMessage and
+ * ServerResponse) or the fast lane's (fast/), so both give the same answers, logs and metrics.
+ */
+export interface Exchange {
+  readonly method: string;
+  /** The `Content-Type` request header, as node:http presents it. */
+  readonly contentType: string | undefined;
+  /** The `Accept` request header (server-sent events are chosen by it). */
+  readonly accept: string | undefined;
+  /** node:http's answer object: only node:http's transport streams answers (server-sent events). */
+  readonly res?: ServerResponse;
+  /** Sends the answer (`head`: headers only), as `Respond` does: the body bytes sent, or undefined when the client is gone. */
+  send(answer: HttpAnswer, head: boolean, requestId: string): number | undefined;
+}
+
+/** A scoring route from the body on: `body` is the whole body, or reads it; `discard` drops a body not read. */
+type ScoreRoute = (ex: Exchange, ctx: RequestContext, body: Buffer | (() => Promise<Buffer>), discard?: () => void) => void;
+
+/** The routes the fast lane (fast/) serves itself, each called once the whole request has arrived. */
+export interface FastRoutes {
+  /** True when `POST /invocations` needs nothing of node:http now: a model serving, no streamed answers. */
+  canScore(): boolean;
+  /** `POST /invocations` with its whole body. */
+  invocations(ex: Exchange, ctx: RequestContext, body: Buffer): void;
+  /** `GET|HEAD /ping` and `/health`. */
+  health(ex: Exchange, ctx: RequestContext): void;
+  /** `GET|HEAD /version`. */
+  version(ex: Exchange, ctx: RequestContext): void;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => void;
@@ -195,45 +232,65 @@ function notReady(state: ServerState): TemporarilyUnavailableError {
 
 /** Creates the request listener of the MLflow-compatible server. */
 export function createHandler(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return createRoutes(options).handler;
+}
+
+/** The request listener, and the routes the fast lane shares with it. */
+function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, res: ServerResponse) => void; fast: FastRoutes } {
   const logger = options.logger ?? silentLogger;
   const { state, metrics, auth, cors } = options;
   const render = (err: unknown, ctx: RequestContext): HttpAnswer => renderError(err, logger, ctx.id, { stackTraces: options.stackTraces });
   const respond = options.respond ?? createResponder({ serverVersion: options.serverVersion, isDraining: () => state.draining, compression: options.compression });
   /** Sends the answer and writes its access-log line (499 when the client had already gone). */
-  const reply = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head = false): void => {
-    const bytes = respond(req, res, answer, head, ctx.id);
-    logger.access({ method: req.method ?? '', path: ctx.path, status: bytes === undefined ? 499 : answer.status, bytes, durationMs: performance.now() - ctx.started, requestId: ctx.id });
+  const reply = (ex: Exchange, ctx: RequestContext, answer: HttpAnswer, head = false): void => {
+    const bytes = ex.send(answer, head, ctx.id);
+    logger.access({ method: ex.method, path: ctx.path, status: bytes === undefined ? 499 : answer.status, bytes, durationMs: performance.now() - ctx.started, requestId: ctx.id });
   };
+  /** node:http's side of an exchange. */
+  const nodeExchange = (req: IncomingMessage, res: ServerResponse): Exchange => ({
+    method: req.method ?? '',
+    contentType: req.headers['content-type'],
+    accept: req.headers.accept,
+    res,
+    send: (answer, head, id) => respond(req, res, answer, head, id),
+  });
+  const replyNode = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head = false): void => reply(nodeExchange(req, res), ctx, answer, head);
 
   /** The access-log line of an answer a route wrote itself (V2, the page), once its connection is done with it. */
-  const logStreamed = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void => {
+  const logStreamed = (method: string | undefined, res: ServerResponse, ctx: RequestContext): void => {
     const sent = res.writableFinished;
     const length = Number(res.getHeader('content-length'));
     logger.access({
-      method: req.method ?? '',
+      method: method ?? '',
       path: ctx.path,
       status: sent ? res.statusCode : 499,
-      bytes: sent && Number.isFinite(length) ? (req.method === 'HEAD' ? 0 : length) : undefined,
+      bytes: sent && Number.isFinite(length) ? (method === 'HEAD' ? 0 : length) : undefined,
       durationMs: performance.now() - ctx.started,
       requestId: ctx.id,
     });
   };
 
-  const health: Handler = (req, res, ctx) => {
-    if (!isServing(state)) return reply(req, res, ctx, render(notReady(state), ctx), req.method === 'HEAD');
-    reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: '\n' }, req.method === 'HEAD');
+  const healthCore = (ex: Exchange, ctx: RequestContext): void => {
+    if (!isServing(state)) return reply(ex, ctx, render(notReady(state), ctx), ex.method === 'HEAD');
+    reply(ex, ctx, { status: 200, contentType: JSON_TYPE, body: '\n' }, ex.method === 'HEAD');
   };
-  const version: Handler = (req, res, ctx) => reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION, headers: options.versionHeaders?.() }, req.method === 'HEAD');
+  const versionCore = (ex: Exchange, ctx: RequestContext): void => reply(ex, ctx, { status: 200, contentType: JSON_TYPE, body: MLFLOW_PROTOCOL_VERSION, headers: options.versionHeaders?.() }, ex.method === 'HEAD');
+  const health: Handler = (req, res, ctx) => healthCore(nodeExchange(req, res), ctx);
+  const version: Handler = (req, res, ctx) => versionCore(nodeExchange(req, res), ctx);
   const scrape: Handler = (req, res, ctx) => {
     metrics.ready.set(isServing(state) ? 1 : 0);
-    reply(req, res, ctx, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
+    replyNode(req, res, ctx, { status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body: metrics.registry.render() }, req.method === 'HEAD');
   };
 
   // Bodies worth a millisecond or more of decoding wait for their own event-loop turn (turns.ts), every model's alike.
   const turns = new TurnQueue();
 
-  /** The scoring handler of one model: `/invocations`, or a served model's `/models/{name}/invocations`. */
-  const makeInvocations = (scope: InvocationScope): Handler => {
+  /**
+   * The scoring core of one model, transport-neutral: `/invocations`, or a served model's
+   * `/models/{name}/invocations`, from the body on (decode, score, deadline, drain registration,
+   * metrics, access log, errors), answered through the exchange (node:http's or the fast lane's).
+   */
+  const makeScoring = (scope: InvocationScope): ScoreRoute => {
     const timeoutMs = scope.timeoutSeconds * 1000;
     const endpoint = scope.endpoint;
     const invocationCount = new Map<number, (by?: number) => void>();
@@ -248,7 +305,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     // One timer for every request's --timeout (deadlines.ts), not one per request.
     const deadlines = new Deadlines(timeoutMs);
 
-    return (req, res, ctx) => {
+    return (ex, ctx, body, discard) => {
       let done = false;
       let pending: UnansweredEntry | undefined;
       const finish = (answer: HttpAnswer): void => {
@@ -256,7 +313,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
         done = true;
         deadlines.delete(expiry);
         if (pending) state.unanswered.delete(pending);
-        reply(req, res, ctx, answer);
+        reply(ex, ctx, answer);
         countInvocation(answer.status);
         observeInvocation((performance.now() - ctx.started) / 1000);
       };
@@ -266,14 +323,14 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
       const deadline = expiry.key;
       const scoring = getScoring();
       if (!scoring || !isReady(state)) {
-        req.resume();
+        discard?.();
         return finish(render((isReady(state) && scope.unavailable?.()) || notReady(state), ctx));
       }
       pending = state.unanswered.add(answerNow);
       state.inFlight++;
-      const contentType = req.headers['content-type'];
+      const contentType = ex.contentType;
       /** Streams the answer as server-sent events (its first chunk decides: a failure before it is a JSON error); resolves once sent. */
-      const stream = async (decoded: DecodedRequest): Promise<undefined> => {
+      const stream = async (decoded: DecodedRequest, res: ServerResponse): Promise<undefined> => {
         const abort = new AbortController();
         res.once('close', () => abort.abort());
         const chunks = streamDecoded(decoded, scoring, { deadline, signal: abort.signal });
@@ -287,48 +344,59 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
           await sendEventStream(res, first, chunks, { idleTimeoutMs: timeoutMs, headers: { 'x-mlserve-version': options.serverVersion, 'x-request-id': ctx.id }, logger, requestId: ctx.id });
           countInvocation(200);
           observeInvocation((performance.now() - ctx.started) / 1000);
-          logStreamed(req, res, ctx);
+          logStreamed(ex.method, res, ctx);
           return undefined;
         } finally {
           abort.abort();
         }
       };
-      readBody(req, options.bodyLimitBytes)
-        .then((body) => {
-          // A large body is decoded on another thread (health checks keep being answered meanwhile),
-          // unless the answer may be streamed (that needs the decoded request here).
-          const offload = scoring.offload;
-          if (offload && body.length >= offload.minBytes && !canStream(scoring)) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
-          const run = (): Promise<string | undefined> => {
-            const decoded = decodeRequest(contentType, body, scoring);
-            if (canStream(scoring) && wantsStream(req.headers.accept, decoded)) return stream(decoded);
-            return score(decoded, scoring, { deadline });
-          };
-          if (body.length < TURN_MIN_BYTES) return run();
-          return new Promise<string | undefined>((resolve, reject) =>
-            turns.run(() => {
-              try {
-                resolve(run());
-              } catch (err) {
-                reject(err);
-              }
-            }),
-          );
-        })
-        .then(
-          (text) => {
-            state.inFlight--;
-            if (text !== undefined) finish({ status: 200, contentType: JSON_TYPE, body: text });
-          },
-          (err) => {
-            state.inFlight--;
-            finish(render(err, ctx));
-          },
+      const decodeAndScore = (body: Buffer): Promise<string | undefined> => {
+        // A large body is decoded on another thread (health checks keep being answered meanwhile),
+        // unless the answer may be streamed (that needs the decoded request here).
+        const offload = scoring.offload;
+        if (offload && body.length >= offload.minBytes && !canStream(scoring)) return offload.prepare(contentType, body).then((prepared) => scorePrepared(prepared, scoring, { deadline }));
+        const run = (): Promise<string | undefined> => {
+          const decoded = decodeRequest(contentType, body, scoring);
+          if (ex.res && canStream(scoring) && wantsStream(ex.accept, decoded)) return stream(decoded, ex.res);
+          return score(decoded, scoring, { deadline });
+        };
+        if (body.length < TURN_MIN_BYTES) return run();
+        return new Promise<string | undefined>((resolve, reject) =>
+          turns.run(() => {
+            try {
+              resolve(run());
+            } catch (err) {
+              reject(err);
+            }
+          }),
         );
+      };
+      const answered = (text: string | undefined): void => {
+        state.inFlight--;
+        if (text !== undefined) finish({ status: 200, contentType: JSON_TYPE, body: text });
+      };
+      const failed = (err: unknown): void => {
+        state.inFlight--;
+        finish(render(err, ctx));
+      };
+      let scored: Promise<string | undefined>;
+      try {
+        scored = Buffer.isBuffer(body) ? decodeAndScore(body) : body().then(decodeAndScore);
+      } catch (err) {
+        return failed(err);
+      }
+      scored.then(answered, failed);
     };
   };
-  const invocations = makeInvocations({ scoring: options.scoring, endpoint: '/invocations', timeoutSeconds: options.timeoutSeconds, unavailable: options.noScoring });
-  const servedModels = options.modelRoutes?.({ invocations: makeInvocations, reply, render, logWhenSent: (req, res, ctx) => void res.once('close', () => logStreamed(req, res, ctx)) });
+  /** The node:http handler of a scoring core: the body read from the request. */
+  const onNode =
+    (core: ScoreRoute): Handler =>
+    (req, res, ctx) =>
+      core(nodeExchange(req, res), ctx, () => readBody(req, options.bodyLimitBytes), () => req.resume());
+  const makeInvocations = (scope: InvocationScope): Handler => onNode(makeScoring(scope));
+  const scoreInvocations = makeScoring({ scoring: options.scoring, endpoint: '/invocations', timeoutSeconds: options.timeoutSeconds, unavailable: options.noScoring });
+  const invocations = onNode(scoreInvocations);
+  const servedModels = options.modelRoutes?.({ invocations: makeInvocations, reply: replyNode, render, logWhenSent: (req, res, ctx) => void res.once('close', () => logStreamed(req.method, res, ctx)) });
 
   /** V2 paths: counted in metrics and in the drain's in-flight count; before the model loads, only liveness. */
   const v2: Handler = (req, res, ctx) => {
@@ -336,13 +404,13 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     const routesNow = options.protocols?.();
     if (!routesNow) {
       req.resume();
-      if (path === '/v2/health/live') return reply(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: '{"live": true}' });
+      if (path === '/v2/health/live') return replyNode(req, res, ctx, { status: 200, contentType: JSON_TYPE, body: '{"live": true}' });
       const status = path === '/v2/health/ready' ? 503 : options.protocols ? 503 : 404;
       const body = status === 404 ? NOT_FOUND : JSON.stringify({ error: notReady(state).message });
-      return reply(req, res, ctx, { status, contentType: JSON_TYPE, body });
+      return replyNode(req, res, ctx, { status, contentType: JSON_TYPE, body });
     }
     res.setHeader('x-request-id', ctx.id);
-    const abort = (): void => reply(req, res, ctx, { status: 503, contentType: JSON_TYPE, body: JSON.stringify({ error: drainedOut().message }), headers: { 'retry-after': '1' } });
+    const abort = (): void => replyNode(req, res, ctx, { status: 503, contentType: JSON_TYPE, body: JSON.stringify({ error: drainedOut().message }), headers: { 'retry-after': '1' } });
     const pendingV2 = state.unanswered.add(abort);
     state.inFlight++;
     res.once('close', () => {
@@ -352,7 +420,7 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
       const seconds = (performance.now() - ctx.started) / 1000;
       metrics.requests.inc({ endpoint, protocol: routesNow.protocol, status: String(res.statusCode) });
       metrics.requestSeconds.observe(seconds, { endpoint, protocol: routesNow.protocol });
-      logStreamed(req, res, ctx);
+      logStreamed(req.method, res, ctx);
     });
     if (!routesNow.handle(req, res, path, ctx.id)) {
       req.resume();
@@ -368,54 +436,74 @@ export function createHandler(options: AppOptions): (req: IncomingMessage, res: 
     '/invocations': { methods: ['POST'], handle: invocations },
   };
 
-  return (req, res) => {
+  /** A fast-lane route that answers what it throws, as the node:http handler does. */
+  const guarded =
+    <A extends unknown[]>(route: (ex: Exchange, ctx: RequestContext, ...rest: A) => void) =>
+    (ex: Exchange, ctx: RequestContext, ...rest: A): void => {
+      try {
+        route(ex, ctx, ...rest);
+      } catch (err) {
+        reply(ex, ctx, render(err, ctx));
+      }
+    };
+  const fast: FastRoutes = {
+    canScore: () => {
+      const scoring = options.scoring();
+      return scoring !== undefined && isReady(state) && !canStream(scoring);
+    },
+    invocations: guarded((ex, ctx, body: Buffer) => scoreInvocations(ex, ctx, body)),
+    health: guarded(healthCore),
+    version: guarded(versionCore),
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const target = requestPath(req.url);
     const ctx: RequestContext = { id: requestIdOf(req.headers['x-request-id']), path: target?.path ?? req.url ?? '/', started: performance.now() };
     const path = ctx.path;
     try {
       if (!target) {
         req.resume();
-        return reply(req, res, ctx, { status: 400, contentType: JSON_TYPE, body: JSON.stringify({ error_code: 'BAD_REQUEST', message: 'The request target must be a path (origin-form) or an absolute http(s) URL.' }) });
+        return replyNode(req, res, ctx, { status: 400, contentType: JSON_TYPE, body: JSON.stringify({ error_code: 'BAD_REQUEST', message: 'The request target must be a path (origin-form) or an absolute http(s) URL.' }) });
       }
       if (cors) {
         const preflight = cors.preflight(req.method, req.headers);
         if (preflight) {
           req.resume();
-          return reply(req, res, ctx, { status: preflight.status, contentType: JSON_TYPE, body: '', headers: preflight.headers });
+          return replyNode(req, res, ctx, { status: preflight.status, contentType: JSON_TYPE, body: '', headers: preflight.headers });
         }
         const headers = cors.answerHeaders(req.headers.origin);
         if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
       }
       if (tooManyHeaders(req.rawHeaders, options.httpLimits)) {
         req.resume();
-        return reply(req, res, ctx, render(new ServingError('REQUEST_LIMIT_EXCEEDED', `The request has more than ${options.httpLimits.maxHeaderCount} headers.`, { status: 431 }), ctx));
+        return replyNode(req, res, ctx, render(new ServingError('REQUEST_LIMIT_EXCEEDED', `The request has more than ${options.httpLimits.maxHeaderCount} headers.`, { status: 431 }), ctx));
       }
       if (auth && !auth.allows(req.headers, routeClass(path))) {
         req.resume();
-        return reply(req, res, ctx, unauthenticated(path));
+        return replyNode(req, res, ctx, unauthenticated(path));
       }
       const route = routes[path];
       if (route) {
         if (route.methods.includes(req.method ?? '')) return route.handle(req, res, ctx);
         req.resume();
-        return reply(req, res, ctx, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
+        return replyNode(req, res, ctx, { status: 405, contentType: JSON_TYPE, body: NOT_ALLOWED, headers: { allow: route.methods.join(', ') } });
       }
       if (path === '/v2' || path.startsWith('/v2/')) return v2(req, res, ctx);
       if (servedModels && path.startsWith('/models/') && servedModels(req, res, ctx)) return;
       if (options.extraRoutes) {
         res.setHeader('x-request-id', ctx.id);
-        if (options.extraRoutes(req, res, path)) return void res.once('close', () => logStreamed(req, res, ctx));
+        if (options.extraRoutes(req, res, path)) return void res.once('close', () => logStreamed(req.method, res, ctx));
       }
       req.resume();
       if (path.length > 1 && path.endsWith('/') && routes[path.slice(0, -1)]) {
         // A relative Location (RFC 9110 §10.2.2): never built from the client's Host header.
-        return reply(req, res, ctx, { status: 307, contentType: JSON_TYPE, body: '', headers: { location: path.slice(0, -1) + target.query } });
+        return replyNode(req, res, ctx, { status: 307, contentType: JSON_TYPE, body: '', headers: { location: path.slice(0, -1) + target.query } });
       }
-      reply(req, res, ctx, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
+      replyNode(req, res, ctx, { status: 404, contentType: JSON_TYPE, body: NOT_FOUND });
     } catch (err) {
-      reply(req, res, ctx, render(err, ctx));
+      replyNode(req, res, ctx, render(err, ctx));
     }
   };
+  return { handler, fast };
 }
 
 /** True when a request announcing `Expect: 100-continue` should be told to send its body. */
@@ -428,8 +516,12 @@ function shouldContinue(req: IncomingMessage, options: AppOptions): boolean {
 
 /** Creates (but does not start) the HTTP server, with its limits and parser-error answers. */
 export function createAppServer(options: AppOptions, create: (opts: object, listener: (req: IncomingMessage, res: ServerResponse) => void) => Server = (opts, listener) => createServer(opts, listener)): Server {
-  const handler = createHandler(options);
+  const { handler, fast } = createRoutes(options);
   const server = create(httpServerOptions(options.httpLimits), handler);
+  // The fast lane: plain HTTP only, and not with CORS (its headers and preflights are node:http's alone).
+  if (options.fastLane && !options.cors) {
+    installFastLane(server, fast, { limits: options.httpLimits, bodyLimitBytes: options.bodyLimitBytes, serverVersion: options.serverVersion, isDraining: () => options.state.draining, compression: options.compression, auth: options.auth });
+  }
   applyHttpLimits(server, options.httpLimits);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, options.httpLimits));
   // Expect: 100-continue (RFC 9110 §10.1.1): a body that will be refused (too large, no token) is not asked for.

@@ -18,6 +18,8 @@ export interface Front {
   readonly compression?: CompressionOptions;
   readonly tls?: TlsMaterial;
   readonly stackTraces: boolean;
+  /** Serve with the fast lane (server/fast/) in front of node:http: plain HTTP only. */
+  readonly fastLane: boolean;
 }
 
 async function tokenFile(path: string | undefined): Promise<string[]> {
@@ -51,5 +53,6 @@ export async function prepareFront(options: Readonly<ServeOptions>): Promise<Fro
     compression: options.compression ? { minBytes: options.compressionMinBytes } : undefined,
     tls,
     stackTraces: options.stackTraces,
+    fastLane: options.httpParser === 'fast' && tls === undefined,
   };
 }
