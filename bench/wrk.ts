@@ -288,7 +288,8 @@ interface Variant {
 }
 
 function variants(settings: Settings): Variant[] {
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  // The command users run (package.json's bin: the bundled CLI).
+  const cli = fileURLToPath(new URL('../cli/mlserve.js', import.meta.url));
   const nodeParser: Variant[] = settings.nodeParser
     ? [{ name: 'mls-node', args: () => [...settings.nodeFlags, cli, 'models', 'serve', '-m', settings.model, '-p', '0', ...settings.flags, '--http-parser', 'node'], expect: settings.expect, pingBody: '\n' }]
     : [];

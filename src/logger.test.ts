@@ -57,16 +57,28 @@ it('writes access lines at info: text and JSON', () => {
   assert.equal(w.text(), '');
 });
 
-it('batches lines into one write per event-loop turn, and writes errors at once', async () => {
+it('batches access lines over a few event-loop turns, other lines per turn, and writes errors at once, in order', async () => {
   const chunks: string[] = [];
   const logger = createLogger({ now: () => NOW, write: (c) => void chunks.push(c) });
-  for (let i = 0; i < 100; i++) logger.access({ method: 'GET', path: '/ping', status: 200, bytes: 1, durationMs: 0.1, requestId: String(i) });
+  const access = (id: string): void => logger.access({ method: 'GET', path: '/ping', status: 200, bytes: 1, durationMs: 0.1, requestId: id });
+  for (let i = 0; i < 100; i++) access(String(i));
   assert.equal(chunks.length, 0);
   await new Promise((r) => setImmediate(r));
+  assert.equal(chunks.length, 0, 'access lines wait past the turn');
+  access('100');
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(chunks.length, 1, 'and are written together within a few dozen milliseconds');
+  assert.equal(chunks[0].split('\n').length, 102);
+  access('a');
+  logger.info('started');
   assert.equal(chunks.length, 1);
-  assert.equal(chunks[0].split('\n').length, 101);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(chunks.length, 2, 'another line writes the queued access lines with it at the end of the turn');
+  assert.match(chunks[1], /id=a\n.*started\n$/);
+  access('b');
   logger.error('now');
-  assert.equal(chunks.length, 2);
+  assert.equal(chunks.length, 3);
+  assert.match(chunks[2], /id=b\n.*now\n$/);
 });
 
 it('describes a thrown value as log fields', () => {
