@@ -2,26 +2,15 @@
 // decimal mantissa times a power of ten (what JSON.parse and Number give), or "cannot tell" (NaN),
 // when the caller must parse the text itself.
 
+import { productError } from '../data/two-product.js';
+
 /** Powers of ten that are exact doubles (10^0 .. 10^22). */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-/** Dekker's splitter 2^27 + 1: JavaScript has no fused multiply-add. */
-const SPLITTER = 134217729;
 /**
  * Relative margin around the double-double estimate: its error is below 2^-100 of the value, so a
  * result that rounds the same way at both ends of the margin is the correctly rounded one.
  */
 const MARGIN = 2 ** -90;
-
-/** The rounding error of `p = a * b`: `a * b = p + err` exactly (Dekker's two-product). */
-function productError(a: number, b: number, p: number): number {
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return ah * bh - p + ah * bl + al * bh + al * bl;
-}
 
 /** Most significant digits `decimalToDouble` takes: 15 in `hi`, up to 4 more in `lo`. */
 export const MAX_DECIMAL_DIGITS = 19;

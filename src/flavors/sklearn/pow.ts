@@ -5,11 +5,10 @@
 // rounded once. The arithmetic works on number pairs without allocating: each operation returns
 // the high part and leaves the low part in `lo`.
 
+import { productError } from '../../data/two-product.js';
+
 /** Low part of the last double-double result. */
 let lo = 0;
-
-/** Veltkamp's splitter for 53-bit doubles. */
-const SPLITTER = 134217729; // 2^27 + 1
 
 /** (ah, al) + (bh, bl). */
 function add(ah: number, al: number, bh: number, bl: number): number {
@@ -32,14 +31,7 @@ function add(ah: number, al: number, bh: number, bl: number): number {
 /** (ah, al) · (bh, bl). */
 function mul(ah: number, al: number, bh: number, bl: number): number {
   const p = ah * bh;
-  let t = SPLITTER * ah;
-  const ahh = t - (t - ah);
-  const ahl = ah - ahh;
-  t = SPLITTER * bh;
-  const bhh = t - (t - bh);
-  const bhl = bh - bhh;
-  const err = ahh * bhh - p + ahh * bhl + ahl * bhh + ahl * bhl;
-  const q = err + (ah * bl + al * bh);
+  const q = productError(ah, bh, p) + (ah * bl + al * bh);
   const h = p + q;
   lo = q - (h - p);
   return h;
