@@ -129,3 +129,11 @@ test('storage grows with the numbers sent and ends at their count', () => {
   assert.equal(scanned.array.values.length, 2 * n);
   assert.equal(scanned.array.values[2 * n - 2], n - 0.5);
 });
+
+test('without arrays, inputs and instances are declined at their key and dataframe_split is still read', () => {
+  // A body that is valid up to its key only: declining must not depend on reading the numbers.
+  assert.equal(scanNumericBody(bytes('{"inputs": [[1, 2], [3, 4]]}'), 1000, false), undefined);
+  assert.equal(scanNumericBody(bytes('{"instances": [1, 2]}'), 1000, false), undefined);
+  assert.ok(scanNumericBody(bytes('{"inputs": [[1, 2], [3, 4]]}'), 1000));
+  assert.equal(scanNumericBody(bytes('{"dataframe_split": {"data": [[1, 2]]}}'), 1000, false)?.format, 'dataframe_split');
+});

@@ -71,15 +71,15 @@ class Scanner {
     this.n = b.length;
   }
 
-  body(maxDepth: number): NumericBody {
+  body(maxDepth: number, arrays: boolean): NumericBody {
     if (maxDepth < 1) throw DECLINE;
     this.ws();
     this.expect(LBRACE);
     this.ws();
     const key = this.key();
     let body: NumericBody;
-    if (this.same(key, INPUTS)) body = { format: 'inputs', array: this.array(maxDepth - 1) };
-    else if (this.same(key, INSTANCES)) body = { format: 'instances', array: this.array(maxDepth - 1) };
+    if (arrays && this.same(key, INPUTS)) body = { format: 'inputs', array: this.array(maxDepth - 1) };
+    else if (arrays && this.same(key, INSTANCES)) body = { format: 'instances', array: this.array(maxDepth - 1) };
     else if (this.same(key, DATAFRAME_SPLIT)) {
       body = this.split(maxDepth - 1);
     } else throw DECLINE;
@@ -352,10 +352,11 @@ function growBytes(flags: Uint8Array, index: number): Uint8Array {
  * Scans a JSON request body of one of the recognised all-numbers shapes into typed numbers, or
  * returns undefined when the body is anything else (the caller decodes it the general way).
  * `maxDepth` is the nesting limit the general parser applies: deeper bodies are declined.
+ * `arrays` false: `inputs` and `instances` bodies are declined at their key (only `dataframe_split` is read).
  */
-export function scanNumericBody(body: Uint8Array, maxDepth: number): NumericBody | undefined {
+export function scanNumericBody(body: Uint8Array, maxDepth: number, arrays = true): NumericBody | undefined {
   try {
-    return new Scanner(body).body(maxDepth);
+    return new Scanner(body).body(maxDepth, arrays);
   } catch (err) {
     if (err === DECLINE) return undefined;
     throw err;

@@ -148,3 +148,16 @@ test('mutated bodies decode (or fail) the same with and without the fast path', 
     assertSame(chars.join(''), { signature }, 'mutation');
   }
 });
+
+test('signatures whose arrays the shortcut does not convert leave inputs and instances to the general path, dataframe_split to the shortcut', () => {
+  const inputs = Buffer.from('{"inputs": [[1, 2, 3]]}');
+  const split = Buffer.from('{"dataframe_split": {"columns": ["a", "b", "c"], "data": [[1, 2, 3]]}}');
+  for (const name of ['tensor int64 named', 'columns long', 'columns string', 'columns any', 'tensor __proto__']) {
+    assert.equal(decodeNumericRequest(inputs, { signature: SIGNATURES[name] }), undefined, name);
+    assert.equal(decodeNumericRequest(Buffer.from('{"instances": [[1, 2, 3]]}'), { signature: SIGNATURES[name] }), undefined, name);
+  }
+  assert.ok(decodeNumericRequest(split, { signature: SIGNATURES['columns long'] }));
+  for (const name of ['none', 'tensor float32 named [-1, 3]', 'two named tensors', 'columns double unnamed']) {
+    assert.ok(decodeNumericRequest(inputs, { signature: SIGNATURES[name] }), name);
+  }
+});

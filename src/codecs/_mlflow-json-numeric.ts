@@ -4,7 +4,7 @@
 
 import { Frame, type Column } from '../data/frame.js';
 import { castFrame } from '../schema/cast.js';
-import { convertNumberArray } from '../schema/convert.js';
+import { convertNumberArray, convertsNumberArrays } from '../schema/convert.js';
 import { MAX_JSON_DEPTH } from './json-parse.js';
 import { scanNumericBody, type NumericBody } from './_json-numeric.js';
 import type { DecodedRequest, DecodeContext } from './types.js';
@@ -39,9 +39,11 @@ function numericFrame(split: Extract<NumericBody, { format: 'dataframe_split' }>
  */
 export function decodeNumericRequest(body: Uint8Array, ctx: DecodeContext): DecodedRequest | undefined {
   if (ctx.signatureFromTypeHint) return undefined;
-  const scanned = scanNumericBody(body, ctx.limits?.maxDepth ?? MAX_JSON_DEPTH);
-  if (!scanned) return undefined;
   const schema = ctx.signature?.inputs;
+  // A signature whose arrays the shortcut does not convert (int or string specs, ...): `inputs` and
+  // `instances` are declined at their key, not after reading every number.
+  const scanned = scanNumericBody(body, ctx.limits?.maxDepth ?? MAX_JSON_DEPTH, convertsNumberArrays(schema));
+  if (!scanned) return undefined;
   // `instances` of rows that are lists converts as `inputs` does (convertInstances), and one tensor has no lengths to compare.
   if (scanned.format !== 'dataframe_split') {
     const { shape, values, floatAt } = scanned.array;

@@ -97,6 +97,7 @@ export function convertInputs(value: unknown, schema: Schema | undefined, origin
  * dtypes other than float32/float64, an `Any` or nested spec): the caller converts the parsed JSON.
  */
 export function convertNumberArray(shape: readonly number[], values: Float64Array, anyFloat: boolean, schema: Schema | undefined): unknown {
+  if (!convertsNumberArrays(schema)) return undefined;
   const specs = (schema?.specs ?? []) as readonly Spec[];
   const spec = specs[0];
   // No spec: numpy's promotion of numbers (int64 when every literal is an int).
@@ -104,12 +105,23 @@ export function convertNumberArray(shape: readonly number[], values: Float64Arra
   let tensor: Tensor;
   if (dtype === 'float64') tensor = new Tensor('float64', shape, values);
   else if (dtype === 'float32') tensor = new Tensor('float32', shape, new Float32Array(values));
-  else if (dtype === 'int64' && !spec) tensor = new Tensor('int64', shape, BigInt64Array.from(values, BigInt));
-  else return undefined;
+  else tensor = new Tensor('int64', shape, BigInt64Array.from(values, BigInt));
   if (!schema || !specs.every((s) => s.name !== undefined) || specs.length !== 1) return tensor;
-  const name = spec.name as string;
-  // convertInputs wraps the list as `{name: list}`; a `__proto__` name takes its general path.
-  return name === '__proto__' ? undefined : { [name]: tensor };
+  return { [spec.name as string]: tensor };
+}
+
+/**
+ * Whether `convertNumberArray` converts arrays of numbers with this signature at all (known before
+ * any number is read, so a caller can skip reading them): no spec, or a float32/float64 first
+ * spec whose `{name: list}` wrapping is a plain key (a `__proto__` name takes the general path).
+ */
+export function convertsNumberArrays(schema: Schema | undefined): boolean {
+  const specs = (schema?.specs ?? []) as readonly Spec[];
+  const spec = specs[0];
+  if (!spec) return true;
+  const dtype = specDType(spec);
+  if (dtype !== 'float32' && dtype !== 'float64') return false;
+  return !(specs.length === 1 && spec.name === '__proto__');
 }
 
 /**
