@@ -1,6 +1,6 @@
-// Owns decimal-to-double conversion for the numeric JSON scanner: the correctly rounded double of a
-// decimal mantissa times a power of ten (what JSON.parse and Number give), or "cannot tell" (NaN),
-// when the caller must parse the text itself.
+// Owns decimal-to-double conversion for the JSON readers (the numeric scanner, the general parser):
+// the correctly rounded double of a decimal mantissa times a power of ten (what JSON.parse and
+// Number give), or "cannot tell" (NaN), when the caller must parse the text itself.
 
 import { productError } from '../data/two-product.js';
 

@@ -184,3 +184,14 @@ test('leaves containers without integral floats unmarked', () => {
   assert.equal(hasFloatMarks(v), false);
   assert.equal(hasFloatMarks(v.inputs[0]), false);
 });
+
+test('reads short float spellings (the decimal reader\'s exact range and past it) to the doubles JSON.parse gives', () => {
+  const texts: string[] = [];
+  for (const mant of ['0', '1', '7', '123', '999999999999999', '100000000000000', '4503599627370497']) {
+    for (const e of [-400, -30, -23, -22, -21, -5, -1, 0, 1, 15, 22, 23, 30, 309]) {
+      texts.push(`${mant}e${e}`, `-${mant}e${e}`, `${mant}.5e${e}`, `-0.${mant}e${e}`);
+    }
+  }
+  const parsed = parseJson(`[${texts.join(',')}]`) as number[];
+  texts.forEach((t, i) => assert.ok(Object.is(parsed[i], JSON.parse(t)), `${t}: read ${parsed[i]}, JSON.parse gives ${JSON.parse(t)}`));
+});

@@ -5,6 +5,7 @@
 import { copyFloatMark, hasFloatMarks, isMarkedFloat, markFloat } from '../data/float-hint.js';
 import { isIndexKey, orderedKeys, recordKeyOrder } from './json-text.js';
 import { JsonDecodeError, decodeBody } from './_json-body.js';
+import { decimalToDouble } from './_decimal.js';
 
 export { JsonDecodeError };
 
@@ -13,8 +14,6 @@ export { JsonDecodeError };
  * MLflow fails too. Deeper input is rejected, so that no code after the parser recurses deeper.
  */
 export const MAX_JSON_DEPTH = 1000;
-
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /** Hand-written scanner mirroring CPython's `_json.c` (same acceptance, messages and positions). */
 class Parser {
@@ -233,14 +232,10 @@ class Parser {
       return Number.isSafeInteger(v) ? v : BigInt(text);
     }
     const e10 = exp - frac;
-    let v: number;
-    if (digits + frac <= 15 && e10 >= -22 && e10 <= 22) {
-      // Both operands are exact doubles, so one IEEE operation rounds correctly.
-      v = e10 < 0 ? mant / POW10[-e10] : mant * POW10[e10];
-      if (neg) v = -v;
-    } else {
-      v = Number(s.slice(start, i));
-    }
+    // Up to 15 digits `mant` is exact: the decimal reader rounds it correctly or says it cannot (NaN).
+    let v = digits + frac <= 15 ? decimalToDouble(mant, 0, 0, e10) : NaN;
+    if (v !== v) v = Number(s.slice(start, i));
+    else if (neg) v = -v;
     if (Number.isInteger(v)) this.floatFlag = true;
     return v;
   }
