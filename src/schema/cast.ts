@@ -58,8 +58,11 @@ export function astype(col: Column, dtype: DType): Column {
   if (col.dtype === dtype) return col;
   if ((dtype === 'float32' || dtype === 'float64') && (col.dtype === 'float64' || col.dtype === 'float32' || col.dtype === 'int64')) {
     // Numbers to floats: what the per-cell path below gives (Python's float(int) for int64), without a JS value per cell.
-    const src = col.dtype === 'int64' ? Float64Array.from(col.values as BigInt64Array, Number) : (col.values as Float64Array | Float32Array);
-    return { name: col.name, dtype, values: dtype === 'float32' ? new Float32Array(src) : src instanceof Float64Array && src !== col.values ? src : new Float64Array(src) };
+    const src = col.values as Float64Array | Float32Array | BigInt64Array;
+    const values = dtype === 'float32' ? new Float32Array(src.length) : new Float64Array(src.length);
+    if (src instanceof BigInt64Array) for (let i = 0; i < src.length; i++) values[i] = Number(src[i]);
+    else values.set(src);
+    return { name: col.name, dtype, values };
   }
   if (dtype === 'object' || dtype === 'str') {
     const { values, floats } = leaves(col);
