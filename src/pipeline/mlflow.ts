@@ -98,13 +98,27 @@ function predictError(err: unknown, shown: unknown, ctx: ScoringContext): unknow
   return err;
 }
 
-/** Runs the model on a prepared request, wrapping its MLflow errors as MLflow's predict does; resolves with what it returned. */
-export async function runPrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
+/**
+ * The model's call on a prepared request, its failure worded as MLflow's predict words it, its
+ * output given to `then`: one promise per request on the hot path (no async layers).
+ */
+function predictThen<T>(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions, then: (output: unknown) => T): Promise<T> {
+  let call: Promise<unknown>;
   try {
-    return await ctx.predictor.predict(prepared.input, prepared.params, options);
+    call = ctx.predictor.predict(prepared.input, prepared.params, options);
   } catch (err) {
-    throw predictError(err, prepared.shown, ctx);
+    return Promise.reject(predictError(err, prepared.shown, ctx));
   }
+  return call.then(then, (err: unknown) => {
+    throw predictError(err, prepared.shown, ctx);
+  });
+}
+
+const asIs = (output: unknown): unknown => output;
+
+/** Runs the model on a prepared request, wrapping its MLflow errors as MLflow's predict does; resolves with what it returned. */
+export function runPrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<unknown> {
+  return predictThen(prepared, ctx, options, asIs);
 }
 
 /**
@@ -117,19 +131,7 @@ export async function runDecoded(decoded: DecodedRequest, ctx: ScoringContext, o
 
 /** Runs a prepared request and returns MLflow's JSON answer text (wrapped in `predictions` unless unified LLM). */
 export function scorePrepared(prepared: PreparedRequest, ctx: ScoringContext, options: PredictOptions = {}): Promise<string> {
-  // One promise per request on the hot path (no async layers): the model's, then the encoding.
-  let call: Promise<unknown>;
-  try {
-    call = ctx.predictor.predict(prepared.input, prepared.params, options);
-  } catch (err) {
-    return Promise.reject(predictError(err, prepared.shown, ctx));
-  }
-  return call.then(
-    (output) => encodePredictions(output, !prepared.unwrapped),
-    (err: unknown) => {
-      throw predictError(err, prepared.shown, ctx);
-    },
-  );
+  return predictThen(prepared, ctx, options, (output) => encodePredictions(output, !prepared.unwrapped));
 }
 
 /** True when the model can stream its answer (MLflow's `predict_stream`, a JavaScript model's `predictStream`). */
