@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { decodeRequest, prepareDecoded, type EnforceContext } from '../src/pipeline/mlflow.js';
 import { encodePredictions } from '../src/codecs/predictions.js';
 import { decodeJsonRequestGeneral } from '../src/codecs/mlflow-json.js';
+import { decodeNumericRequest } from '../src/codecs/_mlflow-json-numeric.js';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { readMLmodel } from '../src/model/load.js';
 import { Tensor } from '../src/data/tensor.js';
@@ -97,6 +98,10 @@ async function main(): Promise<number> {
     // The same frame against a column signature (four doubles, as a scikit-learn model logged from a DataFrame has).
     const columnSignature: EnforceContext = { signature: { inputs: parseSchema(JSON.stringify(columns.map((name) => ({ type: 'double', name })))) }, schemaDetails: false };
     const oursSplitSigned = (): unknown => prepareDecoded(decodeRequest('application/json', splitBody, columnSignature), columnSignature).input;
+    // The figures are the scanner's only while it takes these bodies: say so loudly if it stops.
+    for (const [body, c] of [[inputsBody, ctx], [splitBody, noSignature], [splitBody, columnSignature]] as const) {
+      if (!decodeNumericRequest(body, c)) throw new Error(`the numeric scanner declined a benchmark body (${body.subarray(0, 40).toString()}...): the figures would measure the general path`);
+    }
     const oursEncode = (): string => encodePredictions(output, true);
     const floorEncode = (): string => JSON.stringify(plain);
     const pairs = [
