@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFrame } from '../../test/helpers/sklearn-tree.js';
@@ -179,6 +181,22 @@ describe('inline execution of worker-pool models', () => {
       for (const [, ms] of timed) assert.ok(ms >= 0 && ms < 60_000);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('counts a linked model file as the file it names, and a dangling link as nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlserve-inline-bytes-'));
+    try {
+      await writeFile(join(dir, 'MLmodel'), 'x'.repeat(10));
+      await writeFile(join(dir, 'elsewhere.bin'), Buffer.alloc(1000));
+      const model = join(dir, 'model');
+      await mkdir(model);
+      await symlink(join(dir, 'elsewhere.bin'), join(model, 'model.pkl'));
+      await symlink(join(dir, 'missing.bin'), join(model, 'gone.pkl'));
+      assert.equal(await modelBytes(model), 1000);
+      assert.equal(await modelBytes(dir), 2010);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
