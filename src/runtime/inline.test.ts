@@ -33,10 +33,12 @@ async function withInline(
   let inline: InlinePredictor | undefined;
   let loads = 0;
   let inlineCalls = 0;
+  // Sized before the pool starts: nothing after the start may throw outside the try that closes it.
+  const size = bytes ?? (await modelBytes(KNN));
   const pool = createWorkerPool({ modelDir: KNN, size: 1, onCallTimed: (e, ms) => inline?.observe(e, ms) });
   await pool.start();
   const batcher = createBatcher(pool, { maxBatchSize: 1024, maxBatchDelayMs: 0, concurrency: 2, maxQueue: 100, merge: true });
-  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: bytes ?? (await modelBytes(KNN)), limits, turnBudgetMs, preloaded, onBatch: () => inlineCalls++ });
+  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: size, limits, turnBudgetMs, preloaded, onBatch: () => inlineCalls++ });
   try {
     await run(inline, () => loads, () => inlineCalls);
   } finally {
