@@ -66,7 +66,7 @@ describe('inline execution of worker-pool models', () => {
   });
 
   it('learns larger sizes from the calls the workers run, up to 4x the largest size timed', async () => {
-    await withInline(GENEROUS, async (p) => {
+    await withInline(GENEROUS, async (p, _loads, inlineCalls) => {
       for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
       for (let i = 0; i < 8; i++) await p.predict(rows(16), null);
       await p.settled();
@@ -113,6 +113,24 @@ describe('inline execution of worker-pool models', () => {
       assert.deepEqual(fromHere, fromWorker);
       assert.equal(fromHere.status, 400);
       await assert.rejects(p.predict(rows(1), null, { deadline: Date.now() - 1 }), (e: unknown) => e instanceof DeadlineExceededError, 'past its deadline: not run');
+    });
+  });
+
+  it('does not learn sizes from calls refused on this thread (an input error says nothing of the cost)', async () => {
+    await withInline(GENEROUS, async (p, _loads, inlineCalls) => {
+      for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
+      for (let i = 0; i < 8; i++) await p.predict(rows(16), null);
+      await p.settled();
+      // 64 rows: the largest size allowed (4x the 16 rows timed), refused for its NaN.
+      const bad = numberFrame({ f0: [NaN, ...Array(63).fill(0)], f1: Array(64).fill(0), f2: Array(64).fill(0), f3: Array(64).fill(0) });
+      assert.equal(p.executionOf(bad), 'inline');
+      const before = inlineCalls();
+      for (let i = 0; i < 12; i++) {
+        await p.predict(bad, null).then(() => assert.fail('NaN accepted'), () => undefined);
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.ok(inlineCalls() - before >= 8, `enough refused on this thread to be trusted as timings (${inlineCalls() - before})`);
+      assert.equal(p.executionOf(rows(65)), 'worker', 'the largest answered call had 16 rows: 64 rows stay the limit');
     });
   });
 

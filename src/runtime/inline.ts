@@ -187,8 +187,11 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
   const runInline = async (p: Predictor, input: unknown, params: ModelParams, elements: number): Promise<unknown> => {
     const t0 = performance.now();
     running++;
+    let answered = false;
     try {
-      return await p.predict(input, params);
+      const output = await p.predict(input, params);
+      answered = true;
+      return output;
     } finally {
       running--;
       const ms = performance.now() - t0;
@@ -198,8 +201,10 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
         setImmediate(endTurn);
       }
       const before = budget.maxElements;
+      // Any call that held this thread counts against the budget; only answered calls are timings of
+      // the model's cost (as the workers report them): a quickly refused input says nothing of it.
       budget.record(elements, ms);
-      record(elements, ms);
+      if (answered) record(elements, ms);
       if (budget.maxElements !== before) replan();
       options.onBatch?.(1, rowCount(input) ?? 1);
       options.onInference?.(ms / 1000);
