@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { freePort, pinLoadGenerator, startServerChild, type Pinning } from './_child.js';
 import type { LoadTarget } from './_load.js';
 import { runRawLoad, type RawLoadResult, type SideProbe } from './_load-raw.js';
+import { positive } from './_settings.js';
 import { findPython, runPython } from './_sklearn-models.js';
 import { count, median, ms, ratio } from './_stats.js';
 
@@ -117,8 +118,8 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const smoke = values.smoke === true;
-  const rounds = smoke ? 1 : Math.max(1, Math.round(Number(values.rounds ?? 3)));
-  const durationMs = smoke ? 500 : Math.max(0.5, Number(values.duration ?? 3)) * 1000;
+  const rounds = smoke ? 1 : Math.round(positive('rounds', values.rounds, 3));
+  const durationMs = smoke ? 500 : positive('duration', values.duration, 3) * 1000;
   const warmupMs = smoke ? 300 : 1000;
   const python = findPython(values.python);
   if (!python) return void process.stdout.write('inline bench skipped: no Python with scikit-learn, numpy and pandas (give one with --python)\n');

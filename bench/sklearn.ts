@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pinLoadGenerator } from './_child.js';
+import { positive } from './_settings.js';
 import type { SklearnJob, SklearnRound } from './_sklearn-child.js';
 import { count, median, ms, ratio } from './_stats.js';
 import { findPython, runPython, type PyResult } from './_sklearn-models.js';
@@ -86,13 +87,14 @@ function main(): void {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const int = (v: string | undefined, d: number) => (v === undefined ? d : Math.max(1, Math.round(Number(v))));
+  // A flag that is not a positive number is an error, not NaN rounds or rows.
+  const int = (v: string | undefined, d: number, name: string) => Math.max(1, Math.round(positive(name, v, d)));
   const smoke = values.smoke === true;
-  const rounds = smoke ? 1 : int(values.rounds, 3);
-  const rows = smoke ? 200 : int(values.rows, 10_000);
-  const reps = smoke ? 1 : int(values.reps, 5);
-  const calls = smoke ? 5 : int(values.calls, 300);
-  const latencyMs = smoke ? 200 : int(values['latency-ms'], 2000);
+  const rounds = smoke ? 1 : int(values.rounds, 3, 'rounds');
+  const rows = smoke ? 200 : int(values.rows, 10_000, 'rows');
+  const reps = smoke ? 1 : int(values.reps, 5, 'reps');
+  const calls = smoke ? 5 : int(values.calls, 300, 'calls');
+  const latencyMs = smoke ? 200 : int(values['latency-ms'], 2000, 'latency-ms');
   const models = values.model?.length ? values.model : MODELS;
   for (const m of models) if (!MODELS.includes(m) && !OTHER_MODELS.includes(m)) throw new Error(`unknown --model ${m}; one of ${[...MODELS, ...OTHER_MODELS].join(', ')}`);
   const python = findPython(values.python);

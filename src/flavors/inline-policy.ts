@@ -144,7 +144,7 @@ export class CostEstimate {
     for (let c = 0; c < this.#ms.length; c++) {
       const n = Math.min(this.#count[c] ?? 0, SAMPLES_PER_CLASS);
       if (n < MIN_SAMPLES) continue;
-      const ms = Array.from(this.#ms[c]!.subarray(0, n)).sort((a, b) => a - b)[n >> 2]!;
+      const ms = this.#ms[c]!.slice(0, n).sort()[n >> 2]!; // a typed array sorts numerically
       let elements = 0;
       for (let i = 0; i < n; i++) elements += this.#elements[c]![i]!;
       const typical: [number, number] = [Math.round(elements / n), ms];

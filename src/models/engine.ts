@@ -122,7 +122,8 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
   } else {
     const pool = createWorkerPool({ modelDir: dir, size: workers, logger, onRestart: metrics.onRestart, onCallTimed: (elements, ms) => inline?.observe(elements, ms) });
     // A small model whose calls may run on this thread: its copy here loads while the workers load theirs (runtime/inline.ts).
-    bytes = flavor.inline ? await modelBytes(dir) : Infinity;
+    // A folder that cannot be walked (an unreadable subfolder) only means no copy on this thread, not a failed start.
+    bytes = flavor.inline ? await modelBytes(dir).catch(() => Infinity) : Infinity;
     preloaded = bytes <= INLINE_MAX_MODEL_BYTES ? loadModel(dir).catch(() => undefined) : undefined;
     await pool.start().catch(async (err: unknown) => {
       await (await preloaded)?.close();

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFrame } from '../../test/helpers/sklearn-tree.js';
@@ -31,10 +33,12 @@ async function withInline(
   let inline: InlinePredictor | undefined;
   let loads = 0;
   let inlineCalls = 0;
+  // Sized before the pool starts: nothing after the start may throw outside the try that closes it.
+  const size = bytes ?? (await modelBytes(KNN));
   const pool = createWorkerPool({ modelDir: KNN, size: 1, onCallTimed: (e, ms) => inline?.observe(e, ms) });
   await pool.start();
   const batcher = createBatcher(pool, { maxBatchSize: 1024, maxBatchDelayMs: 0, concurrency: 2, maxQueue: 100, merge: true });
-  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: bytes ?? (await modelBytes(KNN)), limits, turnBudgetMs, preloaded, onBatch: () => inlineCalls++ });
+  inline = createInlinePredictor(batcher, { load: () => (loads++, loadModel(KNN)), modelBytes: size, limits, turnBudgetMs, preloaded, onBatch: () => inlineCalls++ });
   try {
     await run(inline, () => loads, () => inlineCalls);
   } finally {
@@ -62,7 +66,7 @@ describe('inline execution of worker-pool models', () => {
   });
 
   it('learns larger sizes from the calls the workers run, up to 4x the largest size timed', async () => {
-    await withInline(GENEROUS, async (p) => {
+    await withInline(GENEROUS, async (p, _loads, inlineCalls) => {
       for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
       for (let i = 0; i < 8; i++) await p.predict(rows(16), null);
       await p.settled();
@@ -109,6 +113,24 @@ describe('inline execution of worker-pool models', () => {
       assert.deepEqual(fromHere, fromWorker);
       assert.equal(fromHere.status, 400);
       await assert.rejects(p.predict(rows(1), null, { deadline: Date.now() - 1 }), (e: unknown) => e instanceof DeadlineExceededError, 'past its deadline: not run');
+    });
+  });
+
+  it('does not learn sizes from calls refused on this thread (an input error says nothing of the cost)', async () => {
+    await withInline(GENEROUS, async (p, _loads, inlineCalls) => {
+      for (let i = 0; i < 8; i++) await p.predict(rows(1), null);
+      for (let i = 0; i < 8; i++) await p.predict(rows(16), null);
+      await p.settled();
+      // 64 rows: the largest size allowed (4x the 16 rows timed), refused for its NaN.
+      const bad = numberFrame({ f0: [NaN, ...Array(63).fill(0)], f1: Array(64).fill(0), f2: Array(64).fill(0), f3: Array(64).fill(0) });
+      assert.equal(p.executionOf(bad), 'inline');
+      const before = inlineCalls();
+      for (let i = 0; i < 12; i++) {
+        await p.predict(bad, null).then(() => assert.fail('NaN accepted'), () => undefined);
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.ok(inlineCalls() - before >= 8, `enough refused on this thread to be trusted as timings (${inlineCalls() - before})`);
+      assert.equal(p.executionOf(rows(65)), 'worker', 'the largest answered call had 16 rows: 64 rows stay the limit');
     });
   });
 
@@ -179,6 +201,22 @@ describe('inline execution of worker-pool models', () => {
       for (const [, ms] of timed) assert.ok(ms >= 0 && ms < 60_000);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('counts a linked model file as the file it names, and a dangling link as nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlserve-inline-bytes-'));
+    try {
+      await writeFile(join(dir, 'MLmodel'), 'x'.repeat(10));
+      await writeFile(join(dir, 'elsewhere.bin'), Buffer.alloc(1000));
+      const model = join(dir, 'model');
+      await mkdir(model);
+      await symlink(join(dir, 'elsewhere.bin'), join(model, 'model.pkl'));
+      await symlink(join(dir, 'missing.bin'), join(model, 'gone.pkl'));
+      assert.equal(await modelBytes(model), 1000);
+      assert.equal(await modelBytes(dir), 2010);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

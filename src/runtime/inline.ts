@@ -86,7 +86,11 @@ export async function modelBytes(dir: string, cap = INLINE_MAX_MODEL_BYTES): Pro
       const p = join(d, entry.name);
       if (entry.isDirectory()) {
         if (depth < 8) await walk(p, depth + 1);
-      } else if (entry.isFile()) total += (await stat(p)).size;
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        // A linked file counts as the file it names (a store may link a large model file in); a dangling link as nothing.
+        const s = await stat(p).catch(() => undefined);
+        if (s?.isFile()) total += s.size;
+      }
     }
   };
   await walk(dir, 0);
@@ -108,7 +112,7 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
   let maxElements = 0;
   let timed = 0;
   /** A recent small input the workers ran (to warm this thread's copy with real data). */
-  let sample: { input: unknown; params: ModelParams } | undefined;
+  let sample: { input: unknown; params: ModelParams; elements: number } | undefined;
   let turnMs = 0;
   let turnScheduled = false;
   /** Inline calls started and not settled (calls that start in the same microtask run see each other). */
@@ -183,8 +187,11 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
   const runInline = async (p: Predictor, input: unknown, params: ModelParams, elements: number): Promise<unknown> => {
     const t0 = performance.now();
     running++;
+    let answered = false;
     try {
-      return await p.predict(input, params);
+      const output = await p.predict(input, params);
+      answered = true;
+      return output;
     } finally {
       running--;
       const ms = performance.now() - t0;
@@ -194,8 +201,10 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
         setImmediate(endTurn);
       }
       const before = budget.maxElements;
+      // Any call that held this thread counts against the budget; only answered calls are timings of
+      // the model's cost (as the workers report them): a quickly refused input says nothing of it.
       budget.record(elements, ms);
-      record(elements, ms);
+      if (answered) record(elements, ms);
       if (budget.maxElements !== before) replan();
       options.onBatch?.(1, rowCount(input) ?? 1);
       options.onInference?.(ms / 1000);
@@ -233,7 +242,7 @@ export function createInlinePredictor(inner: Predictor & { readonly queued: numb
             if (opts?.deadline !== undefined && opts.deadline <= Date.now()) return Promise.reject(new DeadlineExceededError());
             return runInline(local, input, params, n);
           }
-          if (state === 'timing' && (sample === undefined || n <= inputElements(sample.input)!)) sample = { input, params };
+          if (state === 'timing' && (sample === undefined || n <= sample.elements)) sample = { input, params, elements: n };
         }
       }
       return inner.predict(input, params, opts);

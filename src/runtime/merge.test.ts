@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Frame } from '../data/frame.js';
 import { Tensor } from '../data/tensor.js';
 import { encodeOutput } from '../codecs/predictions.js';
-import { mergeInputs, mergeKey, rowCount, splitOutput } from './merge.js';
+import { mergeInputs, mergeKey, paramsKey, rowCount, splitOutput } from './merge.js';
 
 const frame = (x: number[], s: string[]): Frame =>
   new Frame([
@@ -62,5 +62,17 @@ describe('merge and split', () => {
   it('keeps float marks of plain list outputs when slicing', () => {
     const parts = splitOutput(JSON.parse('[1, 2]').map((v: number) => v), [1, 1])!;
     assert.equal(encodeOutput(parts[1]), '[2]');
+  });
+});
+
+describe('paramsKey', () => {
+  it('gives empty params the key their JSON has, and tells params apart by value (bigints included)', () => {
+    assert.equal(paramsKey({}), JSON.stringify({}));
+    assert.equal(paramsKey(null), 'null');
+    assert.equal(paramsKey(undefined), 'undefined');
+    assert.notEqual(paramsKey({}), paramsKey({ k: 1 }));
+    assert.equal(paramsKey({ k: 1 }), paramsKey({ k: 1 }));
+    assert.notEqual(paramsKey({ k: 1n }), paramsKey({ k: 1 }));
+    assert.equal(paramsKey({ k: [] }), '{"k":[]}');
   });
 });
