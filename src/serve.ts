@@ -222,7 +222,8 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
     const grpcNote = grpc ? `, V2 gRPC on port ${grpc.port}` : '';
     const entries = registry.list();
     const serving = entries.length === 1 ? servedLine(first.name, first) : `${entries.length} models: ${entries.map((e) => servedLine(e.name, e)).join('; ')}`;
-    const following = options.pollIntervalSeconds > 0 && entries.some((e) => follows(e.options.modelUri)) ? `; checking ${entries.filter((e) => follows(e.options.modelUri)).map((e) => e.options.modelUri).join(', ')} every ${options.pollIntervalSeconds} s` : '';
+    const followed = options.pollIntervalSeconds > 0 ? entries.filter((e) => follows(e.options.modelUri)) : [];
+    const following = followed.length > 0 ? `; checking ${followed.map((e) => e.options.modelUri).join(', ')} every ${options.pollIntervalSeconds} s` : '';
     logger.info(`ready in ${loadSeconds.toFixed(2)} s: serving ${serving} at ${url}${grpcNote}${following}`, {
       url,
       grpc_port: grpc?.port,
