@@ -21,7 +21,7 @@ import { describeUri, type ServedModel } from './models/load.js';
 import { engineHooks } from './models/engine.js';
 import { ModelRegistry, follows, type CheckResult, type ModelEntry } from './models/registry.js';
 import { modelSpecs } from './models/spec.js';
-import { createModelRoutes, modelUnavailable, noSingleModel, unknownModel } from './models/routes.js';
+import { createModelRoutes, modelReady, modelUnavailable, noSingleModel, unknownModel } from './models/routes.js';
 import { startFollowing } from './models/follow.js';
 
 export type { ServedModel } from './models/load.js';
@@ -158,7 +158,7 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
   const queued = (): number => registry.list().reduce((n, e) => n + (e.current?.predictor.queued ?? 0), 0);
   const metrics = createServerMetrics(queued, () => state.inFlight);
   const modelMetrics = createModelMetrics(metrics.registry, () =>
-    registry.list().map((e) => ({ name: e.name, version: e.current ? (e.current.version ?? '') : undefined, ready: isServing(state) && e.current !== undefined && e.current.unavailable() === undefined, queued: e.current?.predictor.queued ?? 0, memoryBytes: e.current?.memoryBytes() })),
+    registry.list().map((e) => ({ name: e.name, version: e.current ? (e.current.version ?? '') : undefined, ready: modelReady(state, e), queued: e.current?.predictor.queued ?? 0, memoryBytes: e.current?.memoryBytes() })),
   );
   const routes = createModelRoutes({ registry, state, metrics: modelMetrics, respond, logger, serverVersion: VERSION, page: options.ui, authenticated: front.auth !== undefined });
   state.unavailable = () => {
