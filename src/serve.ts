@@ -3,7 +3,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { resolveServeOptions, type ServeOptions, type Env } from './config/options.js';
-import { createAppServer, isReady, isServing, type ServerState } from './server/app.js';
+import { createAppServer, isReady, type ServerState } from './server/app.js';
 import { prepareFront } from './server/front.js';
 import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
@@ -138,7 +138,7 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
             onRestart: () => modelMetrics.workerRestarts.inc({ model: entry.name }),
             onInference: modelMetrics.inferenceSeconds.bind({ model: entry.name }),
           }),
-      isReady: () => isServing(state) && registry.get(entry.name)?.current?.unavailable() === undefined,
+      isReady: () => modelReady(state, entry),
       isAccepting: () => isReady(state),
       onGrpcCall: (method, code, seconds) => {
         metrics.requests.inc({ endpoint: method, protocol: 'grpc', status: code });
