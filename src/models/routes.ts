@@ -285,7 +285,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
     // The body (optional parameters) is read and dropped: each model's options come from the server's configuration.
     finish(
       readBody(req, 64 * 1024).then(async () => {
-        if (!registry.get(name)) throw new ModelNotFoundError(`Model '${name}' is not in this server's repository (${registry.list().map((e) => e.name).join(', ')}).`);
+        if (!registry.get(name)) throw unknownModel(registry, name);
         if (m[2] === 'load') {
           o.logger.info(`repository: loading model '${name}'`);
           try {
