@@ -3,7 +3,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { resolveServeOptions, type ServeOptions, type Env } from './config/options.js';
-import { createAppServer, isReady, isServing, type ServerState } from './server/app.js';
+import { createAppServer, isReady, type ServerState } from './server/app.js';
 import { prepareFront } from './server/front.js';
 import { createResponder } from './server/respond.js';
 import { drainServer } from './server/drain.js';
@@ -21,7 +21,7 @@ import { describeUri, type ServedModel } from './models/load.js';
 import { engineHooks } from './models/engine.js';
 import { ModelRegistry, follows, type CheckResult, type ModelEntry } from './models/registry.js';
 import { modelSpecs } from './models/spec.js';
-import { createModelRoutes, modelUnavailable, noSingleModel, unknownModel } from './models/routes.js';
+import { createModelRoutes, modelReady, modelUnavailable, noSingleModel, unknownModel } from './models/routes.js';
 import { startFollowing } from './models/follow.js';
 
 export type { ServedModel } from './models/load.js';
@@ -138,7 +138,7 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
             onRestart: () => modelMetrics.workerRestarts.inc({ model: entry.name }),
             onInference: modelMetrics.inferenceSeconds.bind({ model: entry.name }),
           }),
-      isReady: () => isServing(state) && registry.get(entry.name)?.current?.unavailable() === undefined,
+      isReady: () => modelReady(state, entry),
       isAccepting: () => isReady(state),
       onGrpcCall: (method, code, seconds) => {
         metrics.requests.inc({ endpoint: method, protocol: 'grpc', status: code });
@@ -158,7 +158,7 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
   const queued = (): number => registry.list().reduce((n, e) => n + (e.current?.predictor.queued ?? 0), 0);
   const metrics = createServerMetrics(queued, () => state.inFlight);
   const modelMetrics = createModelMetrics(metrics.registry, () =>
-    registry.list().map((e) => ({ name: e.name, version: e.current ? (e.current.version ?? '') : undefined, ready: isServing(state) && e.current !== undefined && e.current.unavailable() === undefined, queued: e.current?.predictor.queued ?? 0, memoryBytes: e.current?.memoryBytes() })),
+    registry.list().map((e) => ({ name: e.name, version: e.current ? (e.current.version ?? '') : undefined, ready: modelReady(state, e), queued: e.current?.predictor.queued ?? 0, memoryBytes: e.current?.memoryBytes() })),
   );
   const routes = createModelRoutes({ registry, state, metrics: modelMetrics, respond, logger, serverVersion: VERSION, page: options.ui, authenticated: front.auth !== undefined });
   state.unavailable = () => {
@@ -222,7 +222,8 @@ export async function serve(given: Partial<ServeOptions>, env: Env = {}, hooks: 
     const grpcNote = grpc ? `, V2 gRPC on port ${grpc.port}` : '';
     const entries = registry.list();
     const serving = entries.length === 1 ? servedLine(first.name, first) : `${entries.length} models: ${entries.map((e) => servedLine(e.name, e)).join('; ')}`;
-    const following = options.pollIntervalSeconds > 0 && entries.some((e) => follows(e.options.modelUri)) ? `; checking ${entries.filter((e) => follows(e.options.modelUri)).map((e) => e.options.modelUri).join(', ')} every ${options.pollIntervalSeconds} s` : '';
+    const followed = options.pollIntervalSeconds > 0 ? entries.filter((e) => follows(e.options.modelUri)) : [];
+    const following = followed.length > 0 ? `; checking ${followed.map((e) => e.options.modelUri).join(', ')} every ${options.pollIntervalSeconds} s` : '';
     logger.info(`ready in ${loadSeconds.toFixed(2)} s: serving ${serving} at ${url}${grpcNote}${following}`, {
       url,
       grpc_port: grpc?.port,

@@ -39,9 +39,12 @@ function exec(args: readonly string[]): string {
   return JSON.stringify(args);
 }
 
-/** The command the container runs by default (`mlserve` is the entrypoint; KServe replaces these args). */
-export function serveArgs(modelPath: string = MODEL_PATH, port: number = CONTAINER_PORT): string[] {
-  return ['models', 'serve', '-m', modelPath, '-h', '0.0.0.0', '-p', String(port)];
+/**
+ * The command the container runs by default (`mlserve` is the entrypoint; KServe replaces these args):
+ * the model at /opt/ml/model, or the models `-m NAME=PATH` each (modelsArgs).
+ */
+export function serveArgs(models: readonly string[] = ['-m', MODEL_PATH], port: number = CONTAINER_PORT): string[] {
+  return ['models', 'serve', ...models, '-h', '0.0.0.0', '-p', String(port)];
 }
 
 /** The `-m NAME=PATH` arguments of the models of an image of several (see DockerfileOptions.modelNames). */
@@ -103,7 +106,7 @@ export function generateDockerfile(options: DockerfileOptions): string {
     `EXPOSE ${CONTAINER_PORT}`,
     `HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ${exec(['node', '-e', healthcheck])}`,
     `ENTRYPOINT ${exec(['mlserve'])}`,
-    `CMD ${exec(several ? ['models', 'serve', ...modelsArgs(names), '-h', '0.0.0.0', '-p', String(CONTAINER_PORT)] : serveArgs())}`,
+    `CMD ${exec(serveArgs(several ? modelsArgs(names) : undefined))}`,
     '',
   ];
   return lines.join('\n');

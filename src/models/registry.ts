@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { ModelMetrics } from '../metrics/model-metrics.js';
 import { describeUri, loadVersion, resolveVersion, type LoadDeps, type LoadedVersion } from './load.js';
 import type { ModelSpec } from './spec.js';
+import { parseModelUri, type ParsedUri } from '../uri/parse.js';
 
 /** A model's state, as the V2 repository index reports it. */
 export type ModelState = 'READY' | 'LOADING' | 'UNLOADING' | 'UNAVAILABLE';
@@ -228,11 +229,13 @@ export class ModelRegistry {
   }
 }
 
-/** True when the URI may name another version later: a registered alias, `latest` or a stage. */
+/** True when the URI may name another version later: a registered alias, `latest` or a stage (parse.ts's grammar). */
 export function follows(uri: string): boolean {
-  const m = /^models:\/([^/]+)(?:\/([^/]+))?/.exec(uri);
-  if (!m) return false;
-  if (m[1].includes('@')) return true;
-  const ref = m[2];
-  return ref !== undefined && !/^\d+$/.test(ref);
+  let parsed: ParsedUri;
+  try {
+    parsed = parseModelUri(uri);
+  } catch {
+    return false;
+  }
+  return parsed.kind === 'models' && (parsed.ref.type === 'alias' || parsed.ref.type === 'latest' || parsed.ref.type === 'stage');
 }

@@ -41,7 +41,11 @@ export function modelUnavailable(entry: ModelEntry): ServingError | undefined {
   return new ModelNotFoundError(`Model '${entry.name}' is not loaded (${entry.reason}). Load it with POST /v2/repository/models/${entry.name}/load.`);
 }
 
-/** The routes of one model, for the message of `/invocations` with several models. */
+/** True when the model takes requests now: the server serves, and its version is loaded with a worker up. */
+export function modelReady(state: ServerState, entry: ModelEntry): boolean {
+  return isServing(state) && entry.current !== undefined && entry.current.unavailable() === undefined;
+}
+
 /** A name none of the server's models has (404 / NOT_FOUND). */
 export function unknownModel(registry: ModelRegistry, name: string): ModelNotFoundError {
   return new ModelNotFoundError(`Model '${name}' not found. This server serves ${registry.list().map((e) => `'${e.name}'`).join(', ')}.`);
@@ -80,7 +84,7 @@ function listingPage(registry: ModelRegistry, serverVersion: string): string {
       const n = escapeHtml(e.name);
       const version = e.current?.version ?? '—';
       const uri = e.current ? escapeHtml(e.current.model.uri) : escapeHtml(e.spec.uri);
-      const state = e.state + (e.reason ? ` (${escapeHtml(e.reason)})` : '');
+      const state = e.state + (e.reason ? ` (${e.reason})` : '');
       return `<tr><td><a href="models/${n}/">${n}</a></td><td>${escapeHtml(version)}</td><td>${escapeHtml(state)}</td><td><code>${uri}</code></td><td><a href="models/${n}/openapi.json">OpenAPI</a></td></tr>`;
     })
     .join('\n');
@@ -133,7 +137,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
   const { registry, state } = o;
   /** The only model, when exactly one is configured. */
   const single = (): ModelEntry | undefined => (registry.size === 1 ? registry.list()[0] : undefined);
-  const modelReady = (e: ModelEntry): boolean => isServing(state) && e.current !== undefined && e.current.unavailable() === undefined;
+  const ready = (e: ModelEntry): boolean => modelReady(state, e);
 
   // One page route set per model (the assets are read once per model, small), built on first use.
   const pages = new Map<string, ExtraRoutes>();
@@ -199,7 +203,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
       if (rest === '/ping' || rest === '/health') {
         req.resume();
         if (req.method !== 'GET' && !head) tools.reply(req, res, ctx, json(405, '{"detail":"Method Not Allowed"}', { allow: 'GET, HEAD' }));
-        else if (modelReady(entry)) tools.reply(req, res, ctx, json(200, '\n'), head);
+        else if (ready(entry)) tools.reply(req, res, ctx, json(200, '\n'), head);
         else tools.reply(req, res, ctx, tools.render(isServing(state) ? (modelUnavailable(entry) ?? new TemporarilyUnavailableError('Retry shortly.', 1)) : new TemporarilyUnavailableError('The server is not ready. Retry shortly.', 1), ctx), head);
         return true;
       }
@@ -232,8 +236,8 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
   const index = (readyOnly: boolean): unknown[] =>
     registry
       .list()
-      .filter((e) => !readyOnly || modelReady(e))
-      .map((e) => ({ name: e.name, ...(e.current?.version !== undefined ? { version: e.current.version } : {}), state: e.current && !modelReady(e) && e.state === 'READY' ? 'UNAVAILABLE' : e.state, reason: e.reason }));
+      .filter((e) => !readyOnly || ready(e))
+      .map((e) => ({ name: e.name, ...(e.current?.version !== undefined ? { version: e.current.version } : {}), state: e.current && !ready(e) && e.state === 'READY' ? 'UNAVAILABLE' : e.state, reason: e.reason }));
 
   /** `POST /v2/repository/...`: index (open like the other V2 reads), load and unload (need a token). */
   const repository = (req: IncomingMessage, res: ServerResponse, rest: string): void => {
@@ -281,7 +285,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
     // The body (optional parameters) is read and dropped: each model's options come from the server's configuration.
     finish(
       readBody(req, 64 * 1024).then(async () => {
-        if (!registry.get(name)) throw new ModelNotFoundError(`Model '${name}' is not in this server's repository (${registry.list().map((e) => e.name).join(', ')}).`);
+        if (!registry.get(name)) throw unknownModel(registry, name);
         if (m[2] === 'load') {
           o.logger.info(`repository: loading model '${name}'`);
           try {
@@ -304,7 +308,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
     if (req.method === 'POST' && /\/infer\/?$/.test(path)) res.once('close', () => countAnswer(entry, res.statusCode));
   };
 
-  const readyAll = (): boolean => isServing(state) && registry.list().every((e) => !e.current || modelReady(e));
+  const readyAll = (): boolean => isServing(state) && registry.list().every((e) => !e.current || ready(e));
 
   const handle = (req: IncomingMessage, res: ServerResponse, path: string, requestId: string): boolean => {
     const rest = path.slice(3).replace(/^\/+|\/+$/g, '');
@@ -389,7 +393,7 @@ export function createModelRoutes(o: ModelRoutesOptions): ModelRoutes {
       version: e.current?.version ?? null,
       state: e.state,
       reason: e.reason,
-      ready: modelReady(e),
+      ready: ready(e),
       flavor: e.current?.model.flavor ?? null,
       engine: e.current?.model.engine ?? null,
       routes: { invocations: `/models/${e.name}/invocations`, ping: `/models/${e.name}/ping`, page: `/models/${e.name}/`, openapi: `/models/${e.name}/openapi.json`, v2: `/v2/models/${e.name}` },

@@ -1,6 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultName, modelSpecs, parseModelArgument } from './spec.js';
@@ -34,6 +34,7 @@ it('serves the repository folders that hold an MLmodel, after the named models',
     for (const name of ['b', 'a', 'not-a-model', '.hidden']) mkdirSync(join(dir, name));
     for (const name of ['a', 'b', '.hidden']) writeFileSync(join(dir, name, 'MLmodel'), 'flavors: {}\n');
     writeFileSync(join(dir, 'file'), '');
+    symlinkSync(join(dir, 'gone'), join(dir, 'dangling'));
     assert.deepEqual(modelSpecs([{ name: 'b', uri: 'models:/b/1' }], dir).map((s) => [s.name, s.uri]), [['b', 'models:/b/1'], ['a', join(dir, 'a')]]);
     assert.throws(() => modelSpecs([], join(dir, 'not-a-model')), /has no model folder/);
     assert.throws(() => modelSpecs([], join(dir, 'missing')), /Cannot read the model repository/);

@@ -54,7 +54,8 @@ export function scanRepository(dir: string): ModelSpec[] {
   const specs: ModelSpec[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    if (!MODEL_NAME.test(name) || !statSync(path).isDirectory() || !existsSync(join(path, 'MLmodel'))) continue;
+    // A dangling link or an entry gone since the listing is no model folder (not a crash at start-up).
+    if (!MODEL_NAME.test(name) || !statSync(path, { throwIfNoEntry: false })?.isDirectory() || !existsSync(join(path, 'MLmodel'))) continue;
     specs.push({ name, uri: resolve(path), options: {} });
   }
   return specs;

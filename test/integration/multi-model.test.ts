@@ -268,7 +268,7 @@ describe('the V2 model repository API', () => {
     const server = await serve({ modelRepository: dir, authTokens: ['s3cret'], host: '127.0.0.1', port: 0, logLevel: 'error' });
     try {
       assert.equal((await post(`${server.url}/v2/repository/models/sum/unload`, {}, AUTH)).status, 200);
-      cpSync(makeModel({ source: 'throw new Error("cannot import me");\n' }), join(dir, 'sum'), { recursive: true });
+      cpSync(makeModel({ source: "throw new Error(\"can't import <me>\");\n" }), join(dir, 'sum'), { recursive: true });
       const res = await post(`${server.url}/v2/repository/models/sum/load`, {}, AUTH);
       assert.equal(res.status, 400);
       assert.match((await res.json()).error, /failed to load/);
@@ -276,6 +276,9 @@ describe('the V2 model repository API', () => {
       const sum = index.find((m) => m.name === 'sum')!;
       assert.equal(sum.state, 'UNAVAILABLE');
       assert.match(sum.reason, /load failed/);
+      // The listing page shows the reason escaped once (no '&amp;#39;' for a quote).
+      const page = await (await fetch(`${server.url}/`, { headers: AUTH })).text();
+      assert.match(page, /UNAVAILABLE \(load failed: [^<]*can&#39;t import &#60;me&#62;/);
       assert.equal((await post(`${server.url}/models/iris/invocations`, IRIS_ROW, AUTH)).status, 200);
     } finally {
       await server.close();

@@ -113,19 +113,26 @@ export async function startGrpcServer(ctx: V2Context, host: string, port: number
   const dp = createDataplane(ctx);
   // Several models: one dataplane per model context (a reloaded model brings a new context).
   const planes = new WeakMap<V2Context, V2Dataplane>();
-  const planeOf = (name: string): V2Dataplane => {
+  /** The named model's dataplane, or why it has none now (a ServingError). */
+  const findPlane = (name: string): V2Dataplane | ServingError => {
     if (!models) return dp;
     const found = models.find(name);
-    if (isServingError(found)) throw found;
+    if (isServingError(found)) return found;
     let plane = planes.get(found);
     if (!plane) planes.set(found, (plane = createDataplane(found)));
     return plane;
   };
+  const planeOf = (name: string): V2Dataplane => {
+    const plane = findPlane(name);
+    if (isServingError(plane)) throw plane;
+    return plane;
+  };
   /** ModelReady: an unknown name is not found; a model of the server that is not loaded is not ready. */
   const modelReady = (name: string, version: string | undefined): boolean => {
-    if (models && !models.has(name)) throw models.find(name);
-    if (models && isServingError(models.find(name))) return false;
-    return planeOf(name).modelReady(name, version);
+    const plane = findPlane(name);
+    if (!isServingError(plane)) return plane.modelReady(name, version);
+    if (models?.has(name)) return false;
+    throw plane;
   };
   const service = withMessageSizes(loadInferencePackage()['inference.GRPCInferenceService'] as ServiceDefinition);
 
