@@ -436,12 +436,12 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
     '/invocations': { methods: ['POST'], handle: invocations },
   };
 
-  /** A fast-lane route that answers what it throws, as the node:http handler does. */
+  /** A fast-lane route that answers what it throws, as the node:http handler does (no rest arguments: called per request). */
   const guarded =
-    <A extends unknown[]>(route: (ex: Exchange, ctx: RequestContext, ...rest: A) => void) =>
-    (ex: Exchange, ctx: RequestContext, ...rest: A): void => {
+    (route: (ex: Exchange, ctx: RequestContext) => void) =>
+    (ex: Exchange, ctx: RequestContext): void => {
       try {
-        route(ex, ctx, ...rest);
+        route(ex, ctx);
       } catch (err) {
         reply(ex, ctx, render(err, ctx));
       }
@@ -451,7 +451,13 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
       const scoring = options.scoring();
       return scoring !== undefined && isReady(state) && !canStream(scoring);
     },
-    invocations: guarded((ex, ctx, body: Buffer) => scoreInvocations(ex, ctx, body)),
+    invocations: (ex, ctx, body) => {
+      try {
+        scoreInvocations(ex, ctx, body);
+      } catch (err) {
+        reply(ex, ctx, render(err, ctx));
+      }
+    },
     health: guarded(healthCore),
     version: guarded(versionCore),
   };
