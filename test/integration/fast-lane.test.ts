@@ -6,6 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'node:net';
+import { Server } from 'node:http';
 import { startServer } from '../helpers/server.js';
 import { makeModel } from '../helpers/model-dir.js';
 import { memoryLogger } from '../helpers/logs.js';
@@ -189,6 +190,25 @@ describe('fast HTTP/1.1 lane', () => {
     } finally {
       await f.close();
       await n.close();
+    }
+  });
+
+  it('serves plain /ping, /version and /invocations itself (node:http sees no request), and hands the rest to node:http', async () => {
+    // Every other test here passes as well with the lane handing everything off: this one fails then.
+    const seen: string[] = [];
+    const emit = Server.prototype.emit;
+    Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'request') seen.push(String((args[0] as { url?: string }).url));
+      return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+    } as typeof emit;
+    try {
+      const ok = '{"inputs": [[5.1, 3.5, 1.4, 0.2]]}';
+      const lane = `GET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n\r\nPOST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${ok.length}\r\n\r\n${ok}`;
+      const r = await exchange(fast.port, [Buffer.from(`${lane}GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)]);
+      assert.equal(r.text.match(/HTTP\/1\.1 200 OK/g)?.length, 4);
+      assert.deepEqual(seen, ['/metrics']);
+    } finally {
+      Server.prototype.emit = emit;
     }
   });
 
