@@ -292,6 +292,26 @@ describe('fast HTTP/1.1 lane', () => {
     }
   });
 
+  it('answers every one of more pipelined requests than it takes at once, however long they queue past the head time-out, as node:http does', async () => {
+    // Calls run one after another: 40 requests take about 2 s, twice the head time-out; while the
+    // lane waits on its 32 answers, the bytes it has not read yet are no slow head (no 408).
+    const serial = makeModel({ source: 'let chain = Promise.resolve();\nexport async function predict(input) { const p = chain.then(() => new Promise((r) => setTimeout(r, 50))); chain = p; await p; return input; }\n' });
+    const body = '{"inputs": [1]}';
+    const post = (i: number): string => `POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-ID: r${i}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const bytes = Buffer.from(Array.from({ length: 40 }, (_, i) => post(i)).join('') + 'GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    for (const httpParser of ['fast', 'node'] as const) {
+      const server = await serve({ modelUri: serial, host: '127.0.0.1', port: 0, workers: 1, httpParser, headerTimeoutSeconds: 1, logLevel: 'error' });
+      try {
+        const r = await exchange(server.port, [bytes], { quietMs: 4000, maxMs: 15000 });
+        assert.ok(r.closed, httpParser);
+        assert.equal(r.text.match(/HTTP\/1\.1 200 OK/g)?.length, 41, `${httpParser}: ${r.text.slice(-400)}`);
+        assert.deepEqual([...r.text.matchAll(/x-request-id: (r\d+)/g)].map((m) => m[1]), Array.from({ length: 40 }, (_, i) => `r${i}`));
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   it('drains connections of the lane: an idle one is closed, a request in flight is answered with Connection: close', async () => {
     const slow = makeModel({ source: 'export async function predict(input) { await new Promise((r) => setTimeout(r, 300)); return input; }\n' });
     const server = await serve({ modelUri: slow, host: '127.0.0.1', port: 0, workers: 1, httpParser: 'fast', logLevel: 'error' });
