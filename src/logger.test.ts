@@ -2,6 +2,7 @@
 
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createLogger, errorFields } from './logger.js';
 
 const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
@@ -86,4 +87,15 @@ it('describes a thrown value as log fields', () => {
   assert.equal(f.error, 'RangeError: bad');
   assert.match(f.stack ?? '', /^RangeError: bad\n/);
   assert.deepEqual(errorFields('text'), { error: 'text' });
+});
+
+it('writes access lines still waiting for their timer when the process exits', () => {
+  const logger = new URL('./logger.js', import.meta.url).href;
+  const script = `import { createLogger } from ${JSON.stringify(logger)};
+const log = createLogger({ write: (c) => process.stdout.write(c) });
+log.access({ method: 'GET', path: '/ping', status: 200, bytes: 1, durationMs: 1, requestId: 'a' });
+log.access({ method: 'GET', path: '/ping', status: 200, bytes: 1, durationMs: 1, requestId: 'b' });
+process.exit(0);`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.match(out, /access GET \/ping 200 1 [\d.]+ms id=a\n.*id=b\n$/);
 });

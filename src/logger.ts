@@ -165,11 +165,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     queued += line;
     if (when === 'now' || queued.length > FLUSH_CHARS) return flush();
     if (scheduled) return;
-    flushOnExit(flush);
     if (when === 'turn') {
       scheduled = true;
+      flushOnExit(flush);
       setImmediate(flush);
     } else if (timer === undefined) {
+      // Registered once per timer (flush clears both), not once per access line.
+      flushOnExit(flush);
       timer = setTimeout(flush, ACCESS_FLUSH_MS);
       // The log never keeps the process alive; exit writes what is queued.
       timer.unref();

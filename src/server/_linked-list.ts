@@ -1,4 +1,4 @@
-// Owns the doubly linked list behind the server's per-request registries (deadlines.ts, unanswered.ts): O(1) add and delete, arrival order kept.
+// Owns the doubly linked list behind the server's per-request registries (deadlines.ts, unanswered.ts, turns.ts): O(1) add and delete, arrival order kept.
 //
 // Why a list and not a Set: a long-lived Set that every request adds a closure to and deletes it
 // from made young-generation GCs several times slower under load (wrk, 64 connections: 18 µs of

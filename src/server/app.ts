@@ -242,10 +242,9 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
   const render = (err: unknown, ctx: RequestContext): HttpAnswer => renderError(err, logger, ctx.id, { stackTraces: options.stackTraces });
   const respond = options.respond ?? createResponder({ serverVersion: options.serverVersion, isDraining: () => state.draining, compression: options.compression });
   /** Sends the answer and writes its access-log line (499 when the client had already gone). */
-  const reply = (ex: Exchange, ctx: RequestContext, answer: HttpAnswer, head = false): void => {
-    const bytes = ex.send(answer, head, ctx.id);
-    logger.access({ method: ex.method, path: ctx.path, status: bytes === undefined ? 499 : answer.status, bytes, durationMs: performance.now() - ctx.started, requestId: ctx.id });
-  };
+  const logAnswer = (method: string, ctx: RequestContext, answer: HttpAnswer, bytes: number | undefined): void =>
+    logger.access({ method, path: ctx.path, status: bytes === undefined ? 499 : answer.status, bytes, durationMs: performance.now() - ctx.started, requestId: ctx.id });
+  const reply = (ex: Exchange, ctx: RequestContext, answer: HttpAnswer, head = false): void => logAnswer(ex.method, ctx, answer, ex.send(answer, head, ctx.id));
   /** node:http's side of an exchange. */
   const nodeExchange = (req: IncomingMessage, res: ServerResponse): Exchange => ({
     method: req.method ?? '',
@@ -254,7 +253,8 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
     res,
     send: (answer, head, id) => respond(req, res, answer, head, id),
   });
-  const replyNode = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head = false): void => reply(nodeExchange(req, res), ctx, answer, head);
+  /** reply() for node:http's routes, without an Exchange made per answer. */
+  const replyNode = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, answer: HttpAnswer, head = false): void => logAnswer(req.method ?? '', ctx, answer, respond(req, res, answer, head, ctx.id));
 
   /** The access-log line of an answer a route wrote itself (V2, the page), once its connection is done with it. */
   const logStreamed = (method: string | undefined, res: ServerResponse, ctx: RequestContext): void => {
@@ -436,12 +436,12 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
     '/invocations': { methods: ['POST'], handle: invocations },
   };
 
-  /** A fast-lane route that answers what it throws, as the node:http handler does. */
+  /** A fast-lane route that answers what it throws, as the node:http handler does (no rest arguments: called per request). */
   const guarded =
-    <A extends unknown[]>(route: (ex: Exchange, ctx: RequestContext, ...rest: A) => void) =>
-    (ex: Exchange, ctx: RequestContext, ...rest: A): void => {
+    (route: (ex: Exchange, ctx: RequestContext) => void) =>
+    (ex: Exchange, ctx: RequestContext): void => {
       try {
-        route(ex, ctx, ...rest);
+        route(ex, ctx);
       } catch (err) {
         reply(ex, ctx, render(err, ctx));
       }
@@ -451,7 +451,13 @@ function createRoutes(options: AppOptions): { handler: (req: IncomingMessage, re
       const scoring = options.scoring();
       return scoring !== undefined && isReady(state) && !canStream(scoring);
     },
-    invocations: guarded((ex, ctx, body: Buffer) => scoreInvocations(ex, ctx, body)),
+    invocations: (ex, ctx, body) => {
+      try {
+        scoreInvocations(ex, ctx, body);
+      } catch (err) {
+        reply(ex, ctx, render(err, ctx));
+      }
+    },
     health: guarded(healthCore),
     version: guarded(versionCore),
   };

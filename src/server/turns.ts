@@ -5,15 +5,18 @@
 // Jobs queued here run one per loop iteration instead (a setImmediate queued from a setImmediate
 // callback runs on the next iteration, after the poll phase has read other sockets).
 
+import { LinkedList } from './_linked-list.js';
+
 /** A FIFO of jobs run one per event-loop turn. */
 export class TurnQueue {
-  readonly #jobs: (() => void)[] = [];
-  #head = 0;
+  // A list, not an array with a read index: under steady load the queue is never empty, and an
+  // array would only grow (each job's slot kept) until it is.
+  readonly #jobs = new LinkedList<() => void>();
   #scheduled = false;
 
   /** Jobs queued and not run yet. */
   get size(): number {
-    return this.#jobs.length - this.#head;
+    return this.#jobs.size;
   }
 
   /** Runs `job` on a later turn, after the jobs queued before it (one per turn). A job must not throw. */
@@ -23,19 +26,16 @@ export class TurnQueue {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.size === 0) return;
+    if (this.#scheduled || this.#jobs.size === 0) return;
     this.#scheduled = true;
     setImmediate(this.#next);
   }
 
   readonly #next = (): void => {
     this.#scheduled = false;
-    const job = this.#jobs[this.#head]!;
-    this.#jobs[this.#head++] = undefined as never;
-    if (this.#head === this.#jobs.length) {
-      this.#jobs.length = 0;
-      this.#head = 0;
-    }
+    const node = this.#jobs.head!;
+    const job = node.value!;
+    this.#jobs.delete(node);
     this.#schedule();
     job();
   };

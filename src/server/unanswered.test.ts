@@ -37,3 +37,22 @@ test('iterates a snapshot, so answering (which unlinks) while draining reaches e
   assert.equal(list.size, 0);
   assert.equal(entries.length, 3);
 });
+
+test('stillPending stays true while any request unanswered at the call still is, whatever their order, and ignores later ones', () => {
+  const list = new UnansweredRequests();
+  const a = list.add(() => {});
+  const b = list.add(() => {});
+  const c = list.add(() => {});
+  const pending = list.stillPending();
+  const later = list.add(() => {});
+  assert.equal(pending(), true);
+  list.delete(b);
+  assert.equal(pending(), true);
+  list.delete(a);
+  assert.equal(pending(), true);
+  list.delete(c);
+  assert.equal(pending(), false);
+  assert.equal(list.size, 1);
+  list.delete(later);
+  assert.equal(list.stillPending()(), false);
+});

@@ -29,11 +29,13 @@ export class UnansweredRequests implements Iterable<() => void> {
    * do not count): a model version switched away from waits on it before it is released.
    */
   stillPending(): () => boolean {
-    let nodes: UnansweredEntry[] = [];
+    const nodes: UnansweredEntry[] = [];
     for (let n = this.#list.head; n; n = n.next) nodes.push(n);
+    // Polled (every few ms) until false: each answered node is stepped over once, not the whole snapshot copied per poll.
+    let first = 0;
     return () => {
-      nodes = nodes.filter((n) => n.linked);
-      return nodes.length > 0;
+      while (first < nodes.length && !nodes[first].linked) first++;
+      return first < nodes.length;
     };
   }
 

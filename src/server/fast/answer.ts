@@ -4,6 +4,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { HttpAnswer } from '../render.js';
+import { commonHeaders } from '../respond.js';
 
 /** What every answer of the fast lane needs to know (the server's side). */
 export interface AnswerOptions {
@@ -34,14 +35,7 @@ export function httpDate(): string {
  * e.g. `vary`); `connection: close` when the server drains.
  */
 export function answerHeaders(answer: HttpAnswer, requestId: string, options: AnswerOptions): Record<string, string | number> {
-  const headers: Record<string, string | number> = {
-    'content-type': answer.contentType,
-    'content-length': Buffer.byteLength(answer.body),
-    'x-content-type-options': 'nosniff',
-    'x-mlserve-version': options.serverVersion,
-    ...answer.headers,
-  };
-  headers['x-request-id'] = requestId;
+  const headers = commonHeaders(answer, options.serverVersion, requestId);
   if (options.isDraining()) headers.connection = 'close';
   return headers;
 }

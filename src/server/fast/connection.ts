@@ -92,7 +92,9 @@ export class FastConnection {
 
   /** Applies node:http's time-outs: a head too slow gets 408, an idle connection is closed. */
   tick(now: number, headersMs: number, keepAliveMs: number): void {
-    if (this.#phase !== 'open') return;
+    // Paused, the lane is not reading (its own answers are behind): the bytes waiting are not a slow
+    // client's head, as node:http, which does not parse while paused, does not time them out either.
+    if (this.#phase !== 'open' || this.#paused) return;
     if (this.#requestStart !== NOT_STARTED) {
       if (now - this.#requestStart > headersMs) this.#timeOut();
     } else if (this.#slots.length === 0 && keepAliveMs > 0 && now - this.#idleSince > keepAliveMs) {
@@ -248,6 +250,8 @@ export class FastConnection {
 
   #resume(): void {
     this.#paused = false;
+    // The head time-out of bytes read before the pause runs from now, when they are read again.
+    if (this.#buf !== undefined) this.#requestStart = performance.now();
     this.#socket.resume();
     this.#read();
   }

@@ -175,3 +175,13 @@ test('random chunk boundaries never change the decision (seeded)', () => {
     assert.deepEqual(last, whole);
   }
 });
+
+test('reads header names in any case, and only those exact names (a look-alike of the same length is just another header)', () => {
+  const r = taken(head(['POST /invocations HTTP/1.1', 'hOsT: x', 'CONTENT-TYPE: text/csv', 'cOnTeNt-LeNgTh: 2', 'X-REQUEST-ID: id', 'Content-Lengtx: 9', 'Content_Length: 9', 'Accept-Encodinh: br']));
+  assert.equal(r.contentType, 'text/csv');
+  assert.equal(r.contentLength, 2);
+  assert.equal(r.requestId, 'id');
+  assert.equal(r.acceptEncoding, undefined);
+  handedOff(head(['POST /invocations HTTP/1.1', 'Host: x', 'tRANSFER-eNCODING: chunked']));
+  handedOff(head(['GET /ping HTTP/1.1', 'HOST: x', 'host: y']));
+});

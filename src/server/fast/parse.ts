@@ -59,17 +59,34 @@ for (let c = 0x21; c <= 0x7e; c++) VALUE[c] = 1;
 VALUE[SP] = VALUE[HTAB] = 1;
 
 const METHODS = ['GET', 'HEAD', 'POST'] as const;
+/** Each method with the space that ends it, as the request line starts (built once, not per request). */
+const METHOD_PREFIXES = METHODS.map((m) => `${m} `);
 const VERSION = ' HTTP/1.1\r\n';
 /** Content-Length digits taken: more than this is past any body limit. */
 const MAX_LENGTH_DIGITS = 15;
 
+/** The header names read (lower case), by length: a name is matched in place, no string made of it. */
+const NAMES_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const names = ['host', 'accept', 'expect', 'upgrade', 'x-api-key', 'connection', 'content-type', 'x-request-id', 'authorization', 'content-length', 'accept-encoding', 'content-encoding', 'transfer-encoding'];
+  const byLength: string[][] = Array.from({ length: 18 }, () => []);
+  for (const n of names) byLength[n.length].push(n);
+  return byLength;
+})();
+
 /**
- * Lengths of the header names read (host, accept, expect, upgrade, x-api-key, connection,
- * content-type, x-request-id, authorization, content-length, accept-encoding, content-encoding,
- * transfer-encoding).
+ * The name read of the token `buf[from, from + length)`, case-insensitively, or undefined. Only
+ * tchar bytes reach here, and of those only a letter's two cases (and `-` itself) are equal to a
+ * lower-case letter or `-` once the 0x20 bit is set.
  */
-const NAME_LENGTHS = new Uint8Array(18);
-for (const n of [4, 6, 7, 9, 10, 12, 13, 14, 15, 16, 17]) NAME_LENGTHS[n] = 1;
+function knownName(buf: Buffer, from: number, length: number): string | undefined {
+  if (length >= NAMES_BY_LENGTH.length) return undefined;
+  for (const name of NAMES_BY_LENGTH[length]) {
+    let k = 0;
+    while (k < length && (buf[from + k] | 0x20) === name.charCodeAt(k)) k++;
+    if (k === length) return name;
+  }
+  return undefined;
+}
 
 /** Where the header values read as strings are kept (their order in FastRequest). */
 const VALUE_SLOTS: Readonly<Record<string, number>> = { 'content-type': 0, accept: 1, 'accept-encoding': 2, 'x-request-id': 3, authorization: 4, 'x-api-key': 5 };
@@ -105,10 +122,10 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
   let i = start;
   // Request line.
   let method: FastRequest['method'] | undefined;
-  for (const m of METHODS) {
-    const r = matches(buf, i, stop, `${m} `);
+  for (let k = 0; k < METHODS.length; k++) {
+    const r = matches(buf, i, stop, METHOD_PREFIXES[k]);
     if (r === 'yes') {
-      method = m;
+      method = METHODS[k];
       break;
     }
     if (r === 'prefix') return end - start > limits.maxHeaderBytes ? HAND_OFF : NEED_MORE;
@@ -146,8 +163,7 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
     if (i === nameStart || buf[i] !== COLON) return HAND_OFF;
     const nameEnd = i++;
     const length = nameEnd - nameStart;
-    // Only names as long as one that matters are read as strings.
-    const name = length < NAME_LENGTHS.length && NAME_LENGTHS[length] === 1 ? buf.toString('latin1', nameStart, nameEnd).toLowerCase() : undefined;
+    const name = knownName(buf, nameStart, length);
     // Decided at the colon: node:http may refuse such a head before its line ends (Transfer-Encoding after Content-Length).
     if (name === 'transfer-encoding' || name === 'expect' || name === 'upgrade' || name === 'content-encoding') return HAND_OFF;
     if ((name === 'content-length' && contentLength !== undefined) || (name === 'host' && hosts > 0)) return HAND_OFF;
