@@ -62,6 +62,7 @@ export const SERVE_FLAGS = [
   { long: 'cors-allow-credentials', kind: 'boolean', option: 'corsAllowCredentials', help: 'Allow credentialed CORS requests (needs explicit --cors-origins).' },
   { long: 'no-compression', kind: 'boolean', option: 'compression', help: 'Never compress answers (default: gzip or br for answers of 64 KiB or more when the client accepts it).' },
   { long: 'http-parser', kind: 'string', option: 'httpParser', valueName: 'fast|node', help: "fast: mlserve's HTTP/1.1 lane for plain /invocations, /ping, /health and /version requests, node:http for the rest; node: node:http alone. Default fast." },
+  { long: 'onnx-evaluator', kind: 'string', option: 'onnxEvaluator', valueName: 'auto|onnxruntime', help: "auto: small ONNX models made of the operators mlserve computes exactly as onnxruntime does run on mlserve's own evaluator, without onnxruntime; onnxruntime: every ONNX model on onnxruntime. Default auto." },
   { long: 'compression-min-size', kind: 'string', option: 'compressionMinBytes', valueName: 'BYTES', help: 'Smallest answer compressed. Default 65536.' },
   { long: 'ssl-keyfile', kind: 'string', option: 'sslKeyfile', valueName: 'PATH', help: 'PEM private key: serve HTTPS (and gRPC over TLS). Needs --ssl-certfile.' },
   { long: 'ssl-certfile', kind: 'string', option: 'sslCertfile', valueName: 'PATH', help: 'PEM certificate chain for HTTPS.' },

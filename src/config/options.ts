@@ -7,6 +7,10 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logge
 export type HttpParser = 'fast' | 'node';
 const HTTP_PARSERS: readonly HttpParser[] = ['fast', 'node'];
 
+/** What runs ONNX models (see ServeOptions.onnxEvaluator). */
+export type OnnxEvaluator = 'auto' | 'onnxruntime';
+const ONNX_EVALUATORS: readonly OnnxEvaluator[] = ['auto', 'onnxruntime'];
+
 /** Options of `serve()` and `mlserve models serve`. */
 export interface ServeOptions {
   /** Model URI (`-m`): a local path, `file:`, `runs:/`, `models:/`, `mlflow-artifacts:/`. */
@@ -105,6 +109,12 @@ export interface ServeOptions {
    * alone then), or `node`: node:http alone. @default 'fast'
    */
   httpParser: HttpParser;
+  /**
+   * What runs ONNX models: `auto`, mlserve's own evaluator for small CPU models made only of the
+   * operators it computes exactly as onnxruntime does (MatMul, Gemm, Add, Softmax, ArgMax, …), and
+   * onnxruntime for the rest; or `onnxruntime` for every model. @default 'auto'
+   */
+  onnxEvaluator: OnnxEvaluator;
   /** PEM private key: serve HTTPS (uvicorn's --ssl-keyfile); needs `sslCertfile`. */
   sslKeyfile?: string;
   /** PEM certificate chain (uvicorn's --ssl-certfile). */
@@ -192,6 +202,7 @@ export const DEFAULTS: Readonly<Omit<ServeOptions, 'modelUri'>> = Object.freeze(
   compression: true,
   compressionMinBytes: 64 * 1024,
   httpParser: 'fast',
+  onnxEvaluator: 'auto',
   sslCertReqs: 0,
   stackTraces: true,
   schemaDetails: true,
@@ -291,6 +302,7 @@ export function resolveServeOptions(given: Partial<ServeOptions>, env: Env = {})
     compression: given.compression ?? DEFAULTS.compression,
     compressionMinBytes: given.compressionMinBytes ?? DEFAULTS.compressionMinBytes,
     httpParser: given.httpParser ?? DEFAULTS.httpParser,
+    onnxEvaluator: given.onnxEvaluator ?? DEFAULTS.onnxEvaluator,
     sslKeyfile: given.sslKeyfile,
     sslCertfile: given.sslCertfile,
     sslCaCerts: given.sslCaCerts,
@@ -342,6 +354,7 @@ export function resolveServeOptions(given: Partial<ServeOptions>, env: Env = {})
   if (!ENGINES.includes(opts.engine)) problems.push(`Invalid engine '${opts.engine}': expected one of ${ENGINES.join(', ')}.`);
   if (opts.python !== undefined && opts.python.trim() === '') problems.push('Invalid --python: expected the path of a Python interpreter.');
   if (!LOG_LEVELS.includes(opts.logLevel)) problems.push(`Invalid log level ${JSON.stringify(opts.logLevel)}: expected one of ${LOG_LEVELS.join(', ')}.`);
+  if (!ONNX_EVALUATORS.includes(opts.onnxEvaluator)) problems.push(`Invalid ONNX evaluator ${JSON.stringify(opts.onnxEvaluator)}: expected auto or onnxruntime.`);
   if (!HTTP_PARSERS.includes(opts.httpParser)) problems.push(`Invalid HTTP parser ${JSON.stringify(opts.httpParser)}: expected fast or node.`);
   if (!LOG_FORMATS.includes(opts.logFormat)) problems.push(`Invalid log format ${JSON.stringify(opts.logFormat)}: expected text or json.`);
   if (problems.length) throw new InvalidOptionsError(problems);

@@ -78,6 +78,8 @@ export interface LoadOptions {
   readonly threads?: number;
   /** Where the flavor reports notices. @default silentLogger */
   readonly logger?: Logger;
+  /** See FlavorLoadContext.onnxEvaluator. */
+  readonly onnxEvaluator?: 'auto' | 'onnxruntime';
 }
 
 /** Loads the model in `dir` with the first flavor mlserve supports. */
@@ -87,7 +89,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const flavor = await FLAVORS[name]();
   let loaded: LoadedFlavorModel;
   try {
-    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, flavors: mlmodel.flavors, signature: mlmodel.signature, threads: options.threads, logger: options.logger });
+    loaded = await flavor.load({ modelPath: mlmodel.path, flavorConf: mlmodel.flavors[name] ?? {}, flavors: mlmodel.flavors, signature: mlmodel.signature, threads: options.threads, logger: options.logger, onnxEvaluator: options.onnxEvaluator });
   } catch (err) {
     if (err instanceof ServingError) throw err;
     throw new ModelLoadError(`Failed to load the ${name} model in ${mlmodel.path}: ${(err as Error)?.message ?? String(err)}`, { cause: err });

@@ -116,7 +116,7 @@ async function startNative(dir: string, mlmodel: MLmodel, options: Readonly<Serv
     // Each instance already runs inference in its own thread (onnxruntime sessions).
     // Share the CPUs this process may use among the instances' native thread pools.
     const threads = Math.max(1, Math.floor(availableParallelism() / workers));
-    const models = await Promise.all(Array.from({ length: workers }, () => loadModel(dir, { threads, logger })));
+    const models = await Promise.all(Array.from({ length: workers }, () => loadModel(dir, { threads, logger, onnxEvaluator: options.onnxEvaluator })));
     base = createReplicas(models);
     batchable = models[0].batchable;
   } else {

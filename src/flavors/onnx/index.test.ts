@@ -115,6 +115,47 @@ describe('onnx flavor: cheap calls run on the calling thread', () => {
   });
 });
 
+describe('onnx flavor: the native evaluator', () => {
+  async function loadWith(dir: string, onnxEvaluator: 'auto' | 'onnxruntime'): Promise<LoadedOnnxModel> {
+    const model = (await onnxFlavor.load({ modelPath: join(FIXTURES, dir), flavorConf: { data: 'model.onnx', ...CPU }, onnxEvaluator })) as LoadedOnnxModel;
+    open.push(model);
+    return model;
+  }
+
+  it('runs iris without onnxruntime by default, and on onnxruntime when asked, with the same bits both ways', async () => {
+    const native = await loadWith('iris', 'auto');
+    const ort = await loadWith('iris', 'onnxruntime');
+    assert.equal(native.info.engine, 'native');
+    assert.equal(ort.info.engine, 'onnxruntime');
+    assert.deepEqual(native.info.inputs, ort.info.inputs);
+    assert.deepEqual(native.info.outputs, ort.info.outputs);
+    const x = new Tensor('float32', [64, 4], Float32Array.from({ length: 256 }, (_, i) => ((i * 7919) % 97) / 9 - 3));
+    const a = (await native.predict(x, null)) as Record<string, Tensor>;
+    const b = (await ort.predict(x, null)) as Record<string, Tensor>;
+    assert.deepEqual(a.label.toArray(), b.label.toArray());
+    // The evaluator reproduces onnxruntime's MLAS kernels (graph.test.ts: bit for bit where that was established).
+    assertClose(a.probabilities.data as Float32Array, b.probabilities.data as Float32Array, 'native vs onnxruntime');
+  });
+
+  it('runs calls too large for this thread on onnxruntime in the worker thread, with the same answers', async () => {
+    const model = await loadWith('iris', 'auto');
+    const rows = 5000;
+    const many = new Tensor('float32', [rows, 4], Float32Array.from({ length: rows * 4 }, (_, i) => (i % 13) / 3));
+    assert.equal(model.executionOf(many), 'worker');
+    const large = (await model.predict(many, null)) as Record<string, Tensor>;
+    const first = (await model.predict(new Tensor('float32', [1, 4], Float32Array.from([0, 1 / 3, 2 / 3, 1])), null)) as Record<string, Tensor>;
+    assertClose(Array.from(large.probabilities.data as Float32Array).slice(0, 3), first.probabilities.data as Float32Array, 'the first row both ways');
+    // Bad feeds fail with onnxruntime's message on either side.
+    await assert.rejects(model.predict(new Tensor('float32', [rows, 2], new Float32Array(rows * 2)), null), /Got invalid dimensions for input: input/);
+    await assert.rejects(model.predict(new Tensor('float32', [1, 2], new Float32Array(2)), null), /Got invalid dimensions for input: input/);
+  });
+
+  it('leaves to onnxruntime what it does not compute (an ML-domain operator), as before', async () => {
+    const model = await loadWith('zipmap', 'auto');
+    assert.equal(model.info.engine, 'onnxruntime');
+  });
+});
+
 describe('onnx flavor: input mapping (spec §6.6)', () => {
   it('O1: a tensor feeds the single input; the answer keeps its shape', async () => {
     const model = await load('identity');

@@ -1,7 +1,7 @@
 // Owns the `onnx` flavor: loads MLflow ONNX model directories and runs them in a worker thread (spec §6.6).
 
 import { availableParallelism } from 'node:os';
-import { access } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { isFrame } from '../../data/frame.js';
 import { ModelLoadError } from '../../errors.js';
 import type { FlavorLoadContext, LoadedFlavorModel, ModelFlavor, ModelInput, ModelParams } from '../types.js';
@@ -12,7 +12,10 @@ import { readOnnxFlavorConf } from './session-options.js';
 import { type LoadedInfo, SessionClient } from './session-client.js';
 import { wireToTensor, type Feed } from './wire-tensor.js';
 import { InlineRunner } from './inline.js';
-import type { WireTensor } from './protocol.js';
+import type { SessionConfig, WireTensor } from './protocol.js';
+import { planProviders } from './providers.js';
+import { compileOnnx, type NativeGraph } from './native/graph.js';
+import type { Logger } from '../../logger.js';
 
 /**
  * onnxruntime's bundled telemetry SDK writes `mat-debug-<pid>.log` into the temporary folder for
@@ -33,6 +36,8 @@ export interface OnnxModelInfo {
   readonly outputs: readonly ValueInfo[];
   /** Execution providers in use (onnxruntime-node names, e.g. `['cpu']`). */
   readonly providers: readonly string[];
+  /** What runs the model's cheap calls on the calling thread: mlserve's native evaluator (./native/), or onnxruntime-node (which always runs the others). */
+  readonly engine: 'native' | 'onnxruntime';
   /** Lines written to stderr at load (provider fallback, outputs onnxruntime-node cannot return). */
   readonly notices: readonly string[];
 }
@@ -65,7 +70,13 @@ export const onnxFlavor: ModelFlavor = {
     const client = new SessionClient(config);
     // A model whose calls are cheap runs them here (../inline-policy.ts), and its worker thread starts
     // only when a call too large for this thread comes (most never do: less memory, faster start).
-    const inline = await InlineRunner.open(config).catch(() => undefined);
+    // Here means mlserve's native evaluator when the model is made only of what it computes exactly
+    // as onnxruntime does (./native/): onnxruntime is then not even loaded until such a call comes.
+    const graph = ctx.onnxEvaluator === 'onnxruntime' ? undefined : await nativeGraph(config, ctx.logger);
+    const nativeRunner = graph && (await InlineRunner.openNative(graph));
+    const inline = graph
+      ? nativeRunner && { runner: nativeRunner, loaded: { inputs: graph.inputs, outputs: graph.outputs, providers: ['cpu'], notices: [] } }
+      : await InlineRunner.open(config).catch(() => undefined);
     let loaded: Omit<LoadedInfo, 'kind' | 'id'>;
     if (inline) loaded = inline.loaded;
     else {
@@ -83,18 +94,36 @@ export const onnxFlavor: ModelFlavor = {
       await client.close();
       throw new ModelLoadError(`Could not load ONNX model file ${config.modelFile}: ${problem}`);
     }
-    const info = describeModel(config.modelFile, loaded);
+    const info = describeModel(config.modelFile, loaded, nativeRunner ? 'native' : 'onnxruntime');
     for (const line of info.notices) ctx.logger?.warn(line);
     if (inline) {
       const { plan } = inline.runner;
       ctx.logger?.info(
-        `onnx model ${config.modelFile}: calls of up to ${plan.maxElements} input elements run on the HTTP thread ` +
-          `(timed at ${(plan.fixedMs * 1000).toFixed(0)} µs + ${(plan.perElementMs * 1e6).toFixed(0)} ns per element); larger ones on a worker thread`,
+        `onnx model ${config.modelFile}: calls of up to ${plan.maxElements} input elements run on the HTTP thread` +
+          (nativeRunner ? " on mlserve's native evaluator" : '') +
+          ` (timed at ${(plan.fixedMs * 1000).toFixed(0)} µs + ${(plan.perElementMs * 1e6).toFixed(0)} ns per element); larger ones on ` +
+          (nativeRunner ? 'onnxruntime in a worker thread, loaded when the first comes' : 'a worker thread'),
       );
     }
     return new OnnxModel(client, info, inline?.runner);
   },
 };
+
+/** Largest model file the native evaluator reads: its operators are written for small models. */
+const NATIVE_MAX_MODEL_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The model compiled for the native evaluator, when it runs on CPU and every part of it is one the
+ * evaluator computes exactly as onnxruntime does; undefined otherwise (the reason is logged at debug level).
+ */
+async function nativeGraph(config: SessionConfig, logger: Logger | undefined): Promise<NativeGraph | undefined> {
+  if (planProviders(config.providers).accelerators.length > 0) return undefined;
+  if ((await stat(config.modelFile)).size > NATIVE_MAX_MODEL_BYTES) return undefined;
+  const graph = compileOnnx(await readFile(config.modelFile));
+  if (typeof graph !== 'string') return graph;
+  logger?.debug(`onnx model ${config.modelFile}: runs on onnxruntime (mlserve's native evaluator does not take it: ${graph})`);
+  return undefined;
+}
 
 /** Why onnxruntime-node cannot serve the model at all, if it cannot. */
 function unusable(loaded: Omit<LoadedInfo, 'kind' | 'id'>): string | undefined {
@@ -104,14 +133,14 @@ function unusable(loaded: Omit<LoadedInfo, 'kind' | 'id'>): string | undefined {
   return undefined;
 }
 
-function describeModel(modelFile: string, loaded: Omit<LoadedInfo, 'kind' | 'id'>): OnnxModelInfo {
+function describeModel(modelFile: string, loaded: Omit<LoadedInfo, 'kind' | 'id'>, engine: OnnxModelInfo['engine']): OnnxModelInfo {
   const notices = [...loaded.notices];
   const skipped = loaded.outputs.filter((o) => !o.isTensor).map((o) => o.name);
   if (skipped.length) {
     // e.g. skl2onnx classifiers' ZipMap `output_probability` (a sequence of maps); MLflow would return it.
     notices.push(`onnx model ${modelFile}: output(s) ${skipped.join(', ')} are sequences or maps, which onnxruntime-node cannot return; they are left out of predictions.`);
   }
-  return { modelFile, inputs: loaded.inputs, outputs: loaded.outputs, providers: loaded.providers, notices };
+  return { modelFile, inputs: loaded.inputs, outputs: loaded.outputs, providers: loaded.providers, engine, notices };
 }
 
 class OnnxModel implements LoadedOnnxModel {

@@ -6,7 +6,8 @@ import type { OrtType, SessionConfig, ValueInfo, WireTensor } from './protocol.j
 import { loadOnnxruntime, openSession, type OpenedSession } from './open-session.js';
 import { planProviders } from './providers.js';
 import { fromOrtResult, toOrtFeeds } from './ort-tensors.js';
-import { chooseInline, InlineBudget, type InlinePlan, type InlineTimings } from '../inline-policy.js';
+import { chooseInline, InlineBudget, type InlinePlan } from '../inline-policy.js';
+import type { NativeGraph } from './native/graph.js';
 
 type OrtModule = typeof Ort;
 
@@ -65,27 +66,73 @@ export function warmUpFeeds(inputs: readonly ValueInfo[], rows: number): Record<
 
 const lowerQuartile = (v: number[]): number => v.sort((a, b) => a - b)[v.length >> 2]!;
 
+/** What runs the calls on this thread: an onnxruntime session, or the native evaluator's graph. */
+interface InlineEngine {
+  run(feeds: Readonly<Record<string, WireTensor>>, fetches: readonly string[]): Promise<Record<string, WireTensor>> | Record<string, WireTensor>;
+  /**
+   * True when `run` computes in a later turn (onnxruntime-node computes in a setImmediate
+   * callback): the call's own time then starts with that callback, not when it was asked for.
+   */
+  readonly deferred: boolean;
+  release(): Promise<void>;
+}
+
+function ortEngine(ort: OrtModule, session: Ort.InferenceSession): InlineEngine {
+  return {
+    deferred: true,
+    run: async (feeds, fetches) => fromOrtResult(await session.run(toOrtFeeds(ort, feeds), fetches), fetches),
+    release: () => session.release(),
+  };
+}
+
+function nativeEngine(graph: NativeGraph): InlineEngine {
+  return { deferred: false, run: (feeds, fetches) => graph.run(feeds, fetches), release: async () => {} };
+}
+
+/**
+ * Times warm-up calls of 1 and LARGE_ROWS rows of zeros and asks ../inline-policy.ts whether the
+ * calls are cheap; undefined when they are not, when the inputs' size does not follow from the
+ * row count, or when a call fails (the worker reports real failures).
+ */
+async function timeWarmUp(engine: InlineEngine, inputs: readonly ValueInfo[], outputs: readonly ValueInfo[]): Promise<InlinePlan | undefined> {
+  const fetches = outputs.filter((o) => o.isTensor).map((o) => o.name);
+  const small = warmUpFeeds(inputs, 1);
+  const large = warmUpFeeds(inputs, LARGE_ROWS);
+  if (!small || !large || fetches.length === 0) return undefined;
+  try {
+    // Small and large calls alternate, so both see the same machine; the lower quartile is the
+    // call's own cost (a busy machine only ever adds to it). The first calls compile and are not counted.
+    const times: [number[], number[]] = [[], []];
+    const sizes = [small, large];
+    for (let i = 0; i < 2 * (UNTIMED_CALLS + TIMED_CALLS); i++) {
+      const t0 = performance.now();
+      await engine.run(sizes[i & 1]!, fetches);
+      if (i >= 2 * UNTIMED_CALLS) times[i & 1]!.push(performance.now() - t0);
+    }
+    return chooseInline({ smallElements: feedElements(small), smallMs: lowerQuartile(times[0]), largeElements: feedElements(large), largeMs: lowerQuartile(times[1]) });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs cheap calls of one model on the calling thread; `admits` says which. */
 export class InlineRunner {
-  readonly #session: Ort.InferenceSession;
-  readonly #ort: OrtModule;
+  readonly #engine: InlineEngine;
   readonly #budget: InlineBudget;
   /** What the warm-up timing decided. */
   readonly plan: InlinePlan;
 
-  private constructor(ort: OrtModule, session: Ort.InferenceSession, plan: InlinePlan) {
-    this.#ort = ort;
-    this.#session = session;
+  private constructor(engine: InlineEngine, plan: InlinePlan) {
+    this.#engine = engine;
     this.plan = plan;
     this.#budget = new InlineBudget(plan.maxElements);
   }
 
   /**
    * Creates the session on this thread (one intra-op thread: no pool of its own to wake), times
-   * warm-up calls of 1 and LARGE_ROWS rows, and returns a runner with what the session reports when
-   * ../inline-policy.ts finds the calls cheap; undefined (the session released) otherwise, or when the
-   * model is large, is configured for an accelerator, fails to load here, or has inputs whose size
-   * the row count does not fix.
+   * warm-up calls, and returns a runner with what the session reports when the calls are cheap;
+   * undefined (the session released) otherwise, or when the model is large, is configured for an
+   * accelerator, fails to load here, or has inputs whose size the row count does not fix.
    */
   static async open(config: SessionConfig): Promise<{ runner: InlineRunner; loaded: Omit<OpenedSession, 'session'> } | undefined> {
     if (planProviders(config.providers).accelerators.length > 0) return undefined;
@@ -100,30 +147,18 @@ export class InlineRunner {
       return undefined;
     }
     const { session, ...loaded } = opened;
-    const fetches = loaded.outputs.filter((o) => o.isTensor).map((o) => o.name);
-    const small = warmUpFeeds(loaded.inputs, 1);
-    const large = warmUpFeeds(loaded.inputs, LARGE_ROWS);
-    try {
-      if (small && large && fetches.length > 0) {
-        // Small and large calls alternate, so both see the same machine; the lower quartile is the
-        // call's own cost (a busy machine only ever adds to it). The first calls compile and are not counted.
-        const times: [number[], number[]] = [[], []];
-        const sizes = [small, large];
-        for (let i = 0; i < 2 * (UNTIMED_CALLS + TIMED_CALLS); i++) {
-          const ortFeeds = toOrtFeeds(ort, sizes[i & 1]!);
-          const t0 = performance.now();
-          await session.run(ortFeeds, fetches);
-          if (i >= 2 * UNTIMED_CALLS) times[i & 1]!.push(performance.now() - t0);
-        }
-        const timings: InlineTimings = { smallElements: feedElements(small), smallMs: lowerQuartile(times[0]), largeElements: feedElements(large), largeMs: lowerQuartile(times[1]) };
-        const plan = chooseInline(timings);
-        if (plan) return { runner: new InlineRunner(ort, session, plan), loaded };
-      }
-    } catch {
-      // A model that fails on zeros is simply not run inline; the worker reports real failures.
-    }
-    await session.release();
+    const engine = ortEngine(ort, session);
+    const plan = await timeWarmUp(engine, loaded.inputs, loaded.outputs);
+    if (plan) return { runner: new InlineRunner(engine, plan), loaded };
+    await engine.release();
     return undefined;
+  }
+
+  /** A runner over the native evaluator's graph when its timed calls are cheap, else undefined. */
+  static async openNative(graph: NativeGraph): Promise<InlineRunner | undefined> {
+    const engine = nativeEngine(graph);
+    const plan = await timeWarmUp(engine, graph.inputs, graph.outputs);
+    return plan ? new InlineRunner(engine, plan) : undefined;
   }
 
   /** The current limit on input elements of an inline call (0: inline execution turned off; -1: closed). */
@@ -136,21 +171,24 @@ export class InlineRunner {
     return feedElements(feeds) <= this.#budget.maxElements;
   }
 
-  /** Runs the session here; calls far over budget lower the limit (see InlineBudget). */
+  /** Runs the model here; calls far over budget lower the limit (see InlineBudget). */
   async run(feeds: Readonly<Record<string, WireTensor>>, fetches: readonly string[]): Promise<Record<string, WireTensor>> {
-    // onnxruntime-node computes in a setImmediate callback: the one queued just before it marks
-    // the start, so time spent on other requests before then is not counted as this call's.
+    const engine = this.#engine;
     let started = performance.now();
-    setImmediate(() => (started = performance.now()));
-    const result = await this.#session.run(toOrtFeeds(this.#ort, feeds), fetches);
+    if (engine.deferred) {
+      // The callback queued just before onnxruntime's marks the start, so time spent on other
+      // requests before then is not counted as this call's.
+      setImmediate(() => (started = performance.now()));
+    }
+    const result = await engine.run(feeds, fetches);
     this.#budget.record(feedElements(feeds), performance.now() - started);
-    return fromOrtResult(result, fetches);
+    return result;
   }
 
   /** Releases the session (once); no call is admitted after. */
   async close(): Promise<void> {
     if (this.#budget.maxElements < 0) return;
     this.#budget.stop();
-    await this.#session.release();
+    await this.#engine.release();
   }
 }

@@ -1,0 +1,242 @@
+// Owns the native evaluator's graph: checks that every part of an ONNX model is one it runs exactly as onnxruntime does, prepares the nodes once, and runs them in order on each call.
+//
+// A model with anything else (another operator or domain, a type, external or sparse data, a
+// non-tensor input or output) is not compiled: `compileOnnx` says why, and the model runs on onnxruntime.
+
+import type { ValueInfo, WireTensor } from '../protocol.js';
+import { cpuKernels, type CpuKernels } from './f32.js';
+import { type NativeTensor, type NativeType, OPERATORS, type PreparedOp } from './ops.js';
+import { type OnnxModel, type OnnxTensor, readOnnxModel } from './proto.js';
+
+/** Most nodes a graph may have to run natively: larger graphs are not the small models this is for. */
+const MAX_NODES = 256;
+
+/** A compiled model: its inputs and outputs as onnxruntime-node reports them, and `run`. */
+export interface NativeGraph {
+  readonly inputs: readonly ValueInfo[];
+  readonly outputs: readonly ValueInfo[];
+  /** Runs the graph on feeds (checked as onnxruntime checks them) and returns the fetched outputs. */
+  run(feeds: Readonly<Record<string, WireTensor>>, fetches: readonly string[]): Record<string, WireTensor>;
+}
+
+interface Step {
+  readonly op: PreparedOp;
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  readonly node: string;
+}
+
+interface GraphInput {
+  readonly name: string;
+  readonly slot: number;
+  readonly shape: readonly (number | string)[];
+}
+
+const ORT_NAMES: Readonly<Record<string, string>> = { float32: 'float', float64: 'double', int64: 'int64', int32: 'int32', bool: 'bool', string: 'string', uint8: 'uint8', int8: 'int8', float16: 'float16' };
+
+function constant(t: OnnxTensor): NativeTensor | string {
+  if (t.external) return `initializer ${t.name} keeps its data in an external file`;
+  if (t.type === 'float32') return { type: 'float32', dims: t.dims, data: t.data };
+  if (t.type === 'int64') return { type: 'int64', dims: t.dims, data: t.data };
+  return `initializer ${t.name} is ${t.type}`;
+}
+
+/** Compiles a parsed model, or returns why it cannot run natively. */
+export function compileModel(model: OnnxModel, cpu: CpuKernels = cpuKernels()): NativeGraph | string {
+  if (model.unsupportedParts) return 'the model has sparse initializers, functions or training parts';
+  const opset = model.opsets.get('');
+  if (opset === undefined || opset < 7) return `default-domain opset ${opset ?? 'missing'}`;
+  if (model.nodes.length > MAX_NODES) return `${model.nodes.length} nodes`;
+  const slots = new Map<string, number>();
+  const types: (NativeType | undefined)[] = [];
+  const constants: (NativeTensor | undefined)[] = [];
+  const slotOf = (name: string): number => {
+    let s = slots.get(name);
+    if (s === undefined) {
+      s = slots.size;
+      slots.set(name, s);
+      types.push(undefined);
+      constants.push(undefined);
+    }
+    return s;
+  };
+
+  const inputs: GraphInput[] = [];
+  for (const input of model.inputs) {
+    if (!input.isTensor) return `input ${input.name} is not a tensor`;
+    if (input.type !== 'float32') return `input ${input.name} is ${input.type}`;
+    if (!input.shape) return `input ${input.name} has no declared shape`;
+    const slot = slotOf(input.name);
+    types[slot] = 'float32';
+    inputs.push({ name: input.name, slot, shape: input.shape });
+  }
+  for (const init of model.initializers.values()) {
+    const c = constant(init);
+    if (typeof c === 'string') return c;
+    const slot = slotOf(init.name);
+    types[slot] = c.type;
+    constants[slot] = c;
+  }
+
+  const steps: Step[] = [];
+  for (const node of model.nodes) {
+    if (node.domain !== '') return `operator ${node.domain}.${node.opType}`;
+    if (node.opType === 'Constant') {
+      const value = node.attributes.get('value')?.t;
+      if (!value || node.attributes.size !== 1 || node.outputs.length !== 1) return 'a Constant node of a kind other than a tensor value';
+      const c = constant({ ...value, name: node.outputs[0]! });
+      if (typeof c === 'string') return c;
+      const slot = slotOf(node.outputs[0]!);
+      types[slot] = c.type;
+      constants[slot] = c;
+      continue;
+    }
+    const prepare = OPERATORS[node.opType];
+    if (!prepare) return `operator ${node.opType}`;
+    const inSlots: number[] = [];
+    for (const name of node.inputs) {
+      if (name === '') {
+        inSlots.push(-1);
+        continue;
+      }
+      const s = slots.get(name);
+      if (s === undefined || types[s] === undefined) return `node ${node.opType} reads ${name} before it is computed`;
+      inSlots.push(s);
+    }
+    const op = prepare({
+      node,
+      opset,
+      cpu,
+      inputTypes: inSlots.map((s) => (s < 0 ? undefined : types[s])),
+      constants: inSlots.map((s) => (s < 0 ? undefined : constants[s])),
+    });
+    if (typeof op === 'string') return op;
+    if (node.outputs.length > op.outputTypes.length) return `${node.opType} with ${node.outputs.length} outputs`;
+    const outSlots = node.outputs.map((name, i) => {
+      const s = slotOf(name);
+      types[s] = op.outputTypes[i];
+      return s;
+    });
+    steps.push({ op, inputs: inSlots, outputs: outSlots, node: node.opType });
+  }
+
+  // A value is borrowed when it may be a feed's or a constant's data; outputs that may be are copied.
+  const borrowed = constants.map((c) => c !== undefined);
+  for (const i of inputs) borrowed[i.slot] = true;
+  for (const step of steps) for (const o of step.outputs) borrowed[o] = step.op.aliases === true && step.inputs[0]! >= 0 && borrowed[step.inputs[0]!]!;
+
+  const outputs: ValueInfo[] = [];
+  const outSlots = new Map<string, { slot: number; copy: boolean }>();
+  for (const out of model.outputs) {
+    if (!out.isTensor) return `output ${out.name} is not a tensor`;
+    const s = slots.get(out.name);
+    if (s === undefined || types[s] === undefined) return `output ${out.name} is not computed`;
+    if (types[s] !== out.type) return `output ${out.name} is declared ${out.type} but computes ${types[s]}`;
+    outSlots.set(out.name, { slot: s, copy: borrowed[s]! });
+    outputs.push({ name: out.name, isTensor: true, type: out.type, shape: out.shape ?? [] });
+  }
+  const inputInfo: ValueInfo[] = inputs.map((i) => ({ name: i.name, isTensor: true, type: 'float32', shape: i.shape }));
+  return new CompiledGraph(inputs, inputInfo, outputs, outSlots, steps, constants, slots.size);
+}
+
+/** Reads and compiles an ONNX file's bytes; the reason as a string when it cannot run natively. */
+export function compileOnnx(bytes: Uint8Array): NativeGraph | string {
+  let model: OnnxModel;
+  try {
+    model = readOnnxModel(bytes);
+  } catch (err) {
+    return `the file could not be read (${(err as Error).message})`;
+  }
+  return compileModel(model);
+}
+
+class CompiledGraph implements NativeGraph {
+  /** The values of one run, constants in place; runs are synchronous, so one array serves them all. */
+  readonly #values: (NativeTensor | undefined)[];
+  /** Each step's argument list, reused. */
+  readonly #args: (NativeTensor | undefined)[][];
+
+  constructor(
+    readonly graphInputs: readonly GraphInput[],
+    readonly inputs: readonly ValueInfo[],
+    readonly outputs: readonly ValueInfo[],
+    readonly outSlots: ReadonlyMap<string, { readonly slot: number; readonly copy: boolean }>,
+    readonly steps: readonly Step[],
+    readonly constants: readonly (NativeTensor | undefined)[],
+    slotCount: number,
+  ) {
+    this.#values = Array.from({ length: slotCount }, (_, i) => constants[i]);
+    this.#args = steps.map((s) => new Array<NativeTensor | undefined>(s.inputs.length).fill(undefined));
+  }
+
+  run(feeds: Readonly<Record<string, WireTensor>>, fetches: readonly string[]): Record<string, WireTensor> {
+    const values = this.#values;
+    try {
+      for (const input of this.graphInputs) values[input.slot] = checkFeed(input, feeds[input.name]);
+      const steps = this.steps;
+      for (let n = 0; n < steps.length; n++) {
+        const step = steps[n]!;
+        const args = this.#args[n]!;
+        for (let i = 0; i < args.length; i++) args[i] = step.inputs[i]! < 0 ? undefined : values[step.inputs[i]!];
+        const results = step.op.run(args);
+        for (let i = 0; i < step.outputs.length; i++) values[step.outputs[i]!] = results[i];
+      }
+      const out: Record<string, WireTensor> = {};
+      for (const name of fetches) {
+        const o = this.outSlots.get(name);
+        if (o === undefined) throw new Error(`Invalid Output Name:${name}`);
+        out[name] = toWire(values[o.slot]!, o.copy);
+      }
+      return out;
+    } finally {
+      // Nothing of this call stays reachable from the graph.
+      for (let i = 0; i < values.length; i++) values[i] = this.constants[i];
+      for (const args of this.#args) args.fill(undefined);
+    }
+  }
+}
+
+/** The feed as a tensor, after onnxruntime's checks of presence, type, rank and fixed dimensions. */
+function checkFeed(input: GraphInput, feed: WireTensor | undefined): NativeTensor {
+  if (!feed) throw new Error(`input '${input.name}' is missing in 'feeds'.`);
+  if (feed.type !== 'float32') throw new Error(`Unexpected input data type. Actual: (tensor(${ORT_NAMES[feed.type] ?? feed.type})) , expected: (tensor(float))`);
+  const { shape } = input;
+  if (feed.dims.length !== shape.length) {
+    throw new Error(`Invalid rank for input: ${input.name} Got: ${feed.dims.length} Expected: ${shape.length} Please fix either the inputs/outputs or the model.`);
+  }
+  let bad = '';
+  for (let i = 0; i < shape.length; i++) {
+    const want = shape[i];
+    if (typeof want === 'number' && want !== feed.dims[i]) bad += ` index: ${i} Got: ${feed.dims[i]} Expected: ${want}\n`;
+  }
+  if (bad) throw new Error(`Got invalid dimensions for input: ${input.name} for the following indices\n${bad} Please fix either the inputs/outputs or the model.`);
+  return { type: 'float32', dims: feed.dims, data: feed.data as Float32Array };
+}
+
+/** An output as a wire tensor of its own: int64 as BigInt64Array, float32 copied when it may be a feed's or constant's data. */
+function toWire(t: NativeTensor, copy: boolean): WireTensor {
+  const dims = t.dims.slice();
+  if (t.type === 'int64') return { type: 'int64', dims, data: toBigInt64(t.data) };
+  return { type: 'float32', dims, data: copy ? (t.data as Float32Array).slice() : (t.data as Float32Array) };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Exact integers as int64s: the two 32-bit halves written directly for the common small values (no BigInt per element). */
+function toBigInt64(v: Float32Array | Float64Array): BigInt64Array {
+  const out = new BigInt64Array(v.length);
+  if (v.length <= 16) {
+    for (let i = 0; i < v.length; i++) out[i] = BigInt(v[i]!);
+    return out;
+  }
+  const words = new Int32Array(out.buffer);
+  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if ((x | 0) === x) {
+      words[2 * i + lo] = x;
+      words[2 * i + hi] = x < 0 ? -1 : 0;
+    } else out[i] = BigInt(x);
+  }
+  return out;
+}
