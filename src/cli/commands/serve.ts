@@ -18,7 +18,27 @@ export const SERVE_HELP = formatHelp(
 export async function serveCommand(argv: string[]): Promise<number> {
   const flags = parse(argv, SERVE_FLAGS, 'models serve');
   if (flags.help) return void process.stdout.write(SERVE_HELP), 0;
-  const models = await modelsOf(flags);
+  const given = serveOptions(flags, await modelsOf(flags));
+  // serve() logs its progress and, once ready, the line naming the model, its version and the URL.
+  const handle: ServerHandle = await serve(given, processEnv());
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      handle.logger.info(`${signal} received: draining, then shutting down`);
+      handle.close().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    // SIGHUP: check now where followed aliases point (as --poll-interval does periodically).
+    process.on('SIGHUP', () => {
+      handle.logger.info('SIGHUP received: checking model versions');
+      void handle.checkVersions();
+    });
+  });
+  return 0;
+}
+
+/** The options the flags give (each flag of SERVE_FLAGS that names an option sets it; serve.test.ts checks). */
+export function serveOptions(flags: ParsedFlags, models: Partial<ServeOptions>): Partial<ServeOptions> {
   const given: Partial<ServeOptions> = {
     pollIntervalSeconds: numberFlag(flags, 'poll-interval'),
     trackingUri: flags['tracking-uri'] as string | undefined,
@@ -54,6 +74,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     corsAllowCredentials: flags['cors-allow-credentials'] ? true : undefined,
     compression: flags['no-compression'] ? false : undefined,
     compressionMinBytes: intFlag(flags, 'compression-min-size'),
+    httpParser: flags['http-parser'] as ServeOptions['httpParser'] | undefined,
+    onnxEvaluator: flags['onnx-evaluator'] as ServeOptions['onnxEvaluator'] | undefined,
     sslKeyfile: flags['ssl-keyfile'] as string | undefined,
     sslCertfile: flags['ssl-certfile'] as string | undefined,
     sslCaCerts: flags['ssl-ca-certs'] as string | undefined,
@@ -68,22 +90,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...models,
   };
   for (const k of Object.keys(given) as (keyof typeof given)[]) if (given[k] === undefined) delete given[k];
-  // serve() logs its progress and, once ready, the line naming the model, its version and the URL.
-  const handle: ServerHandle = await serve(given, processEnv());
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      handle.logger.info(`${signal} received: draining, then shutting down`);
-      handle.close().then(resolve, resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    // SIGHUP: check now where followed aliases point (as --poll-interval does periodically).
-    process.on('SIGHUP', () => {
-      handle.logger.info('SIGHUP received: checking model versions');
-      void handle.checkVersions();
-    });
-  });
-  return 0;
+  return given;
 }
 
 /** `-m URI` (one model, as MLflow), or several `-m NAME=URI`, `--model-repository DIR` and `--config FILE`. */
