@@ -13,11 +13,20 @@ type OrtModule = typeof Ort;
 
 /** A second copy of the model in this thread costs its size in memory: only small models are considered. */
 export const INLINE_MAX_MODEL_BYTES = 16 * 1024 * 1024;
-/** Rows of the large warm-up call when the first dimension is variable. */
-const LARGE_ROWS = 256;
-/** Warm-up calls per size not timed (they compile), then timed. */
-const UNTIMED_CALLS = 10;
-const TIMED_CALLS = 21;
+/** How many warm-up calls time a model's cost: rows of the large call (when the first dimension is variable), and calls per size not timed (they compile), then timed. */
+interface WarmUp {
+  readonly largeRows: number;
+  readonly untimedCalls: number;
+  readonly timedCalls: number;
+}
+
+const ORT_WARM_UP: WarmUp = { largeRows: 256, untimedCalls: 10, timedCalls: 21 };
+/**
+ * The native evaluator's cost is plain arithmetic, linear in the rows: fewer and smaller calls time
+ * it (a few ms at start-up where the plan for onnxruntime takes about 30), and the first calls, still
+ * interpreted, only make the estimate cautious.
+ */
+const NATIVE_WARM_UP: WarmUp = { largeRows: 32, untimedCalls: 3, timedCalls: 5 };
 
 const ZEROS: Partial<Record<OrtType, (n: number) => WireTensor['data']>> = {
   float32: (n) => new Float32Array(n),
@@ -94,20 +103,20 @@ function nativeEngine(graph: NativeGraph): InlineEngine {
  * calls are cheap; undefined when they are not, when the inputs' size does not follow from the
  * row count, or when a call fails (the worker reports real failures).
  */
-async function timeWarmUp(engine: InlineEngine, inputs: readonly ValueInfo[], outputs: readonly ValueInfo[]): Promise<InlinePlan | undefined> {
+async function timeWarmUp(engine: InlineEngine, inputs: readonly ValueInfo[], outputs: readonly ValueInfo[], warmUp: WarmUp): Promise<InlinePlan | undefined> {
   const fetches = outputs.filter((o) => o.isTensor).map((o) => o.name);
   const small = warmUpFeeds(inputs, 1);
-  const large = warmUpFeeds(inputs, LARGE_ROWS);
+  const large = warmUpFeeds(inputs, warmUp.largeRows);
   if (!small || !large || fetches.length === 0) return undefined;
   try {
     // Small and large calls alternate, so both see the same machine; the lower quartile is the
     // call's own cost (a busy machine only ever adds to it). The first calls compile and are not counted.
     const times: [number[], number[]] = [[], []];
     const sizes = [small, large];
-    for (let i = 0; i < 2 * (UNTIMED_CALLS + TIMED_CALLS); i++) {
+    for (let i = 0; i < 2 * (warmUp.untimedCalls + warmUp.timedCalls); i++) {
       const t0 = performance.now();
       await engine.run(sizes[i & 1]!, fetches);
-      if (i >= 2 * UNTIMED_CALLS) times[i & 1]!.push(performance.now() - t0);
+      if (i >= 2 * warmUp.untimedCalls) times[i & 1]!.push(performance.now() - t0);
     }
     return chooseInline({ smallElements: feedElements(small), smallMs: lowerQuartile(times[0]), largeElements: feedElements(large), largeMs: lowerQuartile(times[1]) });
   } catch {
@@ -148,7 +157,7 @@ export class InlineRunner {
     }
     const { session, ...loaded } = opened;
     const engine = ortEngine(ort, session);
-    const plan = await timeWarmUp(engine, loaded.inputs, loaded.outputs);
+    const plan = await timeWarmUp(engine, loaded.inputs, loaded.outputs, ORT_WARM_UP);
     if (plan) return { runner: new InlineRunner(engine, plan), loaded };
     await engine.release();
     return undefined;
@@ -157,7 +166,7 @@ export class InlineRunner {
   /** A runner over the native evaluator's graph when its timed calls are cheap, else undefined. */
   static async openNative(graph: NativeGraph): Promise<InlineRunner | undefined> {
     const engine = nativeEngine(graph);
-    const plan = await timeWarmUp(engine, graph.inputs, graph.outputs);
+    const plan = await timeWarmUp(engine, graph.inputs, graph.outputs, NATIVE_WARM_UP);
     return plan ? new InlineRunner(engine, plan) : undefined;
   }
 
