@@ -111,7 +111,7 @@ export interface ServeOptions {
   httpParser: HttpParser;
   /**
    * What runs ONNX models: `auto`, mlserve's own evaluator for small CPU models made only of the
-   * operators it computes exactly as onnxruntime does (MatMul, Gemm, Add, Softmax, ArgMax, …), and
+   * operators it computes exactly as onnxruntime does (MatMul, Gemm, Add, Sigmoid, Softmax, ArgMax, …), and
    * onnxruntime for the rest; or `onnxruntime` for every model. @default 'auto'
    */
   onnxEvaluator: OnnxEvaluator;

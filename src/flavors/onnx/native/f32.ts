@@ -97,3 +97,34 @@ export function softmaxExp32(x: number, cpu: CpuKernels): number {
   const bits = (m + 127) * 0x800000;
   return bits <= 0 ? 0 : fround(p * 2 ** m);
 }
+
+// MLAS's logistic and tanh: Eigen's rational approximations in float32, evaluated with this CPU's
+// multiply-add, the input clamped first (NaN passes the clamp, as MAXPS/MINPS let it).
+const LOGISTIC_P = [4.37031012579801e-11, 1.15627324459942e-7, 6.08574864600143e-5, 8.51377133304701e-3, 2.48287947061529e-1].map(fround);
+const LOGISTIC_Q = [6.10247389755681e-13, 5.76102136993427e-9, 6.2910678501704e-6, 1.70198817374094e-3, 1.16817656904453e-1, 9.9315192102318e-1].map(fround);
+const TANH_P = [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3].map(fround);
+const TANH_Q = [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3].map(fround);
+
+/** c₀·x^(2n) + … + cₙ by Horner's rule in x² with the CPU's multiply-add. */
+function horner(c: readonly number[], x2: number, fused: boolean): number {
+  let p = muladd32(x2, c[0]!, c[1]!, fused);
+  for (let i = 2; i < c.length; i++) p = muladd32(p, x2, c[i]!, fused);
+  return p;
+}
+
+/** The logistic function 1 / (1 + e^-x) as MLAS computes it (ONNX Sigmoid on float). */
+export function logistic32(x: number, cpu: CpuKernels): number {
+  if (x !== x) return x;
+  const v = x < -18 ? -18 : x > 18 ? 18 : x;
+  const v2 = fround(v * v);
+  const r = fround(fround(fround(horner(LOGISTIC_P, v2, cpu.fused) * v) / horner(LOGISTIC_Q, v2, cpu.fused)) + 0.5);
+  return r < 0 ? 0 : r > 1 ? 1 : r;
+}
+
+/** tanh(x) as MLAS computes it (ONNX Tanh on float). */
+export function tanh32(x: number, cpu: CpuKernels): number {
+  if (x !== x) return x;
+  const v = x < -9 ? -9 : x > 9 ? 9 : x;
+  const v2 = fround(v * v);
+  return fround(fround(horner(TANH_P, v2, cpu.fused) * v) / horner(TANH_Q, v2, cpu.fused));
+}

@@ -4,7 +4,7 @@
 // checks its inputs' shapes when it runs and throws onnxruntime's kind of message when they do not fit.
 
 import type { OnnxNode } from './proto.js';
-import { type CpuKernels, muladd32, softmaxExp32 } from './f32.js';
+import { type CpuKernels, logistic32, muladd32, softmaxExp32, tanh32 } from './f32.js';
 
 /** The element types the evaluator computes with. */
 export type NativeType = 'float32' | 'int64';
@@ -359,6 +359,24 @@ function prepareRelu(ctx: OpContext): PreparedOp | string {
   };
 }
 
+/** An elementwise float32 function of MLAS's (Sigmoid, Tanh). */
+function prepareUnary(f: (x: number, cpu: CpuKernels) => number): (ctx: OpContext) => PreparedOp | string {
+  return (ctx) => {
+    const why = float32Only(ctx, 1);
+    if (why) return why;
+    const { cpu } = ctx;
+    return {
+      outputTypes: ['float32'],
+      run([x]) {
+        const v = x!.data;
+        const out = new Float32Array(v.length);
+        for (let i = 0; i < v.length; i++) out[i] = f(v[i]!, cpu);
+        return [{ type: 'float32', dims: x!.dims, data: out }];
+      },
+    };
+  };
+}
+
 const ONNX_TYPE_CODES: Readonly<Record<number, NativeType>> = { 1: 'float32', 7: 'int64' };
 
 function prepareCast(ctx: OpContext): PreparedOp | string {
@@ -439,6 +457,8 @@ export const OPERATORS: Readonly<Record<string, Preparer>> = {
   ArgMax: prepareArgExtreme,
   ArgMin: prepareArgExtreme,
   Relu: prepareRelu,
+  Sigmoid: prepareUnary(logistic32),
+  Tanh: prepareUnary(tanh32),
   Cast: prepareCast,
   Identity: prepareIdentity,
   Flatten: prepareFlatten,
