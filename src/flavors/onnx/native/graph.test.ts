@@ -74,6 +74,7 @@ describe('native ONNX evaluator: the same answers as onnxruntime', () => {
       mlp: 'native',
       softmax_wide: 'native',
       softmax_opset11: 'native',
+      softmax_axis1: 'native',
       broadcast: 'native',
       shapes: 'native',
       long_dot: 'MatMul with an inner dimension of 300 (more than 256)',

@@ -258,10 +258,11 @@ function prepareSoftmax(ctx: OpContext): PreparedOp | string {
       const rank = dims.length;
       const axis = axisAttr < 0 ? axisAttr + rank : axisAttr;
       if (axis < 0 || axis >= Math.max(rank, 1)) fail(node, `axis ${axisAttr} is not in range for a tensor of rank ${rank}`);
-      // Before opset 13 the input is seen as 2-D at `axis`; from 13 softmax runs along that one axis.
-      if (opset >= 13 && axis !== rank - 1) fail(node, 'Softmax along an axis other than the last is not supported by the native evaluator.');
-      const d = opset >= 13 ? dims[rank - 1] ?? 1 : size(dims.slice(axis));
-      return [{ type: 'float32', dims, data: softmax(x!.data as Float32Array, d, cpu) }];
+      // Before opset 13 the input is seen as 2-D at `axis`; from 13 softmax runs along that one axis
+      // (onnxruntime moves it last, runs the rows and moves it back: the same sums, read with a stride).
+      const d = opset >= 13 ? dims[axis] ?? 1 : size(dims.slice(axis));
+      const stride = opset >= 13 ? size(dims.slice(axis + 1)) : 1;
+      return [{ type: 'float32', dims, data: softmax(x!.data as Float32Array, d, stride, cpu) }];
     },
   };
 }
@@ -269,30 +270,37 @@ function prepareSoftmax(ctx: OpContext): PreparedOp | string {
 /** Softmax's accumulator lanes, reused (calls are synchronous). */
 const LANES = new Float64Array(16);
 
-/** Rows of `d` values: MLAS's max, exp(x - max) and their sum, times 1/sum (see f32.ts). */
-function softmax(x: Float32Array, d: number, cpu: CpuKernels): Float32Array {
+/**
+ * Softmax over vectors of `d` values `stride` apart (stride 1: rows): MLAS's max, exp(x - max) and
+ * their sum, times 1/sum (see f32.ts).
+ */
+function softmax(x: Float32Array, d: number, stride: number, cpu: CpuKernels): Float32Array {
   const out = new Float32Array(x.length);
   if (d === 0) return out;
   // One vector accumulator: 16 lanes with AVX512F, 8 with AVX2 (established against onnxruntime on AVX512F).
   const lanes = LANES;
   const laneMask = cpu.avx512 ? 15 : 7;
-  for (let r = 0; r < x.length; r += d) {
-    let max = -3.4028234663852886e38;
-    for (let i = 0; i < d; i++) {
-      const v = x[r + i]!;
-      // MAXPS (vector max) keeps the second operand, the new value, when either is NaN.
-      max = max > v ? max : v;
+  const block = d * stride;
+  for (let b = 0; b < x.length; b += block) {
+    for (let s = 0; s < stride; s++) {
+      const r = b + s;
+      let max = -3.4028234663852886e38;
+      for (let i = 0; i < d; i++) {
+        const v = x[r + i * stride]!;
+        // MAXPS (vector max) keeps the second operand, the new value, when either is NaN.
+        max = max > v ? max : v;
+      }
+      const negMax = -max;
+      lanes.fill(0);
+      for (let i = 0; i < d; i++) {
+        const e = softmaxExp32(fround(x[r + i * stride]! + negMax), cpu);
+        out[r + i * stride] = e;
+        const l = i & laneMask;
+        lanes[l] = fround(lanes[l]! + e);
+      }
+      const scale = fround(1 / reduceLanes(lanes));
+      for (let i = 0; i < d; i++) out[r + i * stride] = fround(out[r + i * stride]! * scale);
     }
-    const negMax = -max;
-    lanes.fill(0);
-    for (let i = 0; i < d; i++) {
-      const e = softmaxExp32(fround(x[r + i]! + negMax), cpu);
-      out[r + i] = e;
-      const l = i & laneMask;
-      lanes[l] = fround(lanes[l]! + e);
-    }
-    const scale = fround(1 / reduceLanes(lanes));
-    for (let i = 0; i < d; i++) out[r + i] = fround(out[r + i]! * scale);
   }
   return out;
 }
