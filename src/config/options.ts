@@ -8,8 +8,8 @@ export type HttpParser = 'fast' | 'node';
 const HTTP_PARSERS: readonly HttpParser[] = ['fast', 'node'];
 
 /** What runs ONNX models (see ServeOptions.onnxEvaluator). */
-export type OnnxEvaluator = 'auto' | 'onnxruntime';
-const ONNX_EVALUATORS: readonly OnnxEvaluator[] = ['auto', 'onnxruntime'];
+export type OnnxEvaluator = 'auto' | 'native' | 'onnxruntime';
+const ONNX_EVALUATORS: readonly OnnxEvaluator[] = ['auto', 'native', 'onnxruntime'];
 
 /** Options of `serve()` and `mlserve models serve`. */
 export interface ServeOptions {
@@ -110,9 +110,11 @@ export interface ServeOptions {
    */
   httpParser: HttpParser;
   /**
-   * What runs ONNX models: `auto`, mlserve's own evaluator for small CPU models made only of the
-   * operators it computes exactly as onnxruntime does (MatMul, Gemm, Add, Sigmoid, Softmax, ArgMax, …), and
-   * onnxruntime for the rest; or `onnxruntime` for every model. @default 'auto'
+   * What runs small ONNX calls: `auto`, mlserve's own evaluator for small CPU models made only of the
+   * operators it computes exactly as onnxruntime does (MatMul, Gemm, Add, Sigmoid, Softmax, ArgMax, …), on
+   * CPUs where that was established (AVX512F), and onnxruntime for the rest; `native`, the evaluator on
+   * any CPU (its bits may then differ from onnxruntime's in the last place); `onnxruntime`, every call
+   * on onnxruntime. @default 'auto'
    */
   onnxEvaluator: OnnxEvaluator;
   /** PEM private key: serve HTTPS (uvicorn's --ssl-keyfile); needs `sslCertfile`. */
@@ -354,7 +356,7 @@ export function resolveServeOptions(given: Partial<ServeOptions>, env: Env = {})
   if (!ENGINES.includes(opts.engine)) problems.push(`Invalid engine '${opts.engine}': expected one of ${ENGINES.join(', ')}.`);
   if (opts.python !== undefined && opts.python.trim() === '') problems.push('Invalid --python: expected the path of a Python interpreter.');
   if (!LOG_LEVELS.includes(opts.logLevel)) problems.push(`Invalid log level ${JSON.stringify(opts.logLevel)}: expected one of ${LOG_LEVELS.join(', ')}.`);
-  if (!ONNX_EVALUATORS.includes(opts.onnxEvaluator)) problems.push(`Invalid ONNX evaluator ${JSON.stringify(opts.onnxEvaluator)}: expected auto or onnxruntime.`);
+  if (!ONNX_EVALUATORS.includes(opts.onnxEvaluator)) problems.push(`Invalid ONNX evaluator ${JSON.stringify(opts.onnxEvaluator)}: expected auto, native or onnxruntime.`);
   if (!HTTP_PARSERS.includes(opts.httpParser)) problems.push(`Invalid HTTP parser ${JSON.stringify(opts.httpParser)}: expected fast or node.`);
   if (!LOG_FORMATS.includes(opts.logFormat)) problems.push(`Invalid log format ${JSON.stringify(opts.logFormat)}: expected text or json.`);
   if (problems.length) throw new InvalidOptionsError(problems);

@@ -33,8 +33,8 @@ export interface FlavorLoadContext {
   readonly flavors?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Where the flavor reports what people should know (e.g. outputs it leaves out). @default silentLogger */
   readonly logger?: Logger;
-  /** The onnx flavor: `onnxruntime` runs every model on onnxruntime, never on the native evaluator. @default 'auto' */
-  readonly onnxEvaluator?: 'auto' | 'onnxruntime';
+  /** The onnx flavor's evaluator choice (see ServeOptions.onnxEvaluator). @default 'auto' */
+  readonly onnxEvaluator?: 'auto' | 'native' | 'onnxruntime';
 }
 
 /** A loaded model, ready to predict. */

@@ -79,7 +79,7 @@ export interface LoadOptions {
   /** Where the flavor reports notices. @default silentLogger */
   readonly logger?: Logger;
   /** See FlavorLoadContext.onnxEvaluator. */
-  readonly onnxEvaluator?: 'auto' | 'onnxruntime';
+  readonly onnxEvaluator?: 'auto' | 'native' | 'onnxruntime';
 }
 
 /** Loads the model in `dir` with the first flavor mlserve supports. */

@@ -13,7 +13,8 @@ import { type LoadedInfo, SessionClient } from './session-client.js';
 import { wireToTensor, type Feed } from './wire-tensor.js';
 import { InlineRunner } from './inline.js';
 import type { SessionConfig, WireTensor } from './protocol.js';
-import { planProviders } from './providers.js';
+import { planProviders, unavailableNotice } from './providers.js';
+import { cpuKernels } from './native/f32.js';
 import { compileOnnx, type NativeGraph } from './native/graph.js';
 import type { Logger } from '../../logger.js';
 
@@ -72,10 +73,11 @@ export const onnxFlavor: ModelFlavor = {
     // only when a call too large for this thread comes (most never do: less memory, faster start).
     // Here means mlserve's native evaluator when the model is made only of what it computes exactly
     // as onnxruntime does (./native/): onnxruntime is then not even loaded until such a call comes.
-    const graph = ctx.onnxEvaluator === 'onnxruntime' ? undefined : await nativeGraph(config, ctx.logger);
+    const graph = useNative(ctx.onnxEvaluator) ? await nativeGraph(config, ctx.logger) : undefined;
     const nativeRunner = graph && (await InlineRunner.openNative(graph));
+    const notice = unavailableNotice(config.modelFile, planProviders(config.providers), ['cpu']);
     const inline = graph
-      ? nativeRunner && { runner: nativeRunner, loaded: { inputs: graph.inputs, outputs: graph.outputs, providers: ['cpu'], notices: [] } }
+      ? nativeRunner && { runner: nativeRunner, loaded: { inputs: graph.inputs, outputs: graph.outputs, providers: ['cpu'], notices: notice ? [notice] : [] } }
       : await InlineRunner.open(config).catch(() => undefined);
     let loaded: Omit<LoadedInfo, 'kind' | 'id'>;
     if (inline) loaded = inline.loaded;
@@ -108,6 +110,14 @@ export const onnxFlavor: ModelFlavor = {
     return new OnnxModel(client, info, inline?.runner);
   },
 };
+
+/**
+ * Whether to try the native evaluator: always with `native`; with `auto` (the default) only where
+ * its bits were established equal to onnxruntime's, on CPUs where onnxruntime runs its AVX512F kernels.
+ */
+function useNative(choice: FlavorLoadContext['onnxEvaluator']): boolean {
+  return choice === 'native' || ((choice ?? 'auto') === 'auto' && cpuKernels().avx512);
+}
 
 /** Largest model file the native evaluator reads: its operators are written for small models. */
 const NATIVE_MAX_MODEL_BYTES = 4 * 1024 * 1024;

@@ -99,21 +99,24 @@ function nativeEngine(graph: NativeGraph): InlineEngine {
 }
 
 /**
- * Times warm-up calls of 1 and LARGE_ROWS rows of zeros and asks ../inline-policy.ts whether the
+ * Times warm-up calls of 1 and `warmUp.largeRows` rows of zeros and asks ../inline-policy.ts whether the
  * calls are cheap; undefined when they are not, when the inputs' size does not follow from the
  * row count, or when a call fails (the worker reports real failures).
  */
 async function timeWarmUp(engine: InlineEngine, inputs: readonly ValueInfo[], outputs: readonly ValueInfo[], warmUp: WarmUp): Promise<InlinePlan | undefined> {
   const fetches = outputs.filter((o) => o.isTensor).map((o) => o.name);
-  const small = warmUpFeeds(inputs, 1);
-  const large = warmUpFeeds(inputs, warmUp.largeRows);
-  if (!small || !large || fetches.length === 0) return undefined;
   try {
+    // Inside the try: a declared dimension too large to allocate means no inline calls, not a failed load.
+    const small = warmUpFeeds(inputs, 1);
+    const large = warmUpFeeds(inputs, warmUp.largeRows);
+    if (!small || !large || fetches.length === 0) return undefined;
     // Small and large calls alternate, so both see the same machine; the lower quartile is the
     // call's own cost (a busy machine only ever adds to it). The first calls compile and are not counted.
     const times: [number[], number[]] = [[], []];
     const sizes = [small, large];
     for (let i = 0; i < 2 * (warmUp.untimedCalls + warmUp.timedCalls); i++) {
+      // A synchronous engine gives the event loop a turn between calls: other models keep answering while this one loads.
+      if (!engine.deferred) await new Promise((resolve) => setImmediate(resolve));
       const t0 = performance.now();
       await engine.run(sizes[i & 1]!, fetches);
       if (i >= 2 * warmUp.untimedCalls) times[i & 1]!.push(performance.now() - t0);

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type * as Ort from 'onnxruntime-node';
 import type { SessionConfig, ValueInfo } from './protocol.js';
-import { planProviders } from './providers.js';
+import { planProviders, unavailableNotice } from './providers.js';
 
 type OrtModule = typeof Ort;
 
@@ -48,10 +48,8 @@ export async function openSession(ort: OrtModule, config: SessionConfig): Promis
     }
   }
   const session = created ?? (await create(providers));
-  if (plan.unavailable.length) {
-    const on = providers.length > 1 ? providers.slice(0, -1).join(', ').toUpperCase() : 'CPU';
-    notices.push(`onnx model ${modelFile}: ${plan.unavailable.join(', ')} requested but not available to onnxruntime-node; running on ${on}.`);
-  }
+  const unavailable = unavailableNotice(modelFile, plan, providers);
+  if (unavailable) notices.push(unavailable);
   return { session, inputs: session.inputMetadata.map(info), outputs: session.outputMetadata.map(info), providers, notices };
 }
 

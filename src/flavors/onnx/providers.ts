@@ -57,3 +57,10 @@ export function providerLibraryExists(ep: string): boolean {
     return false;
   }
 }
+
+/** The line telling the operator that requested providers are not available, when some are not. */
+export function unavailableNotice(modelFile: string, plan: ProviderPlan, providers: readonly string[]): string | undefined {
+  if (!plan.unavailable.length) return undefined;
+  const on = providers.length > 1 ? providers.slice(0, -1).join(', ').toUpperCase() : 'CPU';
+  return `onnx model ${modelFile}: ${plan.unavailable.join(', ')} requested but not available to onnxruntime-node; running on ${on}.`;
+}

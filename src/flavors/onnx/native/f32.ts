@@ -33,7 +33,8 @@ export function cpuKernels(): CpuKernels {
   }
   const has = (f: string): boolean => new RegExp(`(^|\\s)${f}(\\s|$)`).test(flags);
   const arm = process.arch === 'arm64';
-  detected = { fused: flags === '' || arm || has('fma'), avx512: !arm && has('avx512f') };
+  // MLAS takes its FMA3 kernels only where AVX2 is there too.
+  detected = { fused: flags === '' || arm || (has('fma') && has('avx2')), avx512: !arm && has('avx512f') };
   return detected;
 }
 

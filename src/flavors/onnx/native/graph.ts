@@ -5,8 +5,8 @@
 
 import type { ValueInfo, WireTensor } from '../protocol.js';
 import { cpuKernels, type CpuKernels } from './f32.js';
-import { type NativeTensor, type NativeType, OPERATORS, type PreparedOp } from './ops.js';
-import { type OnnxModel, type OnnxTensor, readOnnxModel } from './proto.js';
+import { type NativeTensor, type NativeType, OPERATORS, type OperatorSpec, type PreparedOp } from './ops.js';
+import { ATTRIBUTE_TENSOR, type OnnxModel, type OnnxNode, type OnnxTensor, readOnnxModel } from './proto.js';
 
 /** Most nodes a graph may have to run natively: larger graphs are not the small models this is for. */
 const MAX_NODES = 256;
@@ -23,7 +23,6 @@ interface Step {
   readonly op: PreparedOp;
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
-  readonly node: string;
 }
 
 interface GraphInput {
@@ -34,31 +33,230 @@ interface GraphInput {
 
 const ORT_NAMES: Readonly<Record<string, string>> = { float32: 'float', float64: 'double', int64: 'int64', int32: 'int32', bool: 'bool', string: 'string', uint8: 'uint8', int8: 'int8', float16: 'float16' };
 
+/**
+ * Opsets and IR versions taken: from opset 7 (numpy broadcasting, no legacy attributes) to the
+ * newest this evaluator's operators were checked at; onnxruntime 1.30 loads up to opset 25 and IR 12.
+ */
+const MIN_OPSET = 7;
+const MAX_OPSET = 23;
+const MAX_IR_VERSION = 12;
+
+/** A dimension as shape inference sees it: a size, a symbolic name, or '' (unknown). */
+type Dim = number | string;
+
 function constant(t: OnnxTensor): NativeTensor | string {
   if (t.external) return `initializer ${t.name} keeps its data in an external file`;
+  if (t.inexact) return `initializer ${t.name} holds int64 values past 2^53`;
   if (t.type === 'float32') return { type: 'float32', dims: t.dims, data: t.data };
   if (t.type === 'int64') return { type: 'int64', dims: t.dims, data: t.data };
   return `initializer ${t.name} is ${t.type}`;
 }
 
+/** Why onnxruntime would refuse this node's attributes or inputs, if it would (it checks them against the operator's schema). */
+function schemaProblem(node: OnnxNode, spec: OperatorSpec, opset: number): string | undefined {
+  const [min, max] = spec.inputs;
+  if (node.inputs.length < min || node.inputs.length > max) return `${node.opType} with ${node.inputs.length} inputs`;
+  if (node.outputs.length !== 1 || node.outputs[0] === '') return `${node.opType} with ${node.outputs.length} outputs`;
+  for (const [name, a] of node.attributes) {
+    const want = spec.attributes[name];
+    if (!want || (want.since ?? 0) > opset || want.kind !== a.type) return `${node.opType} attribute ${name} (type ${a.type}) at opset ${opset}`;
+  }
+  // Rules of older opsets: Gemm's C is optional from 11, Flatten's axis may be negative from 11.
+  if (node.opType === 'Gemm' && opset < 11 && (node.inputs.length < 3 || node.inputs[2] === '')) return 'Gemm without C before opset 11';
+  if (node.opType === 'Flatten' && opset < 11 && (node.attributes.get('axis')?.i ?? 1) < 0) return 'Flatten with a negative axis before opset 11';
+  return undefined;
+}
+
+/** ONNX's multidirectional broadcast of two inferred shapes, or why they do not broadcast. */
+function broadcastShape(a: readonly Dim[], b: readonly Dim[]): Dim[] | string {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    if (typeof x === 'number' && typeof y === 'number' && x !== y && x !== 1 && y !== 1) return `shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`;
+    out.push(x === 1 ? y : y === 1 || x === y ? x : typeof x === 'number' ? x : typeof y === 'number' ? y : '');
+  }
+  return out;
+}
+
+/** The product of dimensions, or '' when one is not a known size (as ONNX's inference multiplies them). */
+function product(dims: readonly Dim[]): Dim {
+  let p = 1;
+  for (const d of dims) {
+    if (typeof d !== 'number') return '';
+    p *= d;
+  }
+  return p;
+}
+
+/** Two dimensions that must be equal (a product's inner dimension), when both are known sizes. */
+function clash(x: Dim | undefined, y: Dim | undefined): boolean {
+  return typeof x === 'number' && typeof y === 'number' && x !== y;
+}
+
+/** Reshape's -1: the input's size over the other target dimensions, symbolic names cancelling out; '' when it does not follow. */
+function inferredRest(input: readonly Dim[] | undefined, target: readonly Dim[], unknown: number): Dim {
+  if (!input) return '';
+  const names = input.filter((d): d is string => typeof d === 'string');
+  let inSize = product(input.filter((d) => typeof d === 'number'));
+  let outSize = 1;
+  for (let i = 0; i < target.length; i++) {
+    if (i === unknown) continue;
+    const d = target[i]!;
+    if (typeof d === 'number') outSize *= d;
+    else {
+      const at = names.indexOf(d);
+      if (d === '' || at < 0) return '';
+      names.splice(at, 1);
+    }
+  }
+  if (names.length > 0 || typeof inSize !== 'number' || outSize === 0 || inSize % outSize) return '';
+  return inSize / outSize;
+}
+
+/**
+ * An operator's output shape from its inputs' (undefined: unknown rank), as ONNX's shape inference
+ * gives it, or why inference fails (onnxruntime then refuses to load the model).
+ */
+function inferShape(node: OnnxNode, opset: number, shapes: readonly (readonly Dim[] | undefined)[], constants: readonly (NativeTensor | undefined)[]): Dim[] | undefined | string {
+  const [a, b] = shapes;
+  const int = (name: string, dflt: number): number => node.attributes.get(name)?.i ?? dflt;
+  const axisOf = (rank: number, dflt: number): number | string => {
+    const axis = int('axis', dflt);
+    return axis < -rank || axis >= rank + (node.opType === 'Flatten' ? 1 : 0) ? `${node.opType} axis ${axis} out of range for rank ${rank}` : axis < 0 ? axis + rank : axis;
+  };
+  switch (node.opType) {
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div':
+      return a && b ? broadcastShape(a, b) : undefined;
+    case 'MatMul':
+      if (!a || !b || b.length !== 2) return undefined;
+      if (a.length === 0 || clash(a[a.length - 1], b[0])) return `MatMul of [${a.join(', ')}] and [${b.join(', ')}]`;
+      return [...a.slice(0, -1), b[1]!];
+    case 'Gemm': {
+      if (!a || !b) return undefined;
+      if (a.length !== 2 || b.length !== 2) return 'Gemm of operands that are not 2-D';
+      const [rows, k] = int('transA', 0) ? [a[1]!, a[0]!] : [a[0]!, a[1]!];
+      const [kb, cols] = int('transB', 0) ? [b[1]!, b[0]!] : [b[0]!, b[1]!];
+      if (clash(k, kb)) return `Gemm of [${a.join(', ')}] and [${b.join(', ')}]`;
+      const c = shapes[2];
+      if (c) {
+        const full = broadcastShape(c, [rows, cols]);
+        if (typeof full === 'string' || full.length !== 2 || clash(full[0], rows) || clash(full[1], cols)) return `Gemm bias [${c.join(', ')}] for [${rows}, ${cols}]`;
+      }
+      return [rows, cols];
+    }
+    case 'ArgMax':
+    case 'ArgMin': {
+      if (!a) return undefined;
+      const axis = axisOf(a.length, 0);
+      if (typeof axis === 'string') return axis;
+      return int('keepdims', 1) ? a.map((d, i) => (i === axis ? 1 : d)) : a.filter((_, i) => i !== axis);
+    }
+    case 'Softmax': {
+      if (!a) return undefined;
+      const axis = axisOf(a.length, opset >= 13 ? -1 : 1);
+      return typeof axis === 'string' ? axis : [...a];
+    }
+    case 'Flatten': {
+      if (!a) return undefined;
+      const axis = axisOf(a.length, 1);
+      if (typeof axis === 'string') return axis;
+      return [product(a.slice(0, axis)), product(a.slice(axis))];
+    }
+    case 'Reshape': {
+      const target = constants[1] ? Array.from(constants[1].data) : undefined;
+      if (!target) return undefined;
+      const allowZero = opset >= 14 && int('allowzero', 0) !== 0;
+      const dims: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (a?.[i] ?? '') : d));
+      const unknown = dims.indexOf(-1);
+      if (dims.some((d, i) => typeof d === 'number' && d < 0 && i !== unknown) || dims.lastIndexOf(-1) !== unknown) return `Reshape to [${target.join(', ')}]`;
+      if (unknown >= 0) dims[unknown] = inferredRest(a, dims, unknown);
+      const inSize = a ? product(a) : '';
+      const outSize = product(dims);
+      if (typeof inSize === 'number' && typeof outSize === 'number' && inSize !== outSize) return `Reshape of [${a!.join(', ')}] to [${target.join(', ')}]`;
+      return dims;
+    }
+    default:
+      // Elementwise: Relu, Sigmoid, Tanh, Cast, Identity.
+      return a ? [...a] : undefined;
+  }
+}
+
+/**
+ * The shape onnxruntime reports for an output: the inferred one merged into the declared one as ONNX
+ * merges them (a known size wins over a name; a declared name stays), or undefined when they
+ * contradict each other (onnxruntime then warns and reports something else).
+ */
+function mergeShape(inferred: readonly Dim[] | undefined, declared: readonly Dim[] | undefined): Dim[] | undefined {
+  if (!inferred) return declared ? [...declared] : [];
+  if (!declared) return [...inferred];
+  if (inferred.length !== declared.length) return undefined;
+  const out: Dim[] = [];
+  for (let i = 0; i < declared.length; i++) {
+    const x = inferred[i]!;
+    const y = declared[i]!;
+    if (typeof x === 'number') {
+      if (typeof y === 'number' && y !== x) return undefined;
+      out.push(x);
+    } else out.push(y === '' ? x : y);
+  }
+  return out;
+}
+
+/** A constant of one element (what onnxruntime's scale fusions look for), or undefined. */
+function scalarConstant(c: NativeTensor | undefined): number | undefined {
+  return c && c.data.length === 1 ? c.data[0] : undefined;
+}
+
+/**
+ * Why onnxruntime's default graph optimisations would compute this graph differently from the graph
+ * as written, if they would. They fold a scalar Mul or Div into a neighbouring MatMul (FusedMatMul,
+ * another rounding), turn Div(1, x) · y into y / x, fuse tanh-based GELU approximations, and drop
+ * Add/Sub of 0 and Mul/Div by 1 (which keeps a -0 that the operation turns into 0).
+ */
+function rewrittenByOnnxruntime(steps: readonly CompiledStep[], producers: ReadonlyMap<number, CompiledStep>, constants: readonly (NativeTensor | undefined)[]): string | undefined {
+  const scaleOf = (step: CompiledStep | undefined): boolean =>
+    step !== undefined && (step.node.opType === 'Mul' || step.node.opType === 'Div') && step.inputs.some((s) => scalarConstant(constants[s]) !== undefined);
+  for (const step of steps) {
+    const op = step.node.opType;
+    const from = step.inputs.map((s) => producers.get(s));
+    if (op === 'MatMul' && scaleOf(from[0])) return 'a scalar Mul or Div feeding a MatMul (onnxruntime fuses them)';
+    if ((op === 'Mul' || op === 'Div') && scaleOf(step) && from.some((p) => p?.node.opType === 'MatMul')) return 'a MatMul scaled by a scalar Mul or Div (onnxruntime fuses them)';
+    if (op === 'Mul' && from.some((p) => p?.node.opType === 'Div' && scalarConstant(constants[p.inputs[0]!]) === 1)) return 'Div(1, x) times y (onnxruntime computes y / x)';
+    if (op === 'Tanh' && from[0]?.node.opType === 'Mul') return 'a Tanh of a Mul (onnxruntime may fuse a GELU approximation)';
+    const k = step.inputs.map((s) => scalarConstant(constants[s]));
+    if (((op === 'Add' || op === 'Sub') && k.includes(0)) || ((op === 'Mul' || op === 'Div') && k[1] === 1) || (op === 'Mul' && k[0] === 1)) return `${op} by its identity element (onnxruntime drops it)`;
+  }
+  return undefined;
+}
+
+interface CompiledStep extends Step {
+  readonly node: OnnxNode;
+}
+
 /** Compiles a parsed model, or returns why it cannot run natively. */
-export function compileModel(model: OnnxModel, cpu: CpuKernels = cpuKernels()): NativeGraph | string {
+function compileModel(model: OnnxModel, cpu: CpuKernels): NativeGraph | string {
   if (model.unsupportedParts) return 'the model has sparse initializers, functions or training parts';
+  if (model.irVersion > MAX_IR_VERSION) return `IR version ${model.irVersion}`;
   const opset = model.opsets.get('');
-  if (opset === undefined || opset < 7) return `default-domain opset ${opset ?? 'missing'}`;
+  if (opset === undefined || opset < MIN_OPSET || opset > MAX_OPSET) return `default-domain opset ${opset ?? 'missing'}`;
   if (model.nodes.length > MAX_NODES) return `${model.nodes.length} nodes`;
   const slots = new Map<string, number>();
   const types: (NativeType | undefined)[] = [];
+  const shapes: (readonly Dim[] | undefined)[] = [];
   const constants: (NativeTensor | undefined)[] = [];
-  const slotOf = (name: string): number => {
-    let s = slots.get(name);
-    if (s === undefined) {
-      s = slots.size;
-      slots.set(name, s);
-      types.push(undefined);
-      constants.push(undefined);
-    }
-    return s;
+  /** A new slot for a name not defined before (onnxruntime refuses a name defined twice). */
+  const define = (name: string, type: NativeType, shape: readonly Dim[] | undefined): number | undefined => {
+    if (name === '' || slots.has(name)) return undefined;
+    slots.set(name, types.length);
+    types.push(type);
+    shapes.push(shape);
+    constants.push(undefined);
+    return types.length - 1;
   };
 
   const inputs: GraphInput[] = [];
@@ -66,33 +264,38 @@ export function compileModel(model: OnnxModel, cpu: CpuKernels = cpuKernels()): 
     if (!input.isTensor) return `input ${input.name} is not a tensor`;
     if (input.type !== 'float32') return `input ${input.name} is ${input.type}`;
     if (!input.shape) return `input ${input.name} has no declared shape`;
-    const slot = slotOf(input.name);
-    types[slot] = 'float32';
+    const slot = define(input.name, 'float32', input.shape);
+    if (slot === undefined) return `the name ${input.name} is defined twice`;
     inputs.push({ name: input.name, slot, shape: input.shape });
   }
-  for (const init of model.initializers.values()) {
-    const c = constant(init);
+  const defineConstant = (name: string, t: OnnxTensor): string | undefined => {
+    const c = constant(t);
     if (typeof c === 'string') return c;
-    const slot = slotOf(init.name);
-    types[slot] = c.type;
+    const slot = define(name, c.type, c.dims);
+    if (slot === undefined) return `the name ${name} is defined twice`;
     constants[slot] = c;
+    return undefined;
+  };
+  for (const [name, init] of model.initializers) {
+    const why = defineConstant(name, init);
+    if (why) return why;
   }
 
-  const steps: Step[] = [];
+  const steps: CompiledStep[] = [];
+  const producers = new Map<number, CompiledStep>();
   for (const node of model.nodes) {
     if (node.domain !== '') return `operator ${node.domain}.${node.opType}`;
     if (node.opType === 'Constant') {
-      const value = node.attributes.get('value')?.t;
-      if (!value || node.attributes.size !== 1 || node.outputs.length !== 1) return 'a Constant node of a kind other than a tensor value';
-      const c = constant({ ...value, name: node.outputs[0]! });
-      if (typeof c === 'string') return c;
-      const slot = slotOf(node.outputs[0]!);
-      types[slot] = c.type;
-      constants[slot] = c;
+      const value = node.attributes.get('value');
+      if (!value?.t || value.type !== ATTRIBUTE_TENSOR || node.attributes.size !== 1 || node.outputs.length !== 1 || node.inputs.length !== 0) return 'a Constant node of a kind other than a tensor value';
+      const why = defineConstant(node.outputs[0]!, value.t);
+      if (why) return why;
       continue;
     }
-    const prepare = OPERATORS[node.opType];
-    if (!prepare) return `operator ${node.opType}`;
+    const spec = OPERATORS[node.opType];
+    if (!spec) return `operator ${node.opType}`;
+    const problem = schemaProblem(node, spec, opset);
+    if (problem) return problem;
     const inSlots: number[] = [];
     for (const name of node.inputs) {
       if (name === '') {
@@ -100,10 +303,10 @@ export function compileModel(model: OnnxModel, cpu: CpuKernels = cpuKernels()): 
         continue;
       }
       const s = slots.get(name);
-      if (s === undefined || types[s] === undefined) return `node ${node.opType} reads ${name} before it is computed`;
+      if (s === undefined) return `node ${node.opType} reads ${name} before it is computed`;
       inSlots.push(s);
     }
-    const op = prepare({
+    const op = spec.prepare({
       node,
       opset,
       cpu,
@@ -111,14 +314,16 @@ export function compileModel(model: OnnxModel, cpu: CpuKernels = cpuKernels()): 
       constants: inSlots.map((s) => (s < 0 ? undefined : constants[s])),
     });
     if (typeof op === 'string') return op;
-    if (node.outputs.length > op.outputTypes.length) return `${node.opType} with ${node.outputs.length} outputs`;
-    const outSlots = node.outputs.map((name, i) => {
-      const s = slotOf(name);
-      types[s] = op.outputTypes[i];
-      return s;
-    });
-    steps.push({ op, inputs: inSlots, outputs: outSlots, node: node.opType });
+    const shape = inferShape(node, opset, inSlots.map((s) => (s < 0 ? undefined : shapes[s])), inSlots.map((s) => (s < 0 ? undefined : constants[s])));
+    if (typeof shape === 'string') return `shape inference fails: ${shape}`;
+    const out = define(node.outputs[0]!, op.outputTypes[0]!, shape);
+    if (out === undefined) return `the name ${node.outputs[0]} is defined twice`;
+    const step = { op, inputs: inSlots, outputs: [out], node };
+    producers.set(out, step);
+    steps.push(step);
   }
+  const rewritten = rewrittenByOnnxruntime(steps, producers, constants);
+  if (rewritten) return rewritten;
 
   // A value is borrowed when it may be a feed's or a constant's data; outputs that may be are copied.
   const borrowed = constants.map((c) => c !== undefined);
@@ -130,13 +335,15 @@ export function compileModel(model: OnnxModel, cpu: CpuKernels = cpuKernels()): 
   for (const out of model.outputs) {
     if (!out.isTensor) return `output ${out.name} is not a tensor`;
     const s = slots.get(out.name);
-    if (s === undefined || types[s] === undefined) return `output ${out.name} is not computed`;
+    if (s === undefined) return `output ${out.name} is not computed`;
     if (types[s] !== out.type) return `output ${out.name} is declared ${out.type} but computes ${types[s]}`;
+    const shape = mergeShape(shapes[s], out.shape);
+    if (!shape) return `output ${out.name} is declared [${out.shape?.join(', ')}] but computes [${shapes[s]?.join(', ')}]`;
     outSlots.set(out.name, { slot: s, copy: borrowed[s]! });
-    outputs.push({ name: out.name, isTensor: true, type: out.type, shape: out.shape ?? [] });
+    outputs.push({ name: out.name, isTensor: true, type: out.type, shape });
   }
   const inputInfo: ValueInfo[] = inputs.map((i) => ({ name: i.name, isTensor: true, type: 'float32', shape: i.shape }));
-  return new CompiledGraph(inputs, inputInfo, outputs, outSlots, steps, constants, slots.size);
+  return new CompiledGraph(inputs, inputInfo, outputs, outSlots, steps, constants);
 }
 
 /** Reads and compiles an ONNX file's bytes; the reason as a string when it cannot run natively. */
@@ -147,7 +354,7 @@ export function compileOnnx(bytes: Uint8Array): NativeGraph | string {
   } catch (err) {
     return `the file could not be read (${(err as Error).message})`;
   }
-  return compileModel(model);
+  return compileModel(model, cpuKernels());
 }
 
 class CompiledGraph implements NativeGraph {
@@ -163,9 +370,8 @@ class CompiledGraph implements NativeGraph {
     readonly outSlots: ReadonlyMap<string, { readonly slot: number; readonly copy: boolean }>,
     readonly steps: readonly Step[],
     readonly constants: readonly (NativeTensor | undefined)[],
-    slotCount: number,
   ) {
-    this.#values = Array.from({ length: slotCount }, (_, i) => constants[i]);
+    this.#values = constants.slice();
     this.#args = steps.map((s) => new Array<NativeTensor | undefined>(s.inputs.length).fill(undefined));
   }
 

@@ -3,7 +3,7 @@
 // Values are float32 (Float32Array) or int64 (a Float64Array of exact integers); an operator
 // checks its inputs' shapes when it runs and throws onnxruntime's kind of message when they do not fit.
 
-import type { OnnxNode } from './proto.js';
+import { ATTRIBUTE_FLOAT, ATTRIBUTE_INT, type OnnxNode } from './proto.js';
 import { type CpuKernels, logistic32, muladd32, softmaxExp32, tanh32 } from './f32.js';
 
 /** The element types the evaluator computes with. */
@@ -37,7 +37,7 @@ type Preparer = (ctx: OpContext) => PreparedOp | string;
 
 const fround = Math.fround;
 
-export const size = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+const size = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
 function fail(node: OnnxNode, message: string): never {
   throw new Error(`Non-zero status code returned while running ${node.opType} node. ${message}`);
@@ -58,7 +58,7 @@ function float32Only(ctx: OpContext, count: number): string | undefined {
 }
 
 /** Numpy-style (multidirectional) broadcast of two shapes, or undefined when they do not broadcast. */
-export function broadcastDims(a: readonly number[], b: readonly number[]): number[] | undefined {
+function broadcastDims(a: readonly number[], b: readonly number[]): number[] | undefined {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -99,28 +99,26 @@ function broadcastIndex(dims: readonly number[], out: readonly number[]): Int32A
 
 type Binary = (x: number, y: number) => number;
 
-const BINARY: Readonly<Record<string, { f32: Binary; i64: Binary }>> = {
-  Add: { f32: (x, y) => fround(x + y), i64: (x, y) => x + y },
-  Sub: { f32: (x, y) => fround(x - y), i64: (x, y) => x - y },
-  // `+ 0` turns -0 into 0: integers have no negative zero.
-  Mul: { f32: (x, y) => fround(x * y), i64: (x, y) => x * y + 0 },
-  // int64 division truncates toward zero, as C++ does.
-  Div: { f32: (x, y) => fround(x / y), i64: (x, y) => Math.trunc(x / y) + 0 },
+/** float32 arithmetic, correctly rounded (see f32.ts). int64 arithmetic is left to onnxruntime: int64 values live in doubles here. */
+const BINARY: Readonly<Record<string, Binary>> = {
+  Add: (x, y) => fround(x + y),
+  Sub: (x, y) => fround(x - y),
+  Mul: (x, y) => fround(x * y),
+  Div: (x, y) => fround(x / y),
 };
 
 function prepareBinary(ctx: OpContext): PreparedOp | string {
+  const why = float32Only(ctx, 2);
+  if (why) return why;
   const { node } = ctx;
-  const [ta, tb] = ctx.inputTypes;
-  if (ta !== tb || ta === undefined) return `${node.opType} of ${ta} and ${tb}`;
-  const type = ta;
-  const op = BINARY[node.opType]![type === 'float32' ? 'f32' : 'i64'];
-  if (type === 'int64' && node.opType === 'Div' && ctx.constants[1] && ctx.constants[1].data.includes(0)) return 'Div by a constant zero';
+  const type = 'float32';
+  const op = BINARY[node.opType]!;
   return {
     outputTypes: [type],
     run([a, b]) {
       const dims = broadcastDims(a!.dims, b!.dims) ?? fail(node, `Attempting to broadcast an axis by a dimension other than 1. ${a!.dims.join('x')} by ${b!.dims.join('x')}`);
       const n = size(dims);
-      const out = type === 'float32' ? new Float32Array(n) : new Float64Array(n);
+      const out = new Float32Array(n);
       const x = a!.data;
       const y = b!.data;
       if (x.length === n && y.length === n) for (let i = 0; i < n; i++) out[i] = op(x[i]!, y[i]!);
@@ -136,7 +134,6 @@ function prepareBinary(ctx: OpContext): PreparedOp | string {
         const ib = broadcastIndex(b!.dims, dims);
         for (let i = 0; i < n; i++) out[i] = op(x[ia[i]!]!, y[ib[i]!]!);
       }
-      if (type === 'int64' && node.opType === 'Div' && out.some((v) => !Number.isFinite(v) || Number.isNaN(v))) fail(node, 'Integer division by zero.');
       return [{ type, dims, data: out }];
     },
   };
@@ -203,7 +200,7 @@ function prepareMatMul(ctx: OpContext): PreparedOp | string {
       const k = ad[ad.length - 1]!;
       if (k !== bd[0]) fail(node, `MatMul dimension mismatch: left operand has ${k} columns, right operand has ${bd[0]} rows.`);
       const cols = bd[1]!;
-      const rows = ad.length === 1 ? 1 : size(ad) / k;
+      const rows = size(ad.slice(0, -1));
       const dims = ad.length === 1 ? [cols] : [...ad.slice(0, -1), cols];
       return [{ type: 'float32', dims, data: gemm(a!.data as Float32Array, b!.data as Float32Array, rows, k, cols, false, false, cpu) }];
     },
@@ -328,6 +325,8 @@ function prepareArgExtreme(ctx: OpContext): PreparedOp | string {
       const axis = axisAttr < 0 ? axisAttr + dims.length : axisAttr;
       if (axis < 0 || axis >= dims.length) fail(node, `axis ${axisAttr} is not in range for a tensor of rank ${dims.length}`);
       const d = dims[axis]!;
+      // As onnxruntime: no index of an empty axis (and no output sized by the other dimensions of an empty input).
+      if (d === 0) fail(node, `${node.opType}: the reduced axis ${axis} has no elements.`);
       const inner = size(dims.slice(axis + 1));
       const outer = size(dims.slice(0, axis));
       const out = new Float64Array(outer * inner);
@@ -361,7 +360,8 @@ function prepareRelu(ctx: OpContext): PreparedOp | string {
     run([x]) {
       const v = x!.data;
       const out = new Float32Array(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = v[i]! > 0 || v[i] !== v[i] ? v[i]! : 0;
+      // max(x, 0) as onnxruntime computes it: negatives become 0; -0 and NaN pass unchanged.
+      for (let i = 0; i < v.length; i++) out[i] = v[i]! < 0 ? 0 : v[i]!;
       return [{ type: 'float32', dims: x!.dims, data: out }];
     },
   };
@@ -393,12 +393,14 @@ function prepareCast(ctx: OpContext): PreparedOp | string {
   if (!to || !from) return `Cast from ${from} to onnx type ${attrInt(ctx.node, 'to', 0)}`;
   return {
     outputTypes: [to],
-    aliases: true,
+    aliases: from === to,
     run([x]) {
       if (from === to) return [x!];
       const v = x!.data;
       // float → int64 truncates toward zero (C++'s static_cast); int64 → float rounds to nearest.
-      const data = to === 'int64' ? Float64Array.from(v, (n) => (Number.isFinite(n) ? Math.trunc(n) + 0 : -(2 ** 63))) : Float32Array.from(v);
+      // float → int64 truncates toward zero; NaN and values out of int64's range give INT64_MIN (x86's
+      // CVTTSS2SI, which onnxruntime's cast compiles to). int64 → float rounds to nearest.
+      const data = to === 'int64' ? Float64Array.from(v, (n) => (n >= -(2 ** 63) && n < 2 ** 63 ? Math.trunc(n) + 0 : -(2 ** 63))) : Float32Array.from(v);
       return [{ type: to, dims: x!.dims, data }];
     },
   };
@@ -432,6 +434,7 @@ function prepareReshape(ctx: OpContext): PreparedOp | string {
   const shape = ctx.constants[1];
   if (!t) return 'Reshape of a missing input';
   if (!shape || ctx.inputTypes[1] !== 'int64') return 'Reshape to a shape computed at run time';
+  if (shape.dims.length !== 1) return `Reshape to a shape tensor of rank ${shape.dims.length}`;
   const { node } = ctx;
   const allowZero = attrInt(node, 'allowzero', 0) !== 0;
   const wanted = Array.from(shape.data);
@@ -453,22 +456,43 @@ function prepareReshape(ctx: OpContext): PreparedOp | string {
   };
 }
 
-/** The operators of the default domain the evaluator runs, by op type. */
-export const OPERATORS: Readonly<Record<string, Preparer>> = {
-  Add: prepareBinary,
-  Sub: prepareBinary,
-  Mul: prepareBinary,
-  Div: prepareBinary,
-  MatMul: prepareMatMul,
-  Gemm: prepareGemm,
-  Softmax: prepareSoftmax,
-  ArgMax: prepareArgExtreme,
-  ArgMin: prepareArgExtreme,
-  Relu: prepareRelu,
-  Sigmoid: prepareUnary(logistic32),
-  Tanh: prepareUnary(tanh32),
-  Cast: prepareCast,
-  Identity: prepareIdentity,
-  Flatten: prepareFlatten,
-  Reshape: prepareReshape,
+/** An attribute an operator reads: its kind (proto.ts ATTRIBUTE_*) and the first opset that has it. */
+interface AttributeSpec {
+  readonly kind: number;
+  readonly since?: number;
+}
+
+/** What onnxruntime checks of a node before it loads the model, and how the evaluator prepares it. */
+export interface OperatorSpec {
+  readonly prepare: Preparer;
+  /** Every attribute the operator has (at the opsets the evaluator takes); any other is refused, as onnxruntime refuses it. */
+  readonly attributes: Readonly<Record<string, AttributeSpec>>;
+  /** Fewest and most inputs. */
+  readonly inputs: readonly [number, number];
+}
+
+const INT = { kind: ATTRIBUTE_INT };
+const FLOAT = { kind: ATTRIBUTE_FLOAT };
+const binary: OperatorSpec = { prepare: prepareBinary, attributes: {}, inputs: [2, 2] };
+const unary = (prepare: Preparer): OperatorSpec => ({ prepare, attributes: {}, inputs: [1, 1] });
+const argExtreme: OperatorSpec = { prepare: prepareArgExtreme, attributes: { axis: INT, keepdims: INT, select_last_index: { kind: ATTRIBUTE_INT, since: 12 } }, inputs: [1, 1] };
+
+/** The operators of the default domain the evaluator runs, by op type (opsets 7 to MAX_OPSET, see graph.ts). */
+export const OPERATORS: Readonly<Record<string, OperatorSpec>> = {
+  Add: binary,
+  Sub: binary,
+  Mul: binary,
+  Div: binary,
+  MatMul: { prepare: prepareMatMul, attributes: {}, inputs: [2, 2] },
+  Gemm: { prepare: prepareGemm, attributes: { alpha: FLOAT, beta: FLOAT, transA: INT, transB: INT }, inputs: [2, 3] },
+  Softmax: { prepare: prepareSoftmax, attributes: { axis: INT }, inputs: [1, 1] },
+  ArgMax: argExtreme,
+  ArgMin: argExtreme,
+  Relu: unary(prepareRelu),
+  Sigmoid: unary(prepareUnary(logistic32)),
+  Tanh: unary(prepareUnary(tanh32)),
+  Cast: { prepare: prepareCast, attributes: { to: INT }, inputs: [1, 1] },
+  Identity: unary(prepareIdentity),
+  Flatten: { prepare: prepareFlatten, attributes: { axis: INT }, inputs: [1, 1] },
+  Reshape: { prepare: prepareReshape, attributes: { allowzero: { kind: ATTRIBUTE_INT, since: 14 } }, inputs: [2, 2] },
 };

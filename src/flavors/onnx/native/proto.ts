@@ -1,18 +1,10 @@
 // Owns reading an ONNX file (protobuf ModelProto) into plain objects: the parts the native evaluator needs (onnx.proto's field numbers), nothing more.
 //
 // The reader never trusts a length it reads: every field is checked against the bytes left, so a
-// truncated or hostile file fails with OnnxFormatError, never with an allocation the file sized.
-
-/** A file that is not a valid ONNX model (or uses an encoding this reader does not take). */
-export class OnnxFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OnnxFormatError';
-  }
-}
+// truncated or hostile file fails with an Error, never with an allocation the file sized.
 
 /** ONNX TensorProto.DataType values → onnxruntime-node's type names (the types the evaluator may meet). */
-export const ONNX_TYPES: Readonly<Record<number, string>> = {
+const ONNX_TYPES: Readonly<Record<number, string>> = {
   1: 'float32',
   2: 'uint8',
   3: 'int8',
@@ -28,29 +20,33 @@ export const ONNX_TYPES: Readonly<Record<number, string>> = {
   13: 'uint64',
 };
 
-/** A constant tensor (initializer or attribute): float32, float64 or int64 data, as numbers. */
+/** A constant tensor (initializer or attribute). Only float32 and int64 data is decoded (what the evaluator computes with). */
 export interface OnnxTensor {
   readonly name: string;
-  /** onnxruntime-node's type name (ONNX_TYPES). */
+  /** onnxruntime-node's type name. */
   readonly type: string;
   readonly dims: readonly number[];
-  /** float32 values as a Float32Array, float64 as a Float64Array, integers as a Float64Array of exact values. */
+  /** float32 values as a Float32Array, int64 as a Float64Array of their values; empty for other types. */
   readonly data: Float32Array | Float64Array;
   /** True when the data lives in an external file (data_location = EXTERNAL). */
   readonly external: boolean;
+  /** True when an int64 value is too large for a double to hold exactly (|v| > 2^53). */
+  readonly inexact: boolean;
 }
 
-/** One attribute of a node: the kinds the evaluator reads. */
+/** ONNX AttributeProto.AttributeType values of the kinds the evaluator reads. */
+export const ATTRIBUTE_FLOAT = 1;
+export const ATTRIBUTE_INT = 2;
+export const ATTRIBUTE_TENSOR = 4;
+
+/** One attribute of a node: its declared type, and its value when it is a float, an int or a tensor. */
 export interface OnnxAttribute {
   readonly name: string;
+  /** AttributeProto.type; when a file leaves it out, the kind of the value it holds (0: none of the three). */
+  readonly type: number;
   readonly f?: number;
   readonly i?: number;
-  readonly s?: string;
   readonly t?: OnnxTensor;
-  readonly floats?: readonly number[];
-  readonly ints?: readonly number[];
-  /** True when the attribute holds a kind this reader skips (graphs, strings lists, sparse tensors). */
-  readonly other?: boolean;
 }
 
 export interface OnnxNode {
@@ -102,7 +98,7 @@ class Reader {
     let result = 0;
     let mul = 1;
     for (let i = 0; i < 7; i++) {
-      if (this.pos >= this.end) throw new OnnxFormatError('truncated varint');
+      if (this.pos >= this.end) throw new Error('truncated varint');
       const b = this.buf[this.pos++]!;
       result += (b & 0x7f) * mul;
       if (b < 0x80) return result;
@@ -112,18 +108,18 @@ class Reader {
     this.pos = start;
     let big = 0n;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new OnnxFormatError('truncated varint');
+      if (this.pos >= this.end) throw new Error('truncated varint');
       const b = this.buf[this.pos++]!;
       big |= BigInt(b & 0x7f) << BigInt(7 * i);
       if (b < 0x80) return Number(BigInt.asIntN(64, big));
     }
-    throw new OnnxFormatError('varint longer than 10 bytes');
+    throw new Error('varint longer than 10 bytes');
   }
 
   /** A length-delimited field's bounds. */
   bytes(): [number, number] {
     const len = this.varint();
-    if (len < 0 || len > this.end - this.pos) throw new OnnxFormatError('field length past the end of its message');
+    if (len < 0 || len > this.end - this.pos) throw new Error('field length past the end of its message');
     const start = this.pos;
     this.pos += len;
     return [start, this.pos];
@@ -135,7 +131,7 @@ class Reader {
   }
 
   fixed32(): DataView {
-    if (this.end - this.pos < 4) throw new OnnxFormatError('truncated fixed32');
+    if (this.end - this.pos < 4) throw new Error('truncated fixed32');
     const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4);
     this.pos += 4;
     return v;
@@ -147,18 +143,18 @@ class Reader {
         this.varint();
         return;
       case 1:
-        if (this.end - this.pos < 8) throw new OnnxFormatError('truncated fixed64');
+        if (this.end - this.pos < 8) throw new Error('truncated fixed64');
         this.pos += 8;
         return;
       case 2:
         this.bytes();
         return;
       case 5:
-        if (this.end - this.pos < 4) throw new OnnxFormatError('truncated fixed32');
+        if (this.end - this.pos < 4) throw new Error('truncated fixed32');
         this.pos += 4;
         return;
       default:
-        throw new OnnxFormatError(`unsupported wire type ${wire}`);
+        throw new Error(`unsupported wire type ${wire}`);
     }
   }
 
@@ -168,7 +164,7 @@ class Reader {
       const key = this.varint();
       const no = Math.floor(key / 8);
       const wire = key & 7;
-      if (no === 0) throw new OnnxFormatError('field number 0');
+      if (no === 0) throw new Error('field number 0');
       if (!field(no, wire)) this.skip(wire);
     }
   }
@@ -193,24 +189,10 @@ function readFloats(r: Reader, wire: number, out: number[]): void {
   if (wire === 5) out.push(r.fixed32().getFloat32(0, true));
   else {
     const [s, e] = r.bytes();
-    if ((e - s) % 4) throw new OnnxFormatError('packed floats not a multiple of 4 bytes');
+    if ((e - s) % 4) throw new Error('packed floats not a multiple of 4 bytes');
     const v = new DataView(r.buf.buffer, r.buf.byteOffset + s, e - s);
     for (let o = 0; o < e - s; o += 4) out.push(v.getFloat32(o, true));
   }
-}
-
-/** Appends a repeated double (wire 1 or packed) field's values. */
-function readDoubles(r: Reader, wire: number, out: number[]): void {
-  let s: number;
-  let e: number;
-  if (wire === 1) {
-    if (r.end - r.pos < 8) throw new OnnxFormatError('truncated fixed64');
-    s = r.pos;
-    e = r.pos += 8;
-  } else [s, e] = r.bytes();
-  if ((e - s) % 8) throw new OnnxFormatError('packed doubles not a multiple of 8 bytes');
-  const v = new DataView(r.buf.buffer, r.buf.byteOffset + s, e - s);
-  for (let o = 0; o < e - s; o += 8) out.push(v.getFloat64(o, true));
 }
 
 function readTensor(r: Reader): OnnxTensor {
@@ -219,7 +201,6 @@ function readTensor(r: Reader): OnnxTensor {
   let name = '';
   const floats: number[] = [];
   const ints: number[] = [];
-  const doubles: number[] = [];
   let raw: [number, number] | undefined;
   let external = false;
   r.fields((no, wire) => {
@@ -233,9 +214,7 @@ function readTensor(r: Reader): OnnxTensor {
       case 4:
         readFloats(r, wire, floats);
         return true;
-      case 5: // int32_data (also bool, int8/16, uint8/16 and float16 bits)
       case 7: // int64_data
-      case 11: // uint64_data
         readVarints(r, wire, ints);
         return true;
       case 8:
@@ -243,9 +222,6 @@ function readTensor(r: Reader): OnnxTensor {
         return true;
       case 9:
         raw = r.bytes();
-        return true;
-      case 10:
-        readDoubles(r, wire, doubles);
         return true;
       case 13: // external_data
         external = true;
@@ -260,84 +236,68 @@ function readTensor(r: Reader): OnnxTensor {
   const type = ONNX_TYPES[dataType] ?? `onnx type ${dataType}`;
   let count = 1;
   for (const d of dims) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new OnnxFormatError(`tensor ${name} has dimension ${d}`);
+    if (!Number.isSafeInteger(d) || d < 0) throw new Error(`tensor ${name} has dimension ${d}`);
     count *= d;
   }
-  if (external) return { name, type, dims, data: new Float32Array(0), external };
-  const data = tensorData(r.buf, type, count, raw, floats, ints, doubles, name);
-  return { name, type, dims, data, external };
-}
-
-function tensorData(buf: Uint8Array, type: string, count: number, raw: [number, number] | undefined, floats: number[], ints: number[], doubles: number[], name: string): Float32Array | Float64Array {
-  const size = type === 'float64' || type === 'int64' || type === 'uint64' ? 8 : type === 'float32' || type === 'int32' || type === 'uint32' ? 4 : 0;
+  const empty = { name, type, dims, data: new Float32Array(0), external, inexact: false };
+  if (external || (type !== 'float32' && type !== 'int64')) return empty;
   if (raw) {
     const bytes = raw[1] - raw[0];
-    if (size === 0) return new Float64Array(0); // a type the evaluator refuses later, by type
-    if (bytes !== count * size) throw new OnnxFormatError(`tensor ${name}: ${bytes} bytes of raw data for ${count} ${type} values`);
-    const v = new DataView(buf.buffer, buf.byteOffset + raw[0], bytes);
+    const size = type === 'float32' ? 4 : 8;
+    if (bytes !== count * size) throw new Error(`tensor ${name}: ${bytes} bytes of raw data for ${count} ${type} values`);
+    const v = new DataView(r.buf.buffer, r.buf.byteOffset + raw[0], bytes);
     if (type === 'float32') {
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = v.getFloat32(i * 4, true);
-      return out;
+      return { ...empty, data: out };
     }
     const out = new Float64Array(count);
+    let inexact = false;
     for (let i = 0; i < count; i++) {
-      out[i] =
-        type === 'float64' ? v.getFloat64(i * 8, true)
-        : type === 'int64' ? Number(v.getBigInt64(i * 8, true))
-        : type === 'uint64' ? Number(v.getBigUint64(i * 8, true))
-        : type === 'int32' ? v.getInt32(i * 4, true)
-        : v.getUint32(i * 4, true);
+      const big = v.getBigInt64(i * 8, true);
+      out[i] = Number(big);
+      if (big > 2n ** 53n || big < -(2n ** 53n)) inexact = true;
     }
-    return out;
+    return { ...empty, data: out, inexact };
   }
-  const values = type === 'float32' ? floats : type === 'float64' ? doubles : ints;
-  if (values.length !== count) {
-    if (size === 0) return new Float64Array(0);
-    throw new OnnxFormatError(`tensor ${name}: ${values.length} values for ${count} elements`);
-  }
-  return type === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+  const values = type === 'float32' ? floats : ints;
+  if (values.length !== count) throw new Error(`tensor ${name}: ${values.length} values for ${count} elements`);
+  if (type === 'float32') return { ...empty, data: Float32Array.from(values) };
+  return { ...empty, data: Float64Array.from(values), inexact: values.some((x) => Math.abs(x) > 2 ** 53) };
 }
 
 function readAttribute(r: Reader): OnnxAttribute {
   let name = '';
-  const a: { f?: number; i?: number; s?: string; t?: OnnxTensor; floats?: number[]; ints?: number[]; other?: boolean } = {};
-  r.fields((no, wire) => {
+  let type = 0;
+  const a: { f?: number; i?: number; t?: OnnxTensor } = {};
+  let held = 0;
+  r.fields((no) => {
     switch (no) {
       case 1:
         name = r.string();
         return true;
+      case 20:
+        type = r.varint();
+        return true;
       case 2:
         a.f = r.fixed32().getFloat32(0, true);
+        held = ATTRIBUTE_FLOAT;
         return true;
       case 3:
         a.i = r.varint();
-        return true;
-      case 4:
-        a.s = r.string();
+        held = ATTRIBUTE_INT;
         return true;
       case 5:
         a.t = readTensor(r.sub());
+        held = ATTRIBUTE_TENSOR;
         return true;
-      case 7:
-        readFloats(r, wire, (a.floats ??= []));
-        return true;
-      case 8:
-        readVarints(r, wire, (a.ints ??= []));
-        return true;
-      case 6: // g
-      case 9: // strings
-      case 10: // tensors
-      case 11: // graphs
-      case 21: // ref_attr_name (function bodies)
-      case 22: // sparse_tensor
-        a.other = true;
-        return false;
       default:
+        // Strings, lists, graphs, sparse tensors, type protos, references: kinds no accepted operator takes.
+        if (no !== 13) held = -1;
         return false;
     }
   });
-  return { name, ...a };
+  return { name, type: type || Math.max(held, 0), ...a };
 }
 
 function readNode(r: Reader): OnnxNode {
@@ -458,7 +418,7 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModel {
         return false;
     }
   });
-  if (!graph || irVersion <= 0) throw new OnnxFormatError('no graph or IR version: not an ONNX model');
+  if (!graph || irVersion <= 0) throw new Error('no graph or IR version: not an ONNX model');
   const nodes: OnnxNode[] = [];
   const initializers = new Map<string, OnnxTensor>();
   const inputs: OnnxValueInfo[] = [];
