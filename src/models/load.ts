@@ -187,7 +187,8 @@ export async function loadVersion(
       page,
       api,
       loadSeconds,
-      memoryBytes: engine.residentBytes ?? (() => (deps.measureMemory && grown > 0 && model.engine === 'native' ? grown : undefined)),
+      // A model that costs less than the garbage collector gave back meanwhile (a small one on the native ONNX evaluator) grew it by 0.
+      memoryBytes: engine.residentBytes ?? (() => (deps.measureMemory && model.engine === 'native' ? Math.max(0, grown) : undefined)),
       unavailable,
       close() {
         closed ??= (async () => {
