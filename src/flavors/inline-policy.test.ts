@@ -44,6 +44,14 @@ test('one slow inline call keeps the limit; several of the last few far over bud
   assert.equal(budget.maxElements, -1);
 });
 
+test('the first calls, still compiling, do not count as overruns when the budget is given grace calls', () => {
+  const budget = new InlineBudget(4096, INLINE_LIMITS, 5);
+  for (let i = 0; i < 5; i++) budget.record(1000, INLINE_LIMITS.maxCallMs * 20);
+  assert.equal(budget.maxElements, 4096);
+  for (let i = 0; i < 3; i++) budget.record(1000, INLINE_LIMITS.maxCallMs * 20);
+  assert.equal(budget.maxElements, 500, 'after them, overruns lower the limit as before');
+});
+
 test('a running estimate trusts a size class only after enough timings, and takes their lower quartile', () => {
   const e = new CostEstimate();
   for (let i = 0; i < 7; i++) e.record(4, 0.02);

@@ -73,10 +73,14 @@ export class InlineBudget {
   #maxElements: number;
   /** Bit i set: the i-th latest call overran. */
   #history = 0;
+  /** Calls still to come whose durations are not held against the limit. */
+  #graceCalls: number;
   readonly #limits: InlineLimits;
 
-  constructor(maxElements: number, limits: InlineLimits = INLINE_LIMITS) {
+  /** `graceCalls`: the first calls, whose durations are not held against the limit (code still compiling). */
+  constructor(maxElements: number, limits: InlineLimits = INLINE_LIMITS, graceCalls = 0) {
     this.#maxElements = maxElements;
+    this.#graceCalls = graceCalls;
     this.#limits = limits;
   }
 
@@ -87,6 +91,11 @@ export class InlineBudget {
 
   /** Records an inline call of `elements` that took `ms`. */
   record(elements: number, ms: number): void {
+    // The first calls after start may compile code (a JIT, lazy allocations): not overruns.
+    if (this.#graceCalls > 0) {
+      this.#graceCalls--;
+      return;
+    }
     this.#history = ((this.#history << 1) | (ms > this.#limits.maxCallMs * 2 ? 1 : 0)) & ((1 << OVERRUN_WINDOW) - 1);
     if (popcount(this.#history) < OVERRUNS_TO_ACT) return;
     this.#history = 0;
