@@ -83,6 +83,7 @@ describe('native ONNX evaluator: the same answers as onnxruntime', () => {
       refused_duplicate_name: 'the name w is defined twice',
       refused_float_transB: 'Gemm attribute transB (type 1) at opset 13',
       refused_reciprocal: 'Div(1, x) times y (onnxruntime computes y / x)',
+      refused_reshape_zero_past_rank: "shape inference fails: Reshape to [0, 0]: a 0 past the input's rank 1",
       refused_scaled_matmul: 'a scalar Mul or Div feeding a MatMul (onnxruntime fuses them)',
       shapes: 'native',
       silu: 'native',
@@ -103,7 +104,7 @@ describe('native ONNX evaluator: the same answers as onnxruntime', () => {
   });
 
   it('refuses what onnxruntime refuses to load, and what its optimiser computes differently from the graph as written', async () => {
-    for (const name of ['refused_argmax_last_opset11', 'refused_duplicate_name', 'refused_float_transB']) {
+    for (const name of ['refused_argmax_last_opset11', 'refused_duplicate_name', 'refused_float_transB', 'refused_reshape_zero_past_rank']) {
       await assert.rejects(ort.InferenceSession.create(MODELS[name]!), Error, `${name} loads in onnxruntime`);
     }
     for (const name of ['refused_scaled_matmul', 'refused_reciprocal']) {

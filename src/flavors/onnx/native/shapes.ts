@@ -110,6 +110,7 @@ export function inferShape(node: OnnxNode, opset: number, shapes: readonly (read
       const target = constants[1] ? Array.from(constants[1].data) : undefined;
       if (!target) return undefined;
       const allowZero = opset >= 14 && int('allowzero', 0) !== 0;
+      if (a && !allowZero && target.some((d, i) => d === 0 && i >= a.length)) return `Reshape to [${target.join(', ')}]: a 0 past the input's rank ${a.length}`;
       const dims: Dim[] = target.map((d, i) => (d === 0 && !allowZero ? (a?.[i] ?? '') : d));
       const unknown = dims.indexOf(-1);
       if (dims.some((d, i) => typeof d === 'number' && d < 0 && i !== unknown) || dims.lastIndexOf(-1) !== unknown) return `Reshape to [${target.join(', ')}]`;
