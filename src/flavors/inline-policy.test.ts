@@ -30,7 +30,7 @@ test('a model whose large call blows the budget at its small size is not run inl
 });
 
 test('one slow inline call keeps the limit; several of the last few far over budget halve it below their size, then turn it off', () => {
-  const budget = new InlineBudget(4096);
+  const budget = new InlineBudget(4096, INLINE_LIMITS, 0);
   budget.record(1000, INLINE_LIMITS.maxCallMs * 5);
   for (let i = 0; i < 20; i++) budget.record(1000, INLINE_LIMITS.maxCallMs / 2);
   budget.record(1000, INLINE_LIMITS.maxCallMs * 5);
@@ -44,12 +44,15 @@ test('one slow inline call keeps the limit; several of the last few far over bud
   assert.equal(budget.maxElements, -1);
 });
 
-test('the first calls, still compiling, do not count as overruns when the budget is given grace calls', () => {
+test('the first calls, still compiling, do not count as overruns (64 by default)', () => {
   const budget = new InlineBudget(4096, INLINE_LIMITS, 5);
   for (let i = 0; i < 5; i++) budget.record(1000, INLINE_LIMITS.maxCallMs * 20);
   assert.equal(budget.maxElements, 4096);
   for (let i = 0; i < 3; i++) budget.record(1000, INLINE_LIMITS.maxCallMs * 20);
   assert.equal(budget.maxElements, 500, 'after them, overruns lower the limit as before');
+  const byDefault = new InlineBudget(4096);
+  for (let i = 0; i < 64; i++) byDefault.record(1000, INLINE_LIMITS.maxCallMs * 20);
+  assert.equal(byDefault.maxElements, 4096);
 });
 
 test('a running estimate trusts a size class only after enough timings, and takes their lower quartile', () => {

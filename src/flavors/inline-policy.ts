@@ -59,6 +59,13 @@ export function chooseInline(t: InlineTimings, limits: InlineLimits = INLINE_LIM
   return maxElements >= t.smallElements ? { maxElements, fixedMs, perElementMs } : undefined;
 }
 
+/**
+ * Inline calls after start whose durations are not held against the limit. JavaScript models compile
+ * as they run: the native ONNX evaluator's first batched calls under load took 2-19 ms, then about 20 µs,
+ * and three such overruns lowered the limit for good.
+ */
+const GRACE_CALLS = 64;
+
 /** Of the last OVERRUN_WINDOW inline calls, this many far over budget lower the limit. */
 const OVERRUN_WINDOW = 8;
 const OVERRUNS_TO_ACT = 3;
@@ -78,7 +85,7 @@ export class InlineBudget {
   readonly #limits: InlineLimits;
 
   /** `graceCalls`: the first calls, whose durations are not held against the limit (code still compiling). */
-  constructor(maxElements: number, limits: InlineLimits = INLINE_LIMITS, graceCalls = 0) {
+  constructor(maxElements: number, limits: InlineLimits = INLINE_LIMITS, graceCalls = GRACE_CALLS) {
     this.#maxElements = maxElements;
     this.#graceCalls = graceCalls;
     this.#limits = limits;

@@ -73,9 +73,10 @@ export const onnxFlavor: ModelFlavor = {
     // only when a call too large for this thread comes (most never do: less memory, faster start).
     // Here means mlserve's native evaluator when the model is made only of what it computes exactly
     // as onnxruntime does (./native/): onnxruntime is then not even loaded until such a call comes.
-    const graph = useNative(ctx.onnxEvaluator) ? await nativeGraph(config, ctx.logger) : undefined;
+    const providers = planProviders(config.providers);
+    const graph = useNative(ctx.onnxEvaluator) && providers.accelerators.length === 0 ? await nativeGraph(config, ctx.logger) : undefined;
     const nativeRunner = graph && (await InlineRunner.openNative(graph));
-    const notice = unavailableNotice(config.modelFile, planProviders(config.providers), ['cpu']);
+    const notice = unavailableNotice(config.modelFile, providers, ['cpu']);
     const inline = graph
       ? nativeRunner && { runner: nativeRunner, loaded: { inputs: graph.inputs, outputs: graph.outputs, providers: ['cpu'], notices: notice ? [notice] : [] } }
       : await InlineRunner.open(config).catch(() => undefined);
@@ -123,11 +124,10 @@ function useNative(choice: FlavorLoadContext['onnxEvaluator']): boolean {
 const NATIVE_MAX_MODEL_BYTES = 4 * 1024 * 1024;
 
 /**
- * The model compiled for the native evaluator, when it runs on CPU and every part of it is one the
+ * The model compiled for the native evaluator (the caller checked it runs on CPU), when every part of it is one the
  * evaluator computes exactly as onnxruntime does; undefined otherwise (the reason is logged at debug level).
  */
 async function nativeGraph(config: SessionConfig, logger: Logger | undefined): Promise<NativeGraph | undefined> {
-  if (planProviders(config.providers).accelerators.length > 0) return undefined;
   if ((await stat(config.modelFile)).size > NATIVE_MAX_MODEL_BYTES) return undefined;
   const graph = compileOnnx(await readFile(config.modelFile));
   if (typeof graph !== 'string') return graph;

@@ -33,9 +33,6 @@ const ORT_WARM_UP: WarmUp = { largeRows: 256, compileCalls: 0, untimedCalls: 10,
  */
 const NATIVE_WARM_UP: WarmUp = { largeRows: 32, compileCalls: 400, untimedCalls: 2, timedCalls: 5 };
 
-/** Calls of the native evaluator after start whose durations do not count as overruns (see InlineBudget). */
-const NATIVE_GRACE_CALLS = 64;
-
 const ZEROS: Partial<Record<OrtType, (n: number) => WireTensor['data']>> = {
   float32: (n) => new Float32Array(n),
   float64: (n) => new Float64Array(n),
@@ -119,9 +116,9 @@ async function timeWarmUp(engine: InlineEngine, inputs: readonly ValueInfo[], ou
     const small = warmUpFeeds(inputs, 1);
     const large = warmUpFeeds(inputs, warmUp.largeRows);
     if (!small || !large || fetches.length === 0) return undefined;
+    for (let i = 0, until = performance.now() + COMPILE_MS; i < warmUp.compileCalls && performance.now() < until; i++) await engine.run(small, fetches);
     // Small and large calls alternate, so both see the same machine; the lower quartile is the
     // call's own cost (a busy machine only ever adds to it). The first calls compile and are not counted.
-    for (let i = 0, until = performance.now() + COMPILE_MS; i < warmUp.compileCalls && performance.now() < until; i++) await engine.run(small, fetches);
     const times: [number[], number[]] = [[], []];
     const sizes = [small, large];
     for (let i = 0; i < 2 * (warmUp.untimedCalls + warmUp.timedCalls); i++) {
@@ -147,9 +144,7 @@ export class InlineRunner {
   private constructor(engine: InlineEngine, plan: InlinePlan) {
     this.#engine = engine;
     this.plan = plan;
-    // JavaScript compiles as it runs: the native evaluator's first batched calls under load took
-    // 2-19 ms (measured), then about 20 µs; they must not turn inline calls down for good.
-    this.#budget = new InlineBudget(plan.maxElements, undefined, engine.deferred ? 0 : NATIVE_GRACE_CALLS);
+    this.#budget = new InlineBudget(plan.maxElements);
   }
 
   /**

@@ -201,8 +201,7 @@ function compileModel(model: OnnxModel, cpu: CpuKernels): NativeGraph | string {
     outSlots.set(out.name, { slot: s, copy: borrowed[s]! });
     outputs.push({ name: out.name, isTensor: true, type: out.type, shape });
   }
-  const inputInfo: ValueInfo[] = inputs.map((i) => ({ name: i.name, isTensor: true, type: 'float32', shape: i.shape }));
-  return new CompiledGraph(inputs, inputInfo, outputs, outSlots, steps, constants);
+  return new CompiledGraph(inputs, outputs, outSlots, steps, constants);
 }
 
 /** Reads and compiles an ONNX file's bytes; the reason as a string when it cannot run natively. */
@@ -217,6 +216,7 @@ export function compileOnnx(bytes: Uint8Array): NativeGraph | string {
 }
 
 class CompiledGraph implements NativeGraph {
+  readonly inputs: readonly ValueInfo[];
   /** The values of one run, constants in place; runs are synchronous, so one array serves them all. */
   readonly #values: (NativeTensor | undefined)[];
   /** Each step's argument list, reused. */
@@ -224,13 +224,13 @@ class CompiledGraph implements NativeGraph {
 
   constructor(
     readonly graphInputs: readonly GraphInput[],
-    readonly inputs: readonly ValueInfo[],
     readonly outputs: readonly ValueInfo[],
     readonly outSlots: ReadonlyMap<string, { readonly slot: number; readonly copy: boolean }>,
     readonly steps: readonly Step[],
     readonly constants: readonly (NativeTensor | undefined)[],
   ) {
     this.#values = constants.slice();
+    this.inputs = graphInputs.map((i) => ({ name: i.name, isTensor: true, type: 'float32', shape: i.shape }));
     this.#args = steps.map((s) => new Array<NativeTensor | undefined>(s.inputs.length).fill(undefined));
   }
 

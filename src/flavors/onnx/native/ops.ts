@@ -129,22 +129,7 @@ function prepareArgExtreme(ctx: OpContext): PreparedOp | string {
   };
 }
 
-function prepareRelu(ctx: OpContext): PreparedOp | string {
-  const why = float32Only(ctx, 1);
-  if (why) return why;
-  return {
-    outputTypes: ['float32'],
-    run([x]) {
-      const v = x!.data;
-      const out = new Float32Array(v.length);
-      // max(x, 0) as onnxruntime computes it: negatives become 0; -0 and NaN pass unchanged.
-      for (let i = 0; i < v.length; i++) out[i] = v[i]! < 0 ? 0 : v[i]!;
-      return [{ type: 'float32', dims: x!.dims, data: out }];
-    },
-  };
-}
-
-/** An elementwise float32 function of MLAS's (Sigmoid, Tanh). */
+/** An elementwise float32 function (Relu; MLAS's Sigmoid and Tanh). */
 function prepareUnary(f: (x: number, cpu: CpuKernels) => number): (ctx: OpContext) => PreparedOp | string {
   return (ctx) => {
     const why = float32Only(ctx, 1);
@@ -265,7 +250,8 @@ export const OPERATORS: Readonly<Record<string, OperatorSpec>> = {
   Softmax: { prepare: prepareSoftmax, attributes: { axis: INT }, inputs: [1, 1] },
   ArgMax: argExtreme,
   ArgMin: argExtreme,
-  Relu: unary(prepareRelu),
+  // max(x, 0) as onnxruntime computes it: negatives become 0; -0 and NaN pass unchanged.
+  Relu: unary(prepareUnary((x) => (x < 0 ? 0 : x))),
   Sigmoid: unary(prepareUnary(logistic32)),
   Tanh: unary(prepareUnary(tanh32)),
   Cast: { prepare: prepareCast, attributes: { to: INT }, inputs: [1, 1] },
